@@ -1,0 +1,72 @@
+// The messages actors exchange: atoms, and the structs that carry probe results and config.
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/target.hpp"
+#include "probe/probe_result.hpp"
+
+namespace epsitter {
+
+// Target actor to itself: time for the next probe.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// Supervisor to a target actor it no longer needs: finish and quit.
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+// Anyone to the metrics actor: reply with the current exposition text.
+using render_atom = caf::atom_constant<caf::atom("render")>;
+// Supervisor to the metrics actor: these are the targets now configured (series of others go).
+using targets_atom = caf::atom_constant<caf::atom("targets")>;
+// Anyone to the supervisor: replace the running targets with this set (a diff, not a restart).
+using apply_atom = caf::atom_constant<caf::atom("apply")>;
+
+// Target actor to metrics actor: one finished probe.
+struct ProbeDone {
+  TargetLabels labels;
+  ProbeResult result;
+};
+
+// The metrics actor's reply to render_atom: shared, immutable, cheap to pass around.
+struct ExpositionText {
+  std::shared_ptr<const std::string> text;
+};
+
+// The whole configured target set, as the supervisor and the metrics actor receive it.
+struct TargetSet {
+  std::vector<Target> targets;
+};
+
+struct LabelSet {
+  std::vector<TargetLabels> labels;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TargetLabels& x) {
+  return f(caf::meta::type_name("TargetLabels"), x.name, x.namespace_, x.method, x.url);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ProbeResult& x) {
+  return f(caf::meta::type_name("ProbeResult"), x.error, x.status_code, x.duration_seconds,
+           x.response_bytes, x.error_detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ProbeDone& x) {
+  return f(caf::meta::type_name("ProbeDone"), x.labels, x.result);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LabelSet& x) {
+  return f(caf::meta::type_name("LabelSet"), x.labels);
+}
+
+}  // namespace epsitter
+
+// Local-only messages: never serialised, so they need no inspect().
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionText)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)

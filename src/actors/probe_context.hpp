@@ -1,0 +1,26 @@
+// What every target actor shares: the engine that sends requests, where results go, and defaults.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <chrono>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace epsitter {
+
+class HttpEngine;
+
+// The engine and logger are owned by main() and outlive every actor.
+struct ProbeContext {
+  HttpEngine* engine = nullptr;
+  caf::actor metrics;
+  spdlog::logger* log = nullptr;
+  std::chrono::milliseconds interval{30'000};
+  std::chrono::milliseconds default_timeout{15'000};
+  std::string user_agent;
+};
+
+}  // namespace epsitter

@@ -1,0 +1,84 @@
+// The supervisor actor: owns one target actor per configured target and applies config changes.
+#include "actors/supervisor.hpp"
+
+#include <spdlog/logger.h>
+
+#include <caf/all.hpp>
+#include <map>
+
+#include "actors/messages.hpp"
+#include "actors/target_actor.hpp"
+
+namespace epsitter {
+
+namespace {
+
+struct Running {
+  Target target;
+  caf::actor actor;
+};
+
+struct SupervisorState {
+  static inline const char* name = "supervisor";
+  ProbeContext context;
+  std::map<std::string, Running> running;  // by target name
+};
+
+// Where in the interval target `index` of `count` first probes: evenly spread, so that N targets
+// make N/interval requests per second instead of a burst of N at the start of every round.
+caf::actor_clock::time_point first_probe_time(caf::actor_clock::time_point now,
+                                              std::chrono::milliseconds interval, std::size_t index,
+                                              std::size_t count) {
+  const auto step = std::chrono::duration_cast<caf::actor_clock::duration_type>(interval) /
+                    static_cast<long>(count);
+  return now + step * static_cast<long>(index);
+}
+
+void apply(caf::stateful_actor<SupervisorState>* self, std::vector<Target> targets) {
+  auto& state = self->state;
+  // The metrics actor learns the new set before any new actor can report a result for it.
+  LabelSet configured;
+  for (const auto& target : targets) configured.labels.push_back(target.labels);
+  self->send(state.context.metrics, targets_atom::value, std::move(configured));
+
+  std::map<std::string, Running> next;
+  std::size_t started = 0;
+  std::size_t kept = 0;
+  const auto now = self->clock().now();
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    Target& target = targets[i];
+    const std::string name = target.labels.name;
+    auto old = state.running.find(name);
+    if (old != state.running.end() && old->second.target == target) {
+      next.emplace(name, std::move(old->second));
+      state.running.erase(old);
+      ++kept;
+      continue;
+    }
+    auto first = first_probe_time(now, state.context.interval, i, targets.size());
+    caf::actor actor = spawn_target_actor(*self, target, state.context, first);
+    next.emplace(name, Running{std::move(target), std::move(actor)});
+    ++started;
+  }
+  // What is left in `running` was removed or changed.
+  for (auto& [name, gone] : state.running) self->send(gone.actor, stop_atom::value);
+  const std::size_t stopped = state.running.size();
+  state.running = std::move(next);
+  state.context.log->info("msg=\"targets applied\" targets={} started={} kept={} stopped={}",
+                          state.running.size(), started, kept, stopped);
+}
+
+caf::behavior supervisor(caf::stateful_actor<SupervisorState>* self, ProbeContext context) {
+  self->state.context = std::move(context);
+  return {
+      [self](apply_atom, TargetSet& set) { apply(self, std::move(set.targets)); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& system, ProbeContext context) {
+  return system.spawn(supervisor, std::move(context));
+}
+
+}  // namespace epsitter

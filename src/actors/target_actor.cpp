@@ -1,0 +1,102 @@
+// A target actor: keeps one target's schedule and hands its probes to the HTTP engine.
+#include "actors/target_actor.hpp"
+
+#include <spdlog/logger.h>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "probe/http_engine.hpp"
+
+namespace epsitter {
+
+namespace {
+
+struct TargetState {
+  static inline const char* name = "target";
+  Target target;
+  ProbeRequest request;  // built once; every probe sends the same
+  ProbeContext context;
+  caf::actor_clock::time_point next_probe;
+  bool probe_in_flight = false;
+};
+
+void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResult& result) {
+  if (result.error == ProbeError::none) {
+    log.debug("msg=\"probe done\" target=\"{}\" namespace=\"{}\" status={} duration_seconds={:.6f}",
+              labels.name, labels.namespace_, result.status_code, result.duration_seconds);
+  } else {
+    log.warn(
+        "msg=\"probe failed\" target=\"{}\" namespace=\"{}\" error={} duration_seconds={:.6f} "
+        "detail=\"{}\"",
+        labels.name, labels.namespace_, to_label(result.error), result.duration_seconds,
+        result.error_detail);
+  }
+}
+
+// Moves the plan on by whole intervals: next = previous + interval, never "now + interval", so the
+// schedule does not drift. Rounds missed entirely (a stalled machine) are skipped, not bunched up.
+void advance_schedule(TargetState& state, caf::actor_clock::time_point now) {
+  do {
+    state.next_probe += state.context.interval;
+  } while (state.next_probe <= now);
+}
+
+caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target,
+                           ProbeContext context, caf::actor_clock::time_point first_probe) {
+  auto& state = self->state;
+  state.request = make_probe_request(target, context);
+  state.target = std::move(target);
+  state.context = std::move(context);
+  state.next_probe = first_probe;
+  self->scheduled_send(self, state.next_probe, tick_atom::value);
+  return {
+      [self](tick_atom) {
+        auto& state = self->state;
+        if (state.probe_in_flight) {
+          // One probe per target at a time keeps a hanging target to one socket.
+          state.context.log->warn(
+              "msg=\"probe skipped, previous one still running\" target=\"{}\" namespace=\"{}\"",
+              state.target.labels.name, state.target.labels.namespace_);
+        } else {
+          state.probe_in_flight = true;
+          state.context.engine->submit(
+              state.request, [me = caf::actor_cast<caf::actor>(self)](ProbeResult result) {
+                caf::anon_send(me, std::move(result));
+              });
+        }
+        advance_schedule(state, self->clock().now());
+        self->scheduled_send(self, state.next_probe, tick_atom::value);
+      },
+      [self](ProbeResult& result) {
+        auto& state = self->state;
+        state.probe_in_flight = false;
+        log_result(*state.context.log, state.target.labels, result);
+        self->send(state.context.metrics, ProbeDone{state.target.labels, std::move(result)});
+      },
+      [self](stop_atom) { self->quit(); },
+  };
+}
+
+}  // namespace
+
+ProbeRequest make_probe_request(const Target& target, const ProbeContext& context) {
+  ProbeRequest request;
+  request.url = target.url;
+  request.method = target.labels.method;
+  request.timeout = target.timeout.value_or(context.default_timeout);
+  request.auth_user = target.auth_user;
+  request.auth_pass = target.auth_pass;
+  request.body = target.body;
+  request.headers = target.headers;
+  request.default_user_agent = context.user_agent;
+  return request;
+}
+
+caf::actor spawn_target_actor(caf::local_actor& parent, Target target, ProbeContext context,
+                              caf::actor_clock::time_point first_probe) {
+  return parent.spawn<caf::linked>(target_actor, std::move(target), std::move(context),
+                                   first_probe);
+}
+
+}  // namespace epsitter

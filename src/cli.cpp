@@ -1,0 +1,34 @@
+// The command line: `epsitter [--check-config] CONFIG.yaml`, plus --help and --version.
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "revision.hpp"
+
+namespace epsitter {
+
+std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_code) {
+  CLI::App app{
+      "epsitter, the endpoint babysitter: probes the HTTP(S) endpoints named in CONFIG on a\n"
+      "schedule and serves what it saw as Prometheus metrics on :SERVER_PORT/metrics.\n\n"
+      "Environment: LOG_LEVEL (INFO), POLL_INTERVAL (30 s), SERVER_PORT (8989), POOL_SIZE (5),\n"
+      "REQUEST_TIMEOUT (15 s), METRIC_PREFIX (sitter).",
+      "epsitter"};
+  CommandLine line;
+  app.add_option("CONFIG", line.config_path, "YAML file with a `urls:` map of targets")->required();
+  app.add_flag(
+      "--check-config", line.check_config,
+      "validate CONFIG and the environment, print a one-line summary, exit 0 (valid) or 2");
+  app.set_version_flag("--version", std::string("epsitter ") + EPSITTER_VERSION + " (revision " +
+                                        EPSITTER_REVISION + ")");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    exit_code = code == 0 ? 0 : 2;
+    return std::nullopt;
+  }
+  return line;
+}
+
+}  // namespace epsitter

@@ -1,0 +1,18 @@
+// The command line: `epsitter [--check-config] CONFIG.yaml`, plus --help and --version.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace epsitter {
+
+struct CommandLine {
+  std::string config_path;
+  bool check_config = false;  // validate, print a summary, exit 0 or 2
+};
+
+// Parses argv. When the process should exit right away (--help, --version, a usage error) it
+// returns nullopt and sets `exit_code` (0 or 2) after printing what CLI11 prints.
+std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_code);
+
+}  // namespace epsitter

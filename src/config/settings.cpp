@@ -1,0 +1,131 @@
+// Reads the process-wide settings from environment variables and rejects malformed values by name.
+#include "config/settings.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "config/number_parsing.hpp"
+
+namespace epsitter {
+namespace {
+
+constexpr double kMaxPollIntervalSeconds = 86'400;  // a day: anything longer is surely a typo
+constexpr double kMaxRequestTimeoutSeconds = 3'600;
+constexpr int kMaxPort = 65'535;
+constexpr int kMaxPoolSize = 256;  // each worker is a thread: a bound that catches typos
+
+struct LogLevelName {
+  std::string_view name;
+  LogLevel level;
+};
+
+// WARN is accepted because Python's logging module, which the seed tool used, accepts it too.
+constexpr std::array<LogLevelName, 6> kLogLevelNames{{
+    {"DEBUG", LogLevel::debug},
+    {"INFO", LogLevel::info},
+    {"WARNING", LogLevel::warning},
+    {"WARN", LogLevel::warning},
+    {"ERROR", LogLevel::error},
+    {"CRITICAL", LogLevel::critical},
+}};
+
+[[noreturn]] void reject(std::string_view variable, std::string_view value,
+                         const std::string& expected) {
+  throw SettingsError(std::string{variable} + "=" + detail::quote(value) + ": expected " +
+                      expected);
+}
+
+// Deployments often "unset" a variable by leaving it empty, so empty counts as unset.
+std::optional<std::string> read_variable(const EnvLookup& lookup, const char* name) {
+  const char* raw = lookup(name);
+  if (raw == nullptr) return std::nullopt;
+  const std::string_view value = detail::trim(raw);
+  if (value.empty()) return std::nullopt;
+  return std::string{value};
+}
+
+std::string to_upper_ascii(std::string_view text) {
+  std::string upper{text};
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+  });
+  return upper;
+}
+
+int parse_int_setting(std::string_view variable, const std::string& text, int min, int max) {
+  const std::optional<long long> value = detail::parse_integer(text);
+  if (!value || *value < min || *value > max) {
+    reject(variable, text, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return static_cast<int>(*value);
+}
+
+std::string parse_metric_prefix(const std::string& text) {
+  if (!is_valid_metric_prefix(text)) {
+    reject("METRIC_PREFIX", text,
+           "a Prometheus metric name prefix matching [a-zA-Z_:][a-zA-Z0-9_:]*");
+  }
+  return text;
+}
+
+bool is_ascii_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+}  // namespace
+
+LogLevel parse_log_level(const std::string& text) {
+  const std::string_view trimmed = detail::trim(text);
+  const std::string wanted = to_upper_ascii(trimmed);
+  for (const LogLevelName& entry : kLogLevelNames) {
+    if (entry.name == wanted) return entry.level;
+  }
+  reject("LOG_LEVEL", trimmed, "one of DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL (any case)");
+}
+
+std::chrono::milliseconds parse_seconds(const std::string& text, const std::string& what,
+                                        double max_seconds) {
+  const std::string_view trimmed = detail::trim(text);
+  const std::optional<double> seconds = detail::parse_decimal(trimmed);
+  if (!seconds || !(*seconds > 0) || *seconds > max_seconds) {
+    reject(
+        what, trimmed,
+        "a number of seconds greater than 0 (at most " + detail::format_limit(max_seconds) + ")");
+  }
+  return detail::seconds_to_millis(*seconds);
+}
+
+bool is_valid_metric_prefix(const std::string& prefix) {
+  const auto starts_name = [](char c) { return is_ascii_letter(c) || c == '_' || c == ':'; };
+  const auto continues_name = [&](char c) { return starts_name(c) || detail::is_ascii_digit(c); };
+  return !prefix.empty() && starts_name(prefix.front()) &&
+         std::all_of(prefix.begin() + 1, prefix.end(), continues_name);
+}
+
+Settings settings_from_env(const EnvLookup& lookup) {
+  Settings settings;
+  if (!lookup) return settings;
+  if (const auto value = read_variable(lookup, "LOG_LEVEL")) {
+    settings.log_level = parse_log_level(*value);
+  }
+  if (const auto value = read_variable(lookup, "POLL_INTERVAL")) {
+    settings.poll_interval = parse_seconds(*value, "POLL_INTERVAL", kMaxPollIntervalSeconds);
+  }
+  if (const auto value = read_variable(lookup, "SERVER_PORT")) {
+    settings.server_port = parse_int_setting("SERVER_PORT", *value, 0, kMaxPort);
+  }
+  if (const auto value = read_variable(lookup, "POOL_SIZE")) {
+    settings.pool_size = parse_int_setting("POOL_SIZE", *value, 1, kMaxPoolSize);
+  }
+  if (const auto value = read_variable(lookup, "REQUEST_TIMEOUT")) {
+    settings.request_timeout = parse_seconds(*value, "REQUEST_TIMEOUT", kMaxRequestTimeoutSeconds);
+  }
+  if (const auto value = read_variable(lookup, "METRIC_PREFIX")) {
+    settings.metric_prefix = parse_metric_prefix(*value);
+  }
+  return settings;
+}
+
+}  // namespace epsitter

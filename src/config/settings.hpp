@@ -1,0 +1,47 @@
+// Process-wide settings read from the environment (LOG_LEVEL, POLL_INTERVAL, ...), validated.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace epsitter {
+
+enum class LogLevel { debug, info, warning, error, critical };
+
+struct Settings {
+  LogLevel log_level = LogLevel::info;
+  std::chrono::milliseconds poll_interval{30'000};
+  int server_port = 8989;  // 0 picks a free port (for tests); the chosen one is logged
+  int pool_size = 5;       // CAF scheduler worker threads
+  std::chrono::milliseconds request_timeout{15'000};
+  std::string metric_prefix = "sitter";
+};
+
+// A malformed environment variable: names the variable and the bad value.
+class SettingsError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Looks a variable up; returns nullptr when it is unset. Injected so that tests need no real
+// environment.
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Reads every setting through `lookup`; unset or empty variables keep their defaults.
+// Throws SettingsError on the first malformed value.
+Settings settings_from_env(const EnvLookup& lookup);
+
+// Parses a LOG_LEVEL value (case-insensitive; WARN is WARNING). Throws SettingsError.
+LogLevel parse_log_level(const std::string& text);
+
+// Parses a number of seconds (may be fractional) into milliseconds; must be > 0 and <= max_seconds.
+// `what` names the source of the value in the error message. Throws SettingsError.
+std::chrono::milliseconds parse_seconds(const std::string& text, const std::string& what,
+                                        double max_seconds);
+
+// True for a valid Prometheus metric name prefix: [a-zA-Z_:][a-zA-Z0-9_:]*
+bool is_valid_metric_prefix(const std::string& prefix);
+
+}  // namespace epsitter

@@ -1,0 +1,34 @@
+// Writes the Prometheus text exposition format (version 0.0.4): HELP/TYPE lines, samples, escaping.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace epsitter {
+
+using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
+
+enum class MetricType { counter, gauge, summary, histogram, untyped };
+
+// Appends to one growing string; the caller decides the order of families and samples, which is
+// what makes the output stable.
+class ExpositionWriter {
+ public:
+  void family(std::string_view name, std::string_view help, MetricType type);
+  void sample(std::string_view name, const Labels& labels, double value);
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+// Label values escape backslash, double quote and newline.
+std::string escape_label_value(std::string_view value);
+// HELP text escapes backslash and newline.
+std::string escape_help(std::string_view help);
+// Formats like Python's repr(float), as prometheus_client did: 1.0, 0.25, 1e-05, +Inf, NaN.
+std::string format_value(double value);
+
+}  // namespace epsitter

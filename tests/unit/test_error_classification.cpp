@@ -1,0 +1,54 @@
+// Unit tests for mapping libcurl result codes onto the fixed error labels.
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <set>
+#include <string>
+
+#include "probe/error_classification.hpp"
+
+using epsitter::classify_curl_error;
+using epsitter::ProbeError;
+using epsitter::to_label;
+
+TEST_CASE("a finished transfer is no error") {
+  CHECK(classify_curl_error(CURLE_OK, 0) == ProbeError::none);
+}
+
+TEST_CASE("a refused port is told apart from an unreachable host by errno") {
+  CHECK(classify_curl_error(CURLE_COULDNT_CONNECT, ECONNREFUSED) == ProbeError::connection_refused);
+  CHECK(classify_curl_error(CURLE_COULDNT_CONNECT, EHOSTUNREACH) == ProbeError::connect);
+  CHECK(classify_curl_error(CURLE_COULDNT_CONNECT, ENETUNREACH) == ProbeError::connect);
+}
+
+TEST_CASE("each family of curl errors gets its reason") {
+  CHECK(classify_curl_error(CURLE_OPERATION_TIMEDOUT, 0) == ProbeError::timeout);
+  CHECK(classify_curl_error(CURLE_COULDNT_RESOLVE_HOST, 0) == ProbeError::dns);
+  CHECK(classify_curl_error(CURLE_COULDNT_RESOLVE_PROXY, 0) == ProbeError::dns);
+  CHECK(classify_curl_error(CURLE_PEER_FAILED_VERIFICATION, 0) == ProbeError::tls);
+  CHECK(classify_curl_error(CURLE_SSL_CONNECT_ERROR, 0) == ProbeError::tls);
+  CHECK(classify_curl_error(CURLE_RECV_ERROR, ECONNRESET) == ProbeError::reset);
+  CHECK(classify_curl_error(CURLE_GOT_NOTHING, 0) == ProbeError::reset);
+  CHECK(classify_curl_error(CURLE_PARTIAL_FILE, 0) == ProbeError::reset);
+  CHECK(classify_curl_error(CURLE_WEIRD_SERVER_REPLY, 0) == ProbeError::protocol);
+  CHECK(classify_curl_error(CURLE_TOO_MANY_REDIRECTS, 0) == ProbeError::too_many_redirects);
+  CHECK(classify_curl_error(CURLE_OUT_OF_MEMORY, 0) == ProbeError::other);
+}
+
+TEST_CASE("every reason has a distinct label made of lower-case letters and underscores") {
+  const ProbeError all[] = {ProbeError::none,
+                            ProbeError::timeout,
+                            ProbeError::dns,
+                            ProbeError::connection_refused,
+                            ProbeError::connect,
+                            ProbeError::tls,
+                            ProbeError::reset,
+                            ProbeError::protocol,
+                            ProbeError::too_many_redirects,
+                            ProbeError::other};
+  std::set<std::string> seen;
+  for (ProbeError error : all) {
+    const std::string label{to_label(error)};
+    CHECK(label.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos);
+    CHECK(seen.insert(label).second);
+  }
+}

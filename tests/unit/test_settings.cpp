@@ -1,0 +1,190 @@
+// Unit tests for settings_from_env: defaults, every variable, and messages for malformed values.
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
+
+#include "config/settings.hpp"
+
+using namespace epsitter;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The lookup owns a copy of the variables, so the pointers it hands out stay valid while it lives.
+EnvLookup lookup_in(std::map<std::string, std::string> variables) {
+  return [variables = std::move(variables)](const char* name) -> const char* {
+    const auto found = variables.find(name);
+    return found == variables.end() ? nullptr : found->second.c_str();
+  };
+}
+
+Settings settings_with(std::map<std::string, std::string> variables) {
+  return settings_from_env(lookup_in(std::move(variables)));
+}
+
+std::string error_for(const std::string& variable, const std::string& value) {
+  try {
+    settings_with({{variable, value}});
+  } catch (const SettingsError& error) {
+    return error.what();
+  }
+  throw std::logic_error(variable + "=" + value + " was accepted but should be rejected");
+}
+
+}  // namespace
+
+TEST_CASE("no variables set gives the documented defaults", "[settings]") {
+  const Settings settings = settings_with({});
+  CHECK(settings.log_level == LogLevel::info);
+  CHECK(settings.poll_interval == 30s);
+  CHECK(settings.server_port == 8989);
+  CHECK(settings.pool_size == 5);
+  CHECK(settings.request_timeout == 15s);
+  CHECK(settings.metric_prefix == "sitter");
+}
+
+TEST_CASE("an empty lookup function counts as an empty environment", "[settings]") {
+  CHECK(settings_from_env(EnvLookup{}).server_port == 8989);
+}
+
+TEST_CASE("empty or blank variables count as unset", "[settings]") {
+  const Settings settings = settings_with({{"LOG_LEVEL", ""},
+                                           {"POLL_INTERVAL", "   "},
+                                           {"SERVER_PORT", "\t"},
+                                           {"POOL_SIZE", ""},
+                                           {"REQUEST_TIMEOUT", " \n"},
+                                           {"METRIC_PREFIX", ""}});
+  CHECK(settings.log_level == LogLevel::info);
+  CHECK(settings.poll_interval == 30s);
+  CHECK(settings.server_port == 8989);
+  CHECK(settings.pool_size == 5);
+  CHECK(settings.request_timeout == 15s);
+  CHECK(settings.metric_prefix == "sitter");
+}
+
+TEST_CASE("every variable is read when set", "[settings]") {
+  const Settings settings = settings_with({{"LOG_LEVEL", "debug"},
+                                           {"POLL_INTERVAL", "10"},
+                                           {"SERVER_PORT", "9100"},
+                                           {"POOL_SIZE", "8"},
+                                           {"REQUEST_TIMEOUT", "2.5"},
+                                           {"METRIC_PREFIX", "my_app:probe"}});
+  CHECK(settings.log_level == LogLevel::debug);
+  CHECK(settings.poll_interval == 10s);
+  CHECK(settings.server_port == 9100);
+  CHECK(settings.pool_size == 8);
+  CHECK(settings.request_timeout == 2500ms);
+  CHECK(settings.metric_prefix == "my_app:probe");
+}
+
+TEST_CASE("values are trimmed of surrounding whitespace", "[settings]") {
+  const Settings settings = settings_with({{"LOG_LEVEL", "  error\n"},
+                                           {"POLL_INTERVAL", " 5 "},
+                                           {"SERVER_PORT", "\t8080 "},
+                                           {"POOL_SIZE", " 3"},
+                                           {"REQUEST_TIMEOUT", "1 "},
+                                           {"METRIC_PREFIX", " probe "}});
+  CHECK(settings.log_level == LogLevel::error);
+  CHECK(settings.poll_interval == 5s);
+  CHECK(settings.server_port == 8080);
+  CHECK(settings.pool_size == 3);
+  CHECK(settings.request_timeout == 1s);
+  CHECK(settings.metric_prefix == "probe");
+}
+
+TEST_CASE("log levels are case-insensitive and WARN means warning", "[settings]") {
+  CHECK(parse_log_level("DEBUG") == LogLevel::debug);
+  CHECK(parse_log_level("Info") == LogLevel::info);
+  CHECK(parse_log_level("warning") == LogLevel::warning);
+  CHECK(parse_log_level("WARN") == LogLevel::warning);
+  CHECK(parse_log_level("warn") == LogLevel::warning);
+  CHECK(parse_log_level("Error") == LogLevel::error);
+  CHECK(parse_log_level("critical") == LogLevel::critical);
+  CHECK(settings_with({{"LOG_LEVEL", "Warn"}}).log_level == LogLevel::warning);
+}
+
+TEST_CASE("an unknown log level is rejected with the valid values listed", "[settings]") {
+  CHECK(error_for("LOG_LEVEL", "verbose") ==
+        "LOG_LEVEL=\"verbose\": expected one of DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL "
+        "(any case)");
+  CHECK_THROWS_AS(parse_log_level("FATAL"), SettingsError);
+}
+
+TEST_CASE("fractional seconds become milliseconds, rounded to the nearest", "[settings]") {
+  CHECK(settings_with({{"POLL_INTERVAL", "0.5"}}).poll_interval == 500ms);
+  CHECK(settings_with({{"REQUEST_TIMEOUT", ".25"}}).request_timeout == 250ms);
+  CHECK(parse_seconds("1.2345", "X", 10) == 1235ms);
+  CHECK(parse_seconds("1e1", "X", 10) == 10s);
+  CHECK(parse_seconds("+3", "X", 10) == 3s);
+}
+
+TEST_CASE("a tiny positive number of seconds never becomes 0 ms", "[settings]") {
+  CHECK(parse_seconds("0.0001", "X", 10) == 1ms);
+  CHECK(settings_with({{"REQUEST_TIMEOUT", "0.0004"}}).request_timeout == 1ms);
+}
+
+TEST_CASE("the largest allowed intervals are accepted", "[settings]") {
+  CHECK(settings_with({{"POLL_INTERVAL", "86400"}}).poll_interval == 86'400s);
+  CHECK(settings_with({{"REQUEST_TIMEOUT", "3600"}}).request_timeout == 3'600s);
+}
+
+TEST_CASE("a malformed POLL_INTERVAL is rejected naming the variable and value", "[settings]") {
+  const std::string bad = GENERATE(as<std::string>{}, "abc", "10s", "1e", "nan", "inf", "0", "-1",
+                                   "0.0", "86400.5", "1e9", "0x10", "1..5", ".", "1 2", "--1");
+  CHECK(error_for("POLL_INTERVAL", bad) == "POLL_INTERVAL=\"" + bad +
+                                               "\": expected a number of seconds greater than 0 "
+                                               "(at most 86400)");
+}
+
+TEST_CASE("a malformed REQUEST_TIMEOUT is rejected with its own limit", "[settings]") {
+  const std::string bad = GENERATE(as<std::string>{}, "abc", "10s", "0", "-1", "3600.001", "inf");
+  CHECK(error_for("REQUEST_TIMEOUT", bad) ==
+        "REQUEST_TIMEOUT=\"" + bad +
+            "\": expected a number of seconds greater than 0 (at most 3600)");
+}
+
+TEST_CASE("parse_seconds rejects an empty string and names its source", "[settings]") {
+  CHECK_THROWS_MATCHES(
+      parse_seconds("", "timeout", 60), SettingsError,
+      Catch::Message("timeout=\"\": expected a number of seconds greater than 0 (at most 60)"));
+}
+
+TEST_CASE("SERVER_PORT accepts 0 to 65535 and nothing else", "[settings]") {
+  CHECK(settings_with({{"SERVER_PORT", "0"}}).server_port == 0);
+  CHECK(settings_with({{"SERVER_PORT", "65535"}}).server_port == 65535);
+  const std::string bad = GENERATE(as<std::string>{}, "8989x", "1.5", "-1", "65536", "+80", "0x50",
+                                   "99999999999999999999", "eighty");
+  CHECK(error_for("SERVER_PORT", bad) ==
+        "SERVER_PORT=\"" + bad + "\": expected an integer from 0 to 65535");
+}
+
+TEST_CASE("POOL_SIZE accepts 1 to 256 and nothing else", "[settings]") {
+  CHECK(settings_with({{"POOL_SIZE", "1"}}).pool_size == 1);
+  CHECK(settings_with({{"POOL_SIZE", "256"}}).pool_size == 256);
+  const std::string bad = GENERATE(as<std::string>{}, "0", "257", "1.5", "4 threads", "-2");
+  CHECK(error_for("POOL_SIZE", bad) ==
+        "POOL_SIZE=\"" + bad + "\": expected an integer from 1 to 256");
+}
+
+TEST_CASE("METRIC_PREFIX must be a valid Prometheus name prefix", "[settings]") {
+  CHECK(settings_with({{"METRIC_PREFIX", "_probe:x9"}}).metric_prefix == "_probe:x9");
+  const std::string bad = GENERATE(as<std::string>{}, "my-app", "9lives", "a b", "prefix.x");
+  CHECK(error_for("METRIC_PREFIX", bad) ==
+        "METRIC_PREFIX=\"" + bad +
+            "\": expected a Prometheus metric name prefix matching [a-zA-Z_:][a-zA-Z0-9_:]*");
+}
+
+TEST_CASE("is_valid_metric_prefix follows the metric name grammar", "[settings]") {
+  CHECK(is_valid_metric_prefix("sitter"));
+  CHECK(is_valid_metric_prefix(":a_1"));
+  CHECK(is_valid_metric_prefix("A"));
+  CHECK_FALSE(is_valid_metric_prefix(""));
+  CHECK_FALSE(is_valid_metric_prefix("1a"));
+  CHECK_FALSE(is_valid_metric_prefix("a-b"));
+  CHECK_FALSE(is_valid_metric_prefix("é"));
+}
+
+TEST_CASE("control characters in a bad value are escaped in the message", "[settings]") {
+  CHECK(error_for("SERVER_PORT", "80\n81") ==
+        "SERVER_PORT=\"80\\n81\": expected an integer from 0 to 65535");
+}
