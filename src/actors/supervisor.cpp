@@ -7,6 +7,7 @@
 #include <map>
 
 #include "actors/messages.hpp"
+#include "actors/schedule.hpp"
 #include "actors/target_actor.hpp"
 
 namespace epsitter {
@@ -23,16 +24,6 @@ struct SupervisorState {
   ProbeContext context;
   std::map<std::string, Running> running;  // by target name
 };
-
-// Where in the interval target `index` of `count` first probes: evenly spread, so that N targets
-// make N/interval requests per second instead of a burst of N at the start of every round.
-caf::actor_clock::time_point first_probe_time(caf::actor_clock::time_point now,
-                                              std::chrono::milliseconds interval, std::size_t index,
-                                              std::size_t count) {
-  const auto step = std::chrono::duration_cast<caf::actor_clock::duration_type>(interval) /
-                    static_cast<long>(count);
-  return now + step * static_cast<long>(index);
-}
 
 void apply(caf::stateful_actor<SupervisorState>* self, std::vector<Target> targets) {
   auto& state = self->state;

@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/schedule.hpp"
 #include "probe/http_engine.hpp"
 
 namespace epsitter {
@@ -34,14 +35,6 @@ void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResu
   }
 }
 
-// Moves the plan on by whole intervals: next = previous + interval, never "now + interval", so the
-// schedule does not drift. Rounds missed entirely (a stalled machine) are skipped, not bunched up.
-void advance_schedule(TargetState& state, caf::actor_clock::time_point now) {
-  do {
-    state.next_probe += state.context.interval;
-  } while (state.next_probe <= now);
-}
-
 caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target,
                            ProbeContext context, caf::actor_clock::time_point first_probe) {
   auto& state = self->state;
@@ -65,7 +58,8 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target
                 caf::anon_send(me, std::move(result));
               });
         }
-        advance_schedule(state, self->clock().now());
+        state.next_probe =
+            next_probe_time(state.next_probe, state.context.interval, self->clock().now());
         self->scheduled_send(self, state.next_probe, tick_atom::value);
       },
       [self](ProbeResult& result) {

@@ -1,0 +1,254 @@
+"""Test harness: starts the real epsitter binary and real loopback HTTP servers, scrapes /metrics.
+
+Only the Python standard library is used, so the tests run on a bare Debian machine.
+"""
+
+import http.server
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+EPSITTER_BIN = os.environ.get("EPSITTER_BIN", "build/src/epsitter")
+PROMTOOL = os.environ.get("PROMTOOL", "")
+
+# Sanitizer findings print these; any of them fails the test even if the exit status is 0.
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                     "WARNING: ThreadSanitizer")
+
+
+def wait_until(predicate, timeout=10.0, interval=0.05, message="condition"):
+    """Polls predicate() until it returns something truthy; fails the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+def refused_port():
+    """A loopback port where nothing listens (bound and closed again; nothing reuses it this fast)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Request:
+    """What a Backend saw of one request."""
+
+    def __init__(self, method, path, headers, body, at):
+        self.method, self.path, self.headers, self.body, self.at = method, path, headers, body, at
+
+
+class Backend:
+    """A loopback HTTP server. `routes` maps a path to (status, delay_seconds); unknown paths 200.
+
+    Every request is recorded with its arrival time. Delays longer than the client's timeout make a
+    hanging target: the handler sleeps (in its own thread) and then answers into a closed socket.
+    """
+
+    def __init__(self, routes=None):
+        self.routes = dict(routes or {})
+        self.requests = []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        backend = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output readable
+                pass
+
+            def handle_any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                with backend.lock:
+                    backend.requests.append(Request(self.command, self.path, dict(self.headers),
+                                                    body, time.monotonic()))
+                status, delay = backend.routes.get(self.path, (200, 0))
+                if delay:
+                    backend.stopping.wait(delay)
+                payload = b"" if self.command == "HEAD" else b"ok\n"
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the prober gave up on a hanging request; that is the point
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def seen(self, path=None):
+        with self.lock:
+            return [r for r in self.requests if path is None or r.path == path]
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def yaml_quote(value):
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def config_yaml(targets):
+    """targets: {name: {field: value}}; values are written as YAML flow scalars or maps."""
+    lines = ["urls:"]
+    for name, fields in targets.items():
+        lines.append(f"  {yaml_quote(name)}:")
+        for key, value in fields.items():
+            if isinstance(value, dict):
+                inner = ", ".join(f"{yaml_quote(k)}: {yaml_quote(v)}" for k, v in value.items())
+                lines.append(f"    {key}: {{{inner}}}")
+            else:
+                lines.append(f"    {key}: {yaml_quote(value) if isinstance(value, str) else value}")
+    return "\n".join(lines) + "\n"
+
+
+class Epsitter:
+    """The real binary on a config; use as a context manager. Listens on a free port it picks."""
+
+    def __init__(self, config_text, env=None, args=()):
+        self.dir = tempfile.TemporaryDirectory(prefix="epsitter-test-")
+        self.config_path = os.path.join(self.dir.name, "sitter.yaml")
+        with open(self.config_path, "w") as f:
+            f.write(config_text)
+        self.env = dict(os.environ, SERVER_PORT="0", POLL_INTERVAL="0.5", LOG_LEVEL="INFO")
+        self.env.update(env or {})
+        self.args = list(args)
+        self.stderr_lines = []
+        self.port = None
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen([EPSITTER_BIN, *self.args, self.config_path], env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self.reader.start()
+        wait_until(lambda: self.port or self.process.poll() is not None, timeout=30,
+                   message="epsitter to listen")
+        if self.port is None:
+            raise AssertionError("epsitter exited at start:\n" + self.log())
+        return self
+
+    def _read_stderr(self):
+        for line in self.process.stderr:
+            self.stderr_lines.append(line)
+            found = re.search(r'msg="listening" port=(\d+)', line)
+            if found:
+                self.port = int(found.group(1))
+
+    def log(self):
+        return "".join(self.stderr_lines)
+
+    def get(self, path="/metrics", method="GET"):
+        """Returns (status, headers, body text) of one request to epsitter's own server."""
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def scrape(self):
+        status, _, body = self.get("/metrics")
+        assert status == 200, status
+        return body
+
+    def metrics(self):
+        return parse_exposition(self.scrape())
+
+    def value(self, metric, **labels):
+        """The value of the one sample `metric` whose labels include `labels`; 0 when absent."""
+        matches = [v for (n, l), v in self.metrics().items()
+                   if n == metric and all(dict(l).get(k) == str(w) for k, w in labels.items())]
+        assert len(matches) <= 1, f"{metric} {labels} matches {len(matches)} series"
+        return matches[0] if matches else 0.0
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Signals epsitter and returns its exit status; fails on a hang or a sanitizer report."""
+        self.process.send_signal(sig)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"epsitter did not stop within {timeout}s:\n" + self.log())
+        self.reader.join(timeout=5)
+        self.process.stderr.close()
+        self.check_sanitizers()
+        return code
+
+    def check_sanitizers(self):
+        text = self.log()
+        for marker in SANITIZER_MARKERS:
+            if marker in text:
+                raise AssertionError("sanitizer report:\n" + text)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            code = self.stop()
+            if exc[0] is None and code != 0:
+                raise AssertionError(f"epsitter exited {code}:\n" + self.log())
+        self.dir.cleanup()
+
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def unescape(value):
+    return re.sub(r'\\(.)', lambda m: {"n": "\n"}.get(m.group(1), m.group(1)), value)
+
+
+def parse_exposition(text):
+    """{(name, tuple of (label, value)): float} for every sample line; fails on a malformed line."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = SAMPLE.match(line)
+        assert match, f"malformed sample line: {line!r}"
+        name, labels, value = match.groups()
+        pairs = tuple((k, unescape(v)) for k, v in LABEL.findall(labels or ""))
+        samples[(name, pairs)] = float(value)
+    return samples
+
+
+def run_epsitter(args, env=None, timeout=30):
+    """Runs the binary to completion (for --check-config, --help, bad config); returns the result."""
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([EPSITTER_BIN, *args], env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def main():
+    unittest.main(verbosity=2)

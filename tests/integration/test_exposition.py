@@ -1,0 +1,57 @@
+"""The /metrics page: content type, METRIC_PREFIX, escaping, promtool's lint, other paths."""
+
+import os
+import subprocess
+import unittest
+
+import harness
+from harness import Backend, Epsitter, refused_port, wait_until
+
+
+class Exposition(unittest.TestCase):
+    def test_page_passes_promtool_and_follows_metric_prefix(self):
+        with Backend({"/down": (503, 0)}) as backend:
+            config = harness.config_yaml({
+                'odd "name" \\ here': {"namespace": "q\"a", "url": backend.url("/down")},
+                "plain": {"namespace": "qa", "url": backend.url("/")},
+                "refused": {"namespace": "qa", "url": f"http://127.0.0.1:{refused_port()}/"},
+            })
+            with Epsitter(config, env={"METRIC_PREFIX": "babysitter", "POLL_INTERVAL": "0.3"}) as sitter:
+                wait_until(lambda: sitter.value("babysitter_http_error_total", name="refused") >= 1
+                           and sitter.value("babysitter_http_status_code_total", name="plain") >= 1
+                           and sitter.value("babysitter_http_status_code_total",
+                                            name='odd "name" \\ here') >= 1,
+                           message="every kind of series")
+                status, headers, text = sitter.get("/metrics")
+                self.assertEqual(status, 200)
+                self.assertEqual(headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8")
+                for family, kind in (("babysitter_request_time", "summary"),
+                                     ("babysitter_http_status_code_total", "counter"),
+                                     ("babysitter_http_error_total", "counter")):
+                    self.assertIn(f"# TYPE {family} {kind}\n", text)
+                self.assertNotIn("sitter_request_time", text.replace("babysitter_", ""))
+                self.assertNotIn("_created", text)
+                self.assertIn('name="odd \\"name\\" \\\\ here"', text)
+                self.assertIn('namespace="q\\"a"', text)
+                if harness.PROMTOOL:
+                    lint = subprocess.run([harness.PROMTOOL, "check", "metrics"], input=text,
+                                          capture_output=True, text=True)
+                    self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+                elif os.environ.get("CI"):
+                    self.fail("promtool is required in CI (Debian package prometheus)")
+
+    def test_other_paths_and_methods_are_refused(self):
+        config = harness.config_yaml({"x": {"url": f"http://127.0.0.1:{refused_port()}/"}})
+        with Epsitter(config) as sitter:
+            self.assertEqual(sitter.get("/nothing-here")[0], 404)
+            self.assertEqual(sitter.get("/metrics/extra")[0], 404)
+            self.assertEqual(sitter.get("/../etc/passwd")[0], 404)
+            status, headers, _ = sitter.get("/metrics", method="POST")
+            self.assertEqual(status, 405)
+            self.assertEqual(headers["Allow"], "GET, HEAD")
+            status, headers, body = sitter.get("/metrics", method="HEAD")
+            self.assertEqual((status, body), (200, ""))
+
+
+if __name__ == "__main__":
+    harness.main()
