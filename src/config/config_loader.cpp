@@ -1,6 +1,7 @@
 // Turns the YAML config (the seed's `urls:` format) into validated Targets or file:line:col errors.
 #include "config/config_loader.hpp"
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -14,7 +15,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -33,8 +33,7 @@ constexpr double kMaxTimeoutSeconds = 3'600;
 // (`&a [*a]`), and aliases can multiply a small file into a huge tree.
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxPayloadValues = 100'000;
-// PyYAML's implicit typing only ever matches short scalars; longer ones skip the regexes, which
-// std::regex matches recursively (a long digit string could exhaust the stack).
+// PyYAML's implicit typing only ever matches short scalars; longer ones need not be matched.
 constexpr std::size_t kMaxTypedScalarLength = 128;
 
 constexpr std::array<std::string_view, 1> kTopLevelKeys{"urls"};
@@ -510,17 +509,18 @@ bool has_core_tag(const YAML::Node& node, std::string_view name) {
 
 // PyYAML's resolver patterns for int and float, unchanged.
 bool looks_like_yaml11_int(const std::string& text) {
-  static const std::regex kInt{
+  // RE2 matches in linear time without recursion, whatever the input.
+  static const RE2 kInt{
       "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
       "|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"};
-  return text.size() <= kMaxTypedScalarLength && std::regex_match(text, kInt);
+  return text.size() <= kMaxTypedScalarLength && RE2::FullMatch(text, kInt);
 }
 
 bool looks_like_yaml11_float(const std::string& text) {
-  static const std::regex kFloat{
+  static const RE2 kFloat{
       "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?"
       "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)"};
-  return text.size() <= kMaxTypedScalarLength && std::regex_match(text, kFloat);
+  return text.size() <= kMaxTypedScalarLength && RE2::FullMatch(text, kFloat);
 }
 
 // Splits a leading sign off and drops '_' separators, as PyYAML's constructors do first.
