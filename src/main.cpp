@@ -16,6 +16,7 @@
 #include "log/logger.hpp"
 #include "probe/http_engine.hpp"
 #include "revision.hpp"
+#include "web/metrics_route.hpp"
 #include "web/web_server.hpp"
 
 namespace {
@@ -71,7 +72,7 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
 
 // A CivetWeb thread asks the metrics actor for the current text; it is not an actor, so it
 // borrows a scoped one for the round trip.
-WebServer::ExpositionSource exposition_from(caf::actor_system& system, caf::actor metrics) {
+ExpositionSource exposition_from(caf::actor_system& system, caf::actor metrics) {
   return [&system, metrics]() -> std::shared_ptr<const std::string> {
     caf::scoped_actor self{system};
     std::shared_ptr<const std::string> text;
@@ -98,8 +99,8 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
 
   int exit_code = 0;
   try {
-    WebServer server{WebServer::Options{settings.server_port, 8}, exposition_from(system, metrics),
-                     log};
+    std::vector<Route> routes{make_metrics_route({exposition_from(system, metrics)})};
+    WebServer server{WebServer::Options{settings.server_port, 8}, std::move(routes), log};
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
         "version={} revision={}",

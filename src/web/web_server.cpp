@@ -1,75 +1,101 @@
-// The HTTP server (CivetWeb): serves /metrics from whatever the exposition source hands it.
+// The HTTP server (CivetWeb): dispatches exact paths to routes; everything else is 404 or 405.
 #include "web/web_server.hpp"
 
 #include <civetweb.h>
 #include <spdlog/logger.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace epsitter {
 
+HttpResponse HttpResponse::text(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::make_shared<const std::string>(std::move(body));
+  return response;
+}
+
+struct WebServer::Dispatch {
+  std::vector<Route> routes;
+  spdlog::logger* log;
+};
+
 namespace {
 
-constexpr const char* kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
-
-void send_text(mg_connection* conn, int status, const std::string& body, const char* content_type,
-               bool head_only, const char* allow = nullptr) {
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", content_type, -1);
+void send(mg_connection* conn, const HttpResponse& response, bool head_only) {
+  const std::string& body = response.body ? *response.body : std::string{};
+  mg_response_header_start(conn, response.status);
+  mg_response_header_add(conn, "Content-Type", response.content_type.c_str(), -1);
   mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
   mg_response_header_add(conn, "Cache-Control", "no-store", -1);
-  if (allow != nullptr) mg_response_header_add(conn, "Allow", allow, -1);
+  mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
+  for (const auto& [name, value] : response.headers) {
+    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+  }
   mg_response_header_send(conn);
   if (!head_only && !body.empty()) mg_write(conn, body.data(), body.size());
 }
 
-bool is_get_or_head(const mg_request_info* info, bool& head_only) {
-  head_only = std::strcmp(info->request_method, "HEAD") == 0;
-  return head_only || std::strcmp(info->request_method, "GET") == 0;
+bool allows(const Route& route, const std::string& method) {
+  const auto& methods = route.methods;
+  if (std::find(methods.begin(), methods.end(), method) != methods.end()) return true;
+  return method == "HEAD" && std::find(methods.begin(), methods.end(), "GET") != methods.end();
 }
 
-int not_found(mg_connection* conn, bool head_only) {
-  send_text(conn, 404, "404 not found\n", "text/plain; charset=utf-8", head_only);
-  return 404;
+std::string allow_header(const Route& route) {
+  std::string allow;
+  for (const auto& method : route.methods) {
+    allow += allow.empty() ? method : ", " + method;
+    if (method == "GET") allow += ", HEAD";
+  }
+  return allow;
 }
 
-int handle_metrics(mg_connection* conn, void* data) {
-  auto* handlers = static_cast<WebServer::Handlers*>(data);
+HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info& info,
+                     mg_connection* conn) {
+  const std::string path = info.local_uri != nullptr ? info.local_uri : "";
+  const auto route = std::find_if(dispatch.routes.begin(), dispatch.routes.end(),
+                                  [&path](const Route& r) { return r.path == path; });
+  if (route == dispatch.routes.end()) return HttpResponse::text(404, "404 not found\n");
+  const std::string method = info.request_method;
+  if (!allows(*route, method)) {
+    HttpResponse response = HttpResponse::text(405, "405 method not allowed\n");
+    response.headers.emplace_back("Allow", allow_header(*route));
+    return response;
+  }
+  HttpRequest request;
+  request.method = method;
+  request.path = path;
+  request.query = info.query_string != nullptr ? info.query_string : "";
+  request.header = [conn](const char* name) { return mg_get_header(conn, name); };
+  return route->handler(request);
+}
+
+// The one CivetWeb handler: every path comes here, so unknown paths are answered by us, not by
+// CivetWeb's file serving (which has no document root anyway).
+int handle(mg_connection* conn, void* data) {
+  const auto* dispatch = static_cast<const WebServer::Dispatch*>(data);
   const mg_request_info* info = mg_get_request_info(conn);
-  bool head_only = false;
-  // CivetWeb hands /metrics/anything to this handler too; only the exact path is ours.
-  if (std::strcmp(info->local_uri, "/metrics") != 0) {
-    is_get_or_head(info, head_only);
-    return not_found(conn, head_only);
+  HttpResponse response;
+  try {
+    response = respond(*dispatch, *info, conn);
+  } catch (const std::exception& error) {
+    dispatch->log->error("msg=\"http handler failed\" path=\"{}\" error=\"{}\"",
+                         info->local_uri != nullptr ? info->local_uri : "", error.what());
+    response = HttpResponse::text(500, "500 internal error\n");
   }
-  if (!is_get_or_head(info, head_only)) {
-    send_text(conn, 405, "405 method not allowed\n", "text/plain; charset=utf-8", false,
-              "GET, HEAD");
-    return 405;
-  }
-  const auto text = handlers->exposition();
-  if (!text) {
-    send_text(conn, 503, "metrics not available\n", "text/plain; charset=utf-8", head_only);
-    return 503;
-  }
-  send_text(conn, 200, *text, kExpositionContentType, head_only);
-  return 200;
-}
-
-int handle_anything_else(mg_connection* conn, void* /*data*/) {
-  bool head_only = false;
-  is_get_or_head(mg_get_request_info(conn), head_only);
-  return not_found(conn, head_only);
+  send(conn, response, std::strcmp(info->request_method, "HEAD") == 0);
+  return response.status;
 }
 
 int log_civetweb_message(const mg_connection* conn, const char* message) {
   const mg_context* context = mg_get_context(conn);
-  auto* handlers = static_cast<WebServer::Handlers*>(mg_get_user_data(context));
-  if (handlers != nullptr) handlers->log->debug("msg=\"http server\" detail=\"{}\"", message);
+  const auto* dispatch = static_cast<const WebServer::Dispatch*>(mg_get_user_data(context));
+  if (dispatch != nullptr) dispatch->log->debug("msg=\"http server\" detail=\"{}\"", message);
   return 1;  // handled: CivetWeb prints nothing itself
 }
 
@@ -80,12 +106,12 @@ void WebServer::ContextDeleter::operator()(mg_context* context) const {
   mg_exit_library();
 }
 
-WebServer::WebServer(Options options, ExpositionSource exposition, spdlog::logger& log)
-    : handlers_(std::make_unique<Handlers>(Handlers{std::move(exposition), &log})) {
+WebServer::WebServer(Options options, std::vector<Route> routes, spdlog::logger& log)
+    : dispatch_(std::make_unique<Dispatch>(Dispatch{std::move(routes), &log})) {
   mg_init_library(0);
   const std::string port = std::to_string(options.port);
   const std::string threads = std::to_string(options.threads);
-  // No document_root: CivetWeb serves no files and lists no directories, only our handlers.
+  // No document_root: CivetWeb serves no files and lists no directories, only our routes.
   std::array<const char*, 11> config{"listening_ports",
                                      port.c_str(),
                                      "num_threads",
@@ -99,7 +125,7 @@ WebServer::WebServer(Options options, ExpositionSource exposition, spdlog::logge
                                      nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = log_civetweb_message;
-  mg_init_data init{&callbacks, handlers_.get(), config.data()};
+  mg_init_data init{&callbacks, dispatch_.get(), config.data()};
   std::array<char, 256> error_text{};
   unsigned error_code = 0;
   mg_error_data error{&error_code, error_text.data(), error_text.size()};
@@ -110,8 +136,7 @@ WebServer::WebServer(Options options, ExpositionSource exposition, spdlog::logge
                              (error_text[0] != '\0' ? error_text.data() : "unknown error"));
   }
   context_.reset(started);
-  mg_set_request_handler(started, "/metrics", handle_metrics, handlers_.get());
-  mg_set_request_handler(started, "/", handle_anything_else, handlers_.get());
+  mg_set_request_handler(started, "/", handle, dispatch_.get());
 
   std::array<mg_server_port, 4> ports{};
   const int count = mg_get_server_ports(started, static_cast<int>(ports.size()), ports.data());

@@ -1,0 +1,37 @@
+// What the web server routes: a plain request in, a response out. Handlers know nothing of
+// CivetWeb.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace epsitter {
+
+struct HttpRequest {
+  std::string method;                              // as sent: GET, HEAD, POST, ...
+  std::string path;                                // decoded path, no query string
+  std::string query;                               // raw query string, without '?'
+  std::function<const char*(const char*)> header;  // a header's value, or nullptr
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::shared_ptr<const std::string> body;  // shared so that big pages are not copied
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
+
+  static HttpResponse text(int status, std::string body);
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct Route {
+  std::string path;                  // exact match
+  std::vector<std::string> methods;  // allowed; HEAD is implied by GET. Others get 405.
+  HttpHandler handler;
+};
+
+}  // namespace epsitter
