@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: epsitter vs blackbox_exporter on the same loopback targets, in one run.
+
+Run by hand (not in CI), as root on a Debian bookworm machine:
+    bench/run_bench.py                      # 1,000 and 10,000 targets, prints one table
+    bench/run_bench.py --sizes 1000 --write # also rewrites bench/RESULTS.md
+
+What it does, all on 127.0.0.1:
+- nginx (bench/nginx.conf) answers 200 for any path and logs each request's time, so probe start
+  times can be measured from the target's side;
+- wrk gives the loopback ceiling (new connection per request, and keep-alive);
+- epsitter probes N targets with POLL_INTERVAL=1 (one round over N targets per second), fresh
+  connection per probe, timeout 5 s;
+- blackbox_exporter (Debian's prometheus-blackbox-exporter 0.23) is driven the way Prometheus drives it:
+  /probe?module=http_2xx&target=... with 64 probes in flight (by wrk with a Lua script), fresh
+  connection per probe (blackbox's default), timeout 5 s;
+- the hanging scenario points 10% of the targets at a port that accepts connections and never
+  answers, and measures what happens to the other 90%.
+"""
+
+import argparse
+import datetime
+import gzip
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+NGINX_PORT = 18080
+EPSITTER_PORT = 18989
+BLACKBOX_PORT = 19115
+ACCESS_LOG = "/tmp/epsitter-bench-access.log"
+INTERVAL = 1.0
+TIMEOUT = 5
+
+
+def sh(*args, **kwargs):
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+
+def status_kib(pid, key):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def port_free(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_port(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class Nginx:
+    def __enter__(self):
+        conf = open(os.path.join(HERE, "nginx.conf")).read()
+        conf = conf.replace("access_log off;",
+                            "log_format t '$msec $uri';\n"
+                            f"  access_log {ACCESS_LOG} t buffer=512k flush=1s;")
+        self.dir = tempfile.mkdtemp(prefix="epsitter-bench-nginx-")
+        path = os.path.join(self.dir, "nginx.conf")
+        open(path, "w").write(conf)
+        if os.path.exists(ACCESS_LOG):
+            os.unlink(ACCESS_LOG)
+        self.proc = subprocess.Popen(["nginx", "-c", path, "-p", self.dir])
+        wait_port(NGINX_PORT)
+        return self
+
+    def log_offset(self):
+        time.sleep(1.2)  # the log buffer is flushed every second
+        return os.path.getsize(ACCESS_LOG) if os.path.exists(ACCESS_LOG) else 0
+
+    def arrivals(self, start, prefix, window):
+        """{path: [times]} for requests logged since byte offset `start` whose path starts with
+        prefix and whose time falls in window (wall-clock start, end)."""
+        time.sleep(1.2)
+        seen = {}
+        with open(ACCESS_LOG) as f:
+            f.seek(start)
+            for line in f:
+                parts = line.split()
+                if (len(parts) == 2 and parts[1].startswith(prefix)
+                        and window[0] <= float(parts[0]) < window[1]):
+                    seen.setdefault(parts[1], []).append(float(parts[0]))
+        return seen
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class HangingPort:
+    """Accepts TCP connections (in the kernel's backlog) and never answers: requests hang."""
+
+    def __enter__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(65535)
+        self.port = self.sock.getsockname()[1]
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
+def target_urls(n, prefix, hang_port=None):
+    urls = []
+    for i in range(n):
+        if hang_port and i % 10 == 0:
+            urls.append(f"http://127.0.0.1:{hang_port}/{prefix}{i}")
+        else:
+            urls.append(f"http://127.0.0.1:{NGINX_PORT}/{prefix}{i}")
+    return urls
+
+
+def jitter_ms(arrivals):
+    """Deviation of each probe from its planned time (first seen + k * INTERVAL), in ms."""
+    deviations = []
+    for times in arrivals.values():
+        times.sort()
+        first = times[0]
+        for t in times[1:]:
+            k = round((t - first) / INTERVAL)
+            deviations.append(abs(t - first - k * INTERVAL) * 1000)
+    if not deviations:
+        return None, None
+    deviations.sort()
+    return statistics.median(deviations), deviations[min(len(deviations) - 1,
+                                                          int(len(deviations) * 0.99))]
+
+
+def scrape(port, path, gzip_ok):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if gzip_ok:
+        request.add_header("Accept-Encoding", "gzip")
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+        encoding = response.headers.get("Content-Encoding", "")
+    elapsed = time.perf_counter() - started
+    text = gzip.decompress(body) if encoding == "gzip" else body
+    return elapsed, len(body), text.decode()
+
+
+def probes_done(text):
+    return sum(float(m.group(1)) for m in
+               re.finditer(r"^\w+_request_time_count\{[^}]*\} (\S+)$", text, re.M))
+
+
+def run_epsitter(nginx, n, duration, hang_port=None):
+    urls = target_urls(n, "e", hang_port)
+    workdir = tempfile.mkdtemp(prefix="epsitter-bench-")
+    config = os.path.join(workdir, "sitter.yaml")
+    with open(config, "w") as f:
+        f.write("urls:\n")
+        for i, url in enumerate(urls):
+            f.write(f"  t{i}:\n    namespace: bench\n    url: {url}\n    timeout: {TIMEOUT}\n")
+    env = dict(os.environ, POLL_INTERVAL=str(INTERVAL), SERVER_PORT=str(EPSITTER_PORT),
+               LOG_LEVEL="ERROR", POOL_SIZE="2")
+    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
+    started = time.monotonic()
+    proc = subprocess.Popen([binary, config], env=env)
+    try:
+        wait_port(EPSITTER_PORT)
+        startup = time.monotonic() - started
+        time.sleep(3 + (TIMEOUT if hang_port else 0))  # warm up; let hanging probes settle
+        offset = nginx.log_offset()
+        before = probes_done(scrape(EPSITTER_PORT, "/metrics", False)[2])
+        cpu0, t0, wall0 = cpu_seconds(proc.pid), time.monotonic(), time.time()
+        time.sleep(duration)
+        cpu1, t1, wall1 = cpu_seconds(proc.pid), time.monotonic(), time.time()
+        after = probes_done(scrape(EPSITTER_PORT, "/metrics", False)[2])
+        scrapes = [scrape(EPSITTER_PORT, "/metrics", True) for _ in range(5)]
+        plain = scrape(EPSITTER_PORT, "/metrics", False)
+        arrivals = nginx.arrivals(offset, "/e", (wall0, wall1))
+        probes = after - before
+        rate = probes / (t1 - t0)
+        fast_expected = sum(1 for u in urls if f":{NGINX_PORT}/" in u) / INTERVAL
+        fast_rate = sum(len(v) for v in arrivals.values()) / (t1 - t0)
+        p50, p99 = jitter_ms(arrivals)
+        return {
+            "probes/s": rate,
+            "fast targets probed/s (expected)": f"{fast_rate:.0f} ({fast_expected:.0f})",
+            "CPU ms per probe": (cpu1 - cpu0) * 1000 / max(probes, 1),
+            "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
+            "peak RSS MiB": status_kib(proc.pid, "VmHWM") / 1024,
+            "/metrics scrape ms (gzip)": statistics.median(s[0] for s in scrapes) * 1000,
+            "/metrics bytes (gzip / plain)": f"{scrapes[0][1]:,} / {plain[1]:,}",
+            "start jitter p50 / p99 ms": f"{p50:.1f} / {p99:.1f}" if p50 is not None else "n/a",
+            "start-up to listening s": startup,
+        }
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+WRK_SCRIPT = """
+local n = tonumber(os.getenv("BENCH_N"))
+local hang = os.getenv("BENCH_HANG_PORT")
+local counter = 0
+local thread_offset = 0
+function setup(thread)
+  thread:set("thread_offset", thread_offset)
+  thread_offset = thread_offset + 7919
+end
+function request()
+  counter = counter + 1
+  local i = (counter + thread_offset) % n
+  local port = "NGINX_PORT"
+  if hang ~= "" and i % 10 == 0 then port = hang end
+  return wrk.format("GET", "/probe?module=http_2xx&target=http://127.0.0.1:" .. port .. "/b" .. i)
+end
+""".replace("NGINX_PORT", str(NGINX_PORT))
+
+
+def run_blackbox(nginx, n, duration, hang_port=None):
+    workdir = tempfile.mkdtemp(prefix="epsitter-bench-bb-")
+    config = os.path.join(workdir, "blackbox.yml")
+    with open(config, "w") as f:
+        f.write(f"modules:\n  http_2xx:\n    prober: http\n    timeout: {TIMEOUT}s\n"
+                "    http:\n      preferred_ip_protocol: ip4\n")
+    script = os.path.join(workdir, "probe.lua")
+    open(script, "w").write(WRK_SCRIPT)
+    proc = subprocess.Popen(["prometheus-blackbox-exporter", f"--config.file={config}",
+                             f"--web.listen-address=127.0.0.1:{BLACKBOX_PORT}", "--log.level=error"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(BLACKBOX_PORT)
+        env = dict(os.environ, BENCH_N=str(n), BENCH_HANG_PORT=str(hang_port or ""))
+        offset = nginx.log_offset()
+        cpu0, wall0 = cpu_seconds(proc.pid), time.time()
+        out = subprocess.run(["wrk", "-t2", "-c64", f"-d{duration}s", "--timeout", f"{TIMEOUT + 2}s",
+                              "-s", script, f"http://127.0.0.1:{BLACKBOX_PORT}"],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        cpu1, wall1 = cpu_seconds(proc.pid), time.time()
+        rate = float(re.search(r"Requests/sec:\s+(\S+)", out).group(1))
+        probes = rate * duration
+        arrivals = nginx.arrivals(offset, "/b", (wall0, wall1))
+        fast_rate = sum(len(v) for v in arrivals.values()) / (wall1 - wall0)
+        _, size, _ = scrape(BLACKBOX_PORT, f"/probe?module=http_2xx&target=http://127.0.0.1:{NGINX_PORT}/x",
+                            True)
+        return {
+            "probes/s": rate,
+            "fast targets probed/s (expected)": f"{fast_rate:.0f} (as fast as it can)",
+            "CPU ms per probe": (cpu1 - cpu0) * 1000 / max(probes, 1),
+            "CPU % of one core": (cpu1 - cpu0) * 100 / duration,
+            "peak RSS MiB": status_kib(proc.pid, "VmHWM") / 1024,
+            "/metrics scrape ms (gzip)": "n/a (one /probe per target)",
+            "/metrics bytes (gzip / plain)": f"{size:,} per /probe",
+            "start jitter p50 / p99 ms": "n/a (Prometheus schedules)",
+            "start-up to listening s": "n/a",
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def wrk_ceiling(duration):
+    rows = {}
+    for name, headers in (("new connection", ["-H", "Connection: close"]), ("keep-alive", [])):
+        out = sh("wrk", "-t2", "-c64", f"-d{duration}s", *headers, f"http://127.0.0.1:{NGINX_PORT}/w")
+        rows[name] = float(re.search(r"Requests/sec:\s+(\S+)", out).group(1))
+    return rows
+
+
+def fmt(value):
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+    return str(value)
+
+
+def table(title, columns):
+    names = list(columns)
+    keys = list(columns[names[0]])
+    lines = [f"### {title}", "", "| | " + " | ".join(names) + " |",
+             "|---|" + "---|" * len(names)]
+    for key in keys:
+        lines.append(f"| {key} | " + " | ".join(fmt(columns[n][key]) for n in names) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--duration", type=int, default=15, help="seconds measured per run")
+    parser.add_argument("--skip-blackbox", action="store_true")
+    parser.add_argument("--write", action="store_true", help="rewrite bench/RESULTS.md")
+    args = parser.parse_args()
+    for tool in ("nginx", "wrk", "prometheus-blackbox-exporter"):
+        if not shutil.which(tool):
+            sys.exit(f"missing {tool}: apt-get install nginx-light wrk prometheus-blackbox-exporter")
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+    for port in (NGINX_PORT, EPSITTER_PORT, BLACKBOX_PORT):
+        if not port_free(port):
+            sys.exit(f"port {port} is in use: stop what listens there first")
+    out = []
+    with Nginx() as nginx:
+        ceiling = wrk_ceiling(5)
+        out.append(f"Loopback ceiling (wrk, 64 connections, nginx): {ceiling['new connection']:,.0f} "
+                   f"requests/s with a new connection each, {ceiling['keep-alive']:,.0f} with keep-alive.\n")
+        for n in (int(s) for s in args.sizes.split(",")):
+            for hanging in (False, True):
+                with HangingPort() as hang:
+                    port = hang.port if hanging else None
+                    columns = {"epsitter": run_epsitter(nginx, n, args.duration, port)}
+                    if not args.skip_blackbox:
+                        columns["blackbox_exporter"] = run_blackbox(nginx, n, args.duration, port)
+                title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
+                out.append(table(title, columns))
+                print(out[-1], flush=True)
+
+    cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
+    header = (f"# Benchmark results\n\nRun {datetime.date.today()} on {os.cpu_count()} cores "
+              f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by "
+              f"`bench/run_bench.py --sizes {args.sizes} --duration {args.duration}`. epsitter: "
+              f"POLL_INTERVAL={INTERVAL:g}, POOL_SIZE=2, timeout {TIMEOUT} s, fresh connection per probe. "
+              f"blackbox_exporter: 64 probes in flight, timeout {TIMEOUT} s.\n\n")
+    text = header + "\n".join(out)
+    print(text)
+    if args.write:
+        open(os.path.join(HERE, "RESULTS.md"), "w").write(text)
+
+
+if __name__ == "__main__":
+    main()
