@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "actors/actor_bridge.hpp"
 #include "actors/metrics_actor.hpp"
@@ -133,8 +134,12 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
     const std::size_t target_count = config.targets.size();
     const ReloadOutcome started = reloader.apply(std::move(config), "start");
     if (!started.ok) throw std::runtime_error(started.message);
-    ConfigWatcher watcher{line.config_path, ConfigWatcher::Options{},
-                          [&reloader] { reloader.reload("file changed"); }, log};
+    std::optional<ConfigWatcher> watcher;
+    if (line.watch_config) {
+      watcher.emplace(
+          line.config_path, ConfigWatcher::Options{},
+          [&reloader] { reloader.reload("file changed"); }, log);
+    }
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
         "version={} revision={}",
