@@ -15,7 +15,9 @@ std::string apply_targets(caf::actor_system& system, const caf::actor& superviso
   caf::scoped_actor self{system};
   std::string summary;
   std::string failure;
-  self->request(supervisor, timeout, apply_atom::value, TargetSet{std::move(targets)})
+  TargetSet set{std::move(targets)};
+  // cppcheck-suppress accessMoved ; `set` is moved exactly once, into the request
+  self->request(supervisor, timeout, apply_atom::value, std::move(set))
       .receive(
           [&summary](const AppliedTargets& applied) {
             summary = "targets=" + std::to_string(applied.running) +

@@ -53,8 +53,8 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
   const auto close = text.rfind(')');
   if (close == std::string_view::npos) return std::nullopt;
   std::istringstream fields{std::string(text.substr(close + 1))};
-  std::vector<std::string> words{std::istream_iterator<std::string>(fields),
-                                 std::istream_iterator<std::string>()};
+  std::vector<std::string> words;
+  for (std::string word; fields >> word;) words.push_back(word);
   constexpr std::size_t kFirst = 3;
   if (words.size() < 24 - kFirst + 1) return std::nullopt;
   const auto field = [&words](std::size_t number) { return words[number - kFirst]; };
