@@ -27,6 +27,11 @@ constexpr int kExitConfigError = 2;
 constexpr int kExitStartError = 1;
 constexpr auto kScrapeTimeout = std::chrono::seconds(10);
 
+// The real environment, for settings and for ${VAR} in the config.
+const char* process_env(const char* name) {
+  return std::getenv(name);
+}
+
 // Blocks the signals we handle in this thread and, by inheritance, in every thread started later,
 // so that only the sigwait() loop below sees them.
 sigset_t block_handled_signals() {
@@ -49,9 +54,10 @@ std::string summary(const Config& config) {
 // Loads the config again on SIGHUP; a broken file is logged and the running targets stay.
 void reload(const std::string& path, const caf::actor& supervisor, spdlog::logger& log) {
   try {
-    Config config = load_config_file(path);
+    Config config = load_config_file(path, process_env);
     log.info("msg=\"config reloaded\" file=\"{}\" summary=\"{}\"", path, summary(config));
-    caf::anon_send(supervisor, apply_atom::value, TargetSet{std::move(config.targets)});
+    caf::anon_send(supervisor, apply_atom::value,
+                   TargetSet{std::move(config.targets), std::move(config.duration_buckets)});
   } catch (const ConfigError& error) {
     log.error("msg=\"config reload failed, keeping the running config\" error=\"{}\"",
               error.what());
@@ -95,7 +101,8 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   caf::actor supervisor =
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));
   const std::size_t target_count = config.targets.size();
-  caf::anon_send(supervisor, apply_atom::value, TargetSet{std::move(config.targets)});
+  caf::anon_send(supervisor, apply_atom::value,
+                 TargetSet{std::move(config.targets), std::move(config.duration_buckets)});
 
   int exit_code = 0;
   try {
@@ -138,7 +145,7 @@ int main(int argc, char** argv) {
 
   Settings settings;
   try {
-    settings = settings_from_env([](const char* name) { return std::getenv(name); });
+    settings = settings_from_env(process_env);
   } catch (const SettingsError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;
@@ -147,7 +154,7 @@ int main(int argc, char** argv) {
 
   Config config;
   try {
-    config = load_config_file(line->config_path);
+    config = load_config_file(line->config_path, process_env);
   } catch (const ConfigError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;
