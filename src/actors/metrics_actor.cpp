@@ -61,8 +61,8 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
       [self](render_atom) -> ExpositionText {
         auto& state = self->state;
         if (!state.rendered) {
-          state.rendered =
-              std::make_shared<const std::string>(render_exposition(state.prefix, state.stats, state.duration_bounds));
+          state.rendered = std::make_shared<const std::string>(
+              render_exposition(state.prefix, state.stats, state.duration_bounds));
         }
         return ExpositionText{state.rendered};
       },

@@ -69,8 +69,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target
                 caf::anon_send(me, std::move(result));
               });
         }
-        state.next_probe =
-            next_probe_time(state.next_probe, state.interval, self->clock().now());
+        state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
         self->scheduled_send(self, state.next_probe, tick_atom::value);
       },
       [self](ProbeResult& result) {

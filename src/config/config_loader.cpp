@@ -28,15 +28,37 @@ constexpr std::size_t kMaxBuckets = 64;
 
 const detail::Words kTopLevelKeys{"urls", "defaults", "request_duration_buckets"};
 // The seed's fields first: the "expected one of" list reads best that way.
-const detail::Words kTargetFields{
-    "namespace",          "url",          "timeout",         "auth_user",
-    "auth_pass",          "method",       "payload",         "headers",
-    "interval",           "follow_redirects", "keepalive",   "ip_version",
-    "expect_status",      "expect_body",  "expect_body_absent", "expect_headers",
-    "expect_json",        "max_response_time", "min_cert_days", "auth_pass_file",
-    "bearer_token",       "bearer_token_file", "ca_file",    "cert_file",
-    "key_file",           "insecure_skip_verify", "server_name", "proxy",
-    "no_proxy",           "body_limit",   "labels"};
+const detail::Words kTargetFields{"namespace",
+                                  "url",
+                                  "timeout",
+                                  "auth_user",
+                                  "auth_pass",
+                                  "method",
+                                  "payload",
+                                  "headers",
+                                  "interval",
+                                  "follow_redirects",
+                                  "keepalive",
+                                  "ip_version",
+                                  "expect_status",
+                                  "expect_body",
+                                  "expect_body_absent",
+                                  "expect_headers",
+                                  "expect_json",
+                                  "max_response_time",
+                                  "min_cert_days",
+                                  "auth_pass_file",
+                                  "bearer_token",
+                                  "bearer_token_file",
+                                  "ca_file",
+                                  "cert_file",
+                                  "key_file",
+                                  "insecure_skip_verify",
+                                  "server_name",
+                                  "proxy",
+                                  "no_proxy",
+                                  "body_limit",
+                                  "labels"};
 
 Fields to_fields(const std::vector<Entry>& entries, const Where& parent) {
   Fields fields;
@@ -84,9 +106,8 @@ Target read_target(const Entry& entry, const Where& urls_where, const Fields& de
   if (name.empty()) urls_where.fail(entry.key.Mark(), "a target name cannot be empty");
   const Where where = urls_where.at(name);
   if (!entry.value.IsMap()) {
-    where.fail(entry.value_mark(),
-               "expected a map of fields (url, namespace, ...), got " +
-                   detail::describe(entry.value));
+    where.fail(entry.value_mark(), "expected a map of fields (url, namespace, ...), got " +
+                                       detail::describe(entry.value));
   }
   Fields fields = to_fields(detail::map_entries(entry.value, where, "field"), where);
   reject_unknown_fields(fields);
@@ -120,8 +141,9 @@ std::vector<double> read_buckets(const Entry* entry, const Where& root) {
       item.fail(list[i].Mark(), quote(text) + " is not a number of seconds greater than 0");
     }
     if (!buckets.empty() && *bound <= buckets.back()) {
-      item.fail(list[i].Mark(), quote(text) + " is not greater than the bound before it: bounds "
-                                               "must increase");
+      item.fail(list[i].Mark(), quote(text) +
+                                    " is not greater than the bound before it: bounds "
+                                    "must increase");
     }
     buckets.push_back(*bound);
   }

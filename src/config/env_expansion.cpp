@@ -26,8 +26,9 @@ bool is_valid_name(std::string_view name) {
 std::string_view variable_at(const std::string& text, std::size_t open, std::size_t& after) {
   const std::size_t close = text.find('}', open + 2);
   if (close == std::string::npos) {
-    throw EnvExpansionError("has a \"${\" without its closing \"}\" (value not shown; write $${ "
-                            "for a literal ${)");
+    throw EnvExpansionError(
+        "has a \"${\" without its closing \"}\" (value not shown; write $${ "
+        "for a literal ${)");
   }
   const std::string_view name = std::string_view{text}.substr(open + 2, close - open - 2);
   if (!is_valid_name(name)) {

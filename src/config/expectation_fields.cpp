@@ -33,8 +33,10 @@ std::vector<StatusRange> read_statuses(const Field& field) {
   const YAML::Node& value = field.entry.value;
   if (value.IsScalar()) return {read_status(value, field.where)};
   if (!value.IsSequence() || value.size() == 0) {
-    field.fail("expected a status code, a class such as \"2xx\", or a non-empty list of them, "
-               "got " + describe(value));
+    field.fail(
+        "expected a status code, a class such as \"2xx\", or a non-empty list of them, "
+        "got " +
+        describe(value));
   }
   std::vector<StatusRange> statuses;
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -48,8 +50,8 @@ Pattern read_pattern(const YAML::Node& node, const YAML::Mark& mark, const Where
   try {
     return compile_pattern(text);
   } catch (const std::invalid_argument& error) {
-    where.fail(mark, quote(text) + " is not a valid regular expression (RE2 syntax): " +
-                         error.what());
+    where.fail(mark,
+               quote(text) + " is not a valid regular expression (RE2 syntax): " + error.what());
   }
 }
 

@@ -9,8 +9,8 @@ namespace epsitter::detail {
 namespace {
 
 // The labels epsitter puts on its own series: a user label of the same name would clash.
-const Words kReservedLabels{"name",   "namespace", "method", "url",   "status", "error",
-                            "reason", "phase",     "version", "le",   "quantile"};
+const Words kReservedLabels{"name",   "namespace", "method",  "url", "status",  "error",
+                            "reason", "phase",     "version", "le",  "quantile"};
 
 bool is_label_name(std::string_view name) {
   if (name.empty() || is_ascii_digit(name.front())) return false;

@@ -70,9 +70,9 @@ std::optional<std::string> read_secret(const Fields& fields, std::string_view in
   const Field* inline_field = find_field(fields, inline_name);
   const Field* file_field = find_field(fields, file_name);
   if (inline_field != nullptr && file_field != nullptr) {
-    file_field->where.fail(file_field->entry.key.Mark(),
-                           "set either " + std::string{inline_name} + " or " +
-                               std::string{file_name} + ", not both");
+    file_field->where.fail(
+        file_field->entry.key.Mark(),
+        "set either " + std::string{inline_name} + " or " + std::string{file_name} + ", not both");
   }
   if (file_field != nullptr) return read_secret_file(*file_field);
   if (inline_field != nullptr) return text_of(*inline_field, expected);
@@ -80,9 +80,8 @@ std::optional<std::string> read_secret(const Fields& fields, std::string_view in
 }
 
 bool has_control_character(const std::string& text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 // Never quotes a password or token: error messages end up in logs.
@@ -90,22 +89,23 @@ void read_auth(const Fields& fields, bool complete, Target& target) {
   target.auth_user = optional_text(fields, "auth_user", "a user name");
   target.auth_pass =
       read_secret(fields, "auth_pass", "auth_pass_file", "a password (a single value; not shown)");
-  target.bearer_token =
-      read_secret(fields, "bearer_token", "bearer_token_file", "a token (a single value; not shown)");
+  target.bearer_token = read_secret(fields, "bearer_token", "bearer_token_file",
+                                    "a token (a single value; not shown)");
   const Field* token_field = find_field(fields, "bearer_token");
   if (token_field == nullptr) token_field = find_field(fields, "bearer_token_file");
   if (target.bearer_token &&
       (target.bearer_token->empty() || has_control_character(*target.bearer_token))) {
-    token_field->fail("the bearer token is empty or contains a line break or control character "
-                      "(value not shown)");
+    token_field->fail(
+        "the bearer token is empty or contains a line break or control character "
+        "(value not shown)");
   }
   if (!complete) return;
   const Field* password = find_field(fields, "auth_pass");
   if (password == nullptr) password = find_field(fields, "auth_pass_file");
   if (target.auth_pass && !target.auth_user) {
-    password->where.fail(password->entry.key.Mark(),
-                         password->name() +
-                             " is set but auth_user is not (the password is not shown)");
+    password->where.fail(
+        password->entry.key.Mark(),
+        password->name() + " is set but auth_user is not (the password is not shown)");
   }
   if (target.bearer_token && target.auth_user) {
     token_field->where.fail(token_field->entry.key.Mark(),
@@ -199,7 +199,8 @@ void read_request_fields(const Fields& fields, bool complete, Target& target) {
   target.labels.method = read_method(fields);
   target.headers = read_headers(fields);
   if (complete && target.bearer_token && find_header(target.headers, "Authorization")) {
-    find_field(fields, "headers")->fail("a bearer token and an Authorization header cannot both be set");
+    find_field(fields, "headers")
+        ->fail("a bearer token and an Authorization header cannot both be set");
   }
   read_payload(fields, complete, target);
 }

@@ -47,8 +47,8 @@ struct Target {
   bool follow_redirects = true;                       // at most 10 hops
   bool keepalive = false;                             // false: a fresh connection per probe
   int ip_version = 0;                                 // 0 (either), 4 or 6
-  std::optional<std::string> bearer_token;  // from bearer_token or bearer_token_file
-  std::optional<std::string> ca_file;       // paths as given (relative ones resolved)
+  std::optional<std::string> bearer_token;            // from bearer_token or bearer_token_file
+  std::optional<std::string> ca_file;                 // paths as given (relative ones resolved)
   std::optional<std::string> cert_file;
   std::optional<std::string> key_file;
   bool insecure_skip_verify = false;

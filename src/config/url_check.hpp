@@ -10,8 +10,7 @@ namespace epsitter::detail {
 // Why `url` is not an absolute URL with one of `schemes` (lower case) and a valid host and port,
 // or nullopt when it is.
 std::optional<std::string> url_problem(const std::string& url,
-                                       const std::vector<std::string>& schemes = {"http",
-                                                                                  "https"});
+                                       const std::vector<std::string>& schemes = {"http", "https"});
 
 // The URL with "user:pass@" cut out of the authority and nothing else changed, so the metric label
 // shows what was configured minus the credentials.

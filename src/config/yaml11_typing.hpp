@@ -1,5 +1,6 @@
 // YAML values typed the way PyYAML's safe_load (YAML 1.1) typed them, since the seed tool was
-// Python: payloads and expect_json values become JSON exactly as the seed tool would have sent them.
+// Python: payloads and expect_json values become JSON exactly as the seed tool would have sent
+// them.
 #pragma once
 
 #include <nlohmann/json.hpp>

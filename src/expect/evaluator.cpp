@@ -31,8 +31,9 @@ re2::StringPiece piece(const std::string& text) {
 
 std::optional<Verdict> check_status(const Expectations& expect, const ProbeResult& result) {
   const int code = result.status_code;
-  const bool allowed = std::any_of(expect.status.begin(), expect.status.end(),
-                                   [code](const StatusRange& r) { return code >= r.low && code <= r.high; });
+  const bool allowed =
+      std::any_of(expect.status.begin(), expect.status.end(),
+                  [code](const StatusRange& r) { return code >= r.low && code <= r.high; });
   if (allowed) return std::nullopt;
   return fail(FailureReason::status, "status " + std::to_string(code) + " is not in expect_status");
 }
@@ -107,8 +108,8 @@ Verdict evaluate(const Expectations& expect, const ProbeResult& result) {
   if (result.error != ProbeError::none) {
     return fail(failure_reason_of(result.error), result.error_detail);
   }
-  for (const auto check : {check_status, check_headers, check_body, check_json, check_time,
-                           check_certificate}) {
+  for (const auto check :
+       {check_status, check_headers, check_body, check_json, check_time, check_certificate}) {
     if (std::optional<Verdict> failed = check(expect, result)) return std::move(*failed);
   }
   return Verdict{};

@@ -28,13 +28,21 @@ enum class FailureReason {
   cert_expiring,  // the served certificate chain expires within min_cert_days
 };
 
-inline constexpr std::array<FailureReason, 15> kAllFailureReasons{
-    FailureReason::timeout,  FailureReason::dns,    FailureReason::connection_refused,
-    FailureReason::connect,  FailureReason::tls,    FailureReason::reset,
-    FailureReason::protocol, FailureReason::too_many_redirects,
-    FailureReason::other,    FailureReason::status, FailureReason::header,
-    FailureReason::body,     FailureReason::json,   FailureReason::slow,
-    FailureReason::cert_expiring};
+inline constexpr std::array<FailureReason, 15> kAllFailureReasons{FailureReason::timeout,
+                                                                  FailureReason::dns,
+                                                                  FailureReason::connection_refused,
+                                                                  FailureReason::connect,
+                                                                  FailureReason::tls,
+                                                                  FailureReason::reset,
+                                                                  FailureReason::protocol,
+                                                                  FailureReason::too_many_redirects,
+                                                                  FailureReason::other,
+                                                                  FailureReason::status,
+                                                                  FailureReason::header,
+                                                                  FailureReason::body,
+                                                                  FailureReason::json,
+                                                                  FailureReason::slow,
+                                                                  FailureReason::cert_expiring};
 
 // The label value in sitter_probe_failures_total{reason="..."}.
 std::string_view to_label(FailureReason reason);

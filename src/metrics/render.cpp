@@ -57,14 +57,16 @@ void render_seed_families(const std::string& p, const StatsByTarget& stats, Expo
 void render_outcome_families(const std::string& p, const StatsByTarget& stats,
                              ExpositionWriter& out) {
   const std::string success = p + "_probe_success";
-  out.family(success, "Whether the last probe got a response that met every expectation (1) or not (0).",
+  out.family(success,
+             "Whether the last probe got a response that met every expectation (1) or not (0).",
              MetricType::gauge);
   for (const auto& [target, seen] : stats) {
     if (seen.last) out.sample(success, target_labels(target), seen.last->success ? 1 : 0);
   }
 
   const std::string failures = p + "_probe_failures_total";
-  out.family(failures, "Failed probes, by the first reason they failed: a transport error or an expectation.",
+  out.family(failures,
+             "Failed probes, by the first reason they failed: a transport error or an expectation.",
              MetricType::counter);
   for (const auto& [target, seen] : stats) {
     for (const auto& [reason, count] : seen.failures) {
@@ -87,7 +89,8 @@ void render_histogram(const std::string& p, const StatsByTarget& stats,
   for (const auto& [target, seen] : stats) {
     double cumulative = 0;
     for (std::size_t i = 0; i <= bounds.size(); ++i) {
-      if (i < seen.duration_counts.size()) cumulative += static_cast<double>(seen.duration_counts[i]);
+      if (i < seen.duration_counts.size())
+        cumulative += static_cast<double>(seen.duration_counts[i]);
       const std::string le = i < bounds.size() ? format_value(bounds[i]) : "+Inf";
       out.sample(bucket_name, with(target, "le", le), cumulative);
     }
@@ -105,9 +108,11 @@ void render_last_probe_families(const std::string& p, const StatsByTarget& stats
   for (const auto& [target, seen] : stats) {
     if (!seen.last) continue;
     const PhaseTimes& t = seen.last->phases;
-    const std::array<std::pair<std::string_view, double>, 5> phases{
-        {{"dns", t.dns}, {"connect", t.connect}, {"tls", t.tls}, {"ttfb", t.ttfb},
-         {"transfer", t.transfer}}};
+    const std::array<std::pair<std::string_view, double>, 5> phases{{{"dns", t.dns},
+                                                                     {"connect", t.connect},
+                                                                     {"tls", t.tls},
+                                                                     {"ttfb", t.ttfb},
+                                                                     {"transfer", t.transfer}}};
     for (const auto& [phase_name, seconds] : phases) {
       out.sample(phase, with(target, "phase", phase_name), seconds);
     }
@@ -119,7 +124,8 @@ void render_last_probe_families(const std::string& p, const StatsByTarget& stats
     double (*value)(const LastProbe&);
   };
   static const std::array<Gauge, 5> kGauges{{
-      {"_last_status_code", "HTTP status code of the last probe's final response; 0 when none arrived.",
+      {"_last_status_code",
+       "HTTP status code of the last probe's final response; 0 when none arrived.",
        [](const LastProbe& l) { return static_cast<double>(l.status_code); }},
       {"_last_probe_timestamp_seconds", "Unix time at which the last probe finished.",
        [](const LastProbe& l) { return l.finished_unix_seconds; }},
@@ -127,7 +133,8 @@ void render_last_probe_families(const std::string& p, const StatsByTarget& stats
        [](const LastProbe& l) { return static_cast<double>(l.response_bytes); }},
       {"_redirects", "Redirects the last probe followed.",
        [](const LastProbe& l) { return static_cast<double>(l.redirects); }},
-      {"_http_version", "HTTP version of the last probe's final response (1.0, 1.1, 2, 3); 0 when none arrived.",
+      {"_http_version",
+       "HTTP version of the last probe's final response (1.0, 1.1, 2, 3); 0 when none arrived.",
        [](const LastProbe& l) { return l.http_version; }},
   }};
   for (const Gauge& gauge : kGauges) {
@@ -141,7 +148,8 @@ void render_last_probe_families(const std::string& p, const StatsByTarget& stats
 
 void render_tls_families(const std::string& p, const StatsByTarget& stats, ExpositionWriter& out) {
   const std::string expiry = p + "_tls_cert_expiry_timestamp_seconds";
-  out.family(expiry, "Unix time at which the first certificate of the served chain expires (last probe).",
+  out.family(expiry,
+             "Unix time at which the first certificate of the served chain expires (last probe).",
              MetricType::gauge);
   for (const auto& [target, seen] : stats) {
     if (seen.last && seen.last->cert_not_after) {
@@ -149,7 +157,8 @@ void render_tls_families(const std::string& p, const StatsByTarget& stats, Expos
     }
   }
   const std::string version = p + "_tls_version_info";
-  out.family(version, "TLS version of the last probe's final response (value 1).", MetricType::gauge);
+  out.family(version, "TLS version of the last probe's final response (value 1).",
+             MetricType::gauge);
   for (const auto& [target, seen] : stats) {
     if (seen.last && !seen.last->tls_version.empty()) {
       out.sample(version, with(target, "version", seen.last->tls_version), 1);

@@ -39,14 +39,13 @@ struct TargetStats {
   std::map<FailureReason, std::uint64_t> failures;  // failed probes, by their first failed check
   std::uint64_t consecutive_failures = 0;           // since the last success
   std::vector<std::uint64_t> duration_counts;  // per histogram bucket (not cumulative), +Inf last
-  double histogram_sum_seconds = 0;            // as duration_sum_seconds, but reset with the buckets
-  std::optional<LastProbe> last;               // unset until the first probe finishes
-  HeaderList extra_labels;                     // the target's `labels:` map
+  double histogram_sum_seconds = 0;  // as duration_sum_seconds, but reset with the buckets
+  std::optional<LastProbe> last;     // unset until the first probe finishes
+  HeaderList extra_labels;           // the target's `labels:` map
 
   // `bounds` are the histogram's upper bounds; they must not change between calls (see
   // reset_histogram).
-  void record(const ProbeResult& result, const Verdict& verdict,
-              const std::vector<double>& bounds);
+  void record(const ProbeResult& result, const Verdict& verdict, const std::vector<double>& bounds);
 
   // Empties the histogram, for new bounds: counts of other bounds cannot be carried over.
   void reset_histogram() {

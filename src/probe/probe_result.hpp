@@ -50,13 +50,13 @@ struct ProbeResult {
 
   double finished_unix_seconds = 0;  // wall-clock time the probe ended
   PhaseTimes phases;
-  long redirects = 0;              // redirects followed
-  double http_version = 0;         // of the final response: 1.0, 1.1, 2 or 3; 0 when none
-  std::string tls_version;         // "TLSv1.3", ...; empty unless the final response used TLS
+  long redirects = 0;       // redirects followed
+  double http_version = 0;  // of the final response: 1.0, 1.1, 2 or 3; 0 when none
+  std::string tls_version;  // "TLSv1.3", ...; empty unless the final response used TLS
   std::optional<std::int64_t> cert_not_after;  // earliest notAfter in the served chain, Unix s
-  bool body_truncated = false;     // the body was longer than the limit; the rest was not read
-  std::string body;                // only when the request asked for it, at most the body limit
-  ResponseHeaders headers;         // of the final response, only when the request asked for them
+  bool body_truncated = false;  // the body was longer than the limit; the rest was not read
+  std::string body;             // only when the request asked for it, at most the body limit
+  ResponseHeaders headers;      // of the final response, only when the request asked for them
 };
 
 }  // namespace epsitter

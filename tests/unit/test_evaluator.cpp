@@ -84,8 +84,10 @@ TEST_CASE("expect_headers needs the header present, any value matching, names in
   expect.headers = {{"Content-Type", compile_pattern("^application/json")}};
   CHECK(evaluate(expect, response(200, "", {{"content-type", "application/json; charset=utf-8"}}))
             .success());
-  CHECK(evaluate(expect, response(200, "", {{"X-A", "1"}, {"CONTENT-TYPE", "text/plain"},
-                                            {"Content-Type", "application/json"}}))
+  CHECK(evaluate(expect, response(200, "",
+                                  {{"X-A", "1"},
+                                   {"CONTENT-TYPE", "text/plain"},
+                                   {"Content-Type", "application/json"}}))
             .success());
   const Verdict mismatch = evaluate(expect, response(200, "", {{"Content-Type", "text/html"}}));
   CHECK(mismatch.failure == FailureReason::header);

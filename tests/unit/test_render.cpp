@@ -41,7 +41,8 @@ bool has_line(const std::string& text, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("the exposition starts with the original tool's families, unchanged, with error reasons") {
+TEST_CASE(
+    "the exposition starts with the original tool's families, unchanged, with error reasons") {
   StatsByTarget stats;
   record(stats[labels("b")], result(ProbeError::none, 200, 0.5));
   record(stats[labels("b")], result(ProbeError::connection_refused, 0, 0.25));
@@ -137,11 +138,11 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
   CHECK(has_line(text, "sitter_target_info{" + t + ",team=\"sre\",tier=\"1\"} 1.0"));
   CHECK(has_line(text, "sitter_target_info{" + u + "} 1.0"));
   CHECK(text.find("sitter_last_status_code{" + u) == std::string::npos);
-  for (const char* family : {"sitter_request_phase_seconds", "sitter_last_status_code",
-                             "sitter_last_probe_timestamp_seconds", "sitter_response_size_bytes",
-                             "sitter_redirects", "sitter_http_version",
-                             "sitter_tls_cert_expiry_timestamp_seconds", "sitter_tls_version_info",
-                             "sitter_target_info"}) {
+  for (const char* family :
+       {"sitter_request_phase_seconds", "sitter_last_status_code",
+        "sitter_last_probe_timestamp_seconds", "sitter_response_size_bytes", "sitter_redirects",
+        "sitter_http_version", "sitter_tls_cert_expiry_timestamp_seconds",
+        "sitter_tls_version_info", "sitter_target_info"}) {
     CHECK(has_line(text, std::string{"# TYPE "} + family + " gauge"));
   }
 }

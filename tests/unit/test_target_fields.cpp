@@ -52,8 +52,8 @@ std::string message_of(const ConfigError& error) {
 
 // A directory of its own per test, removed afterwards.
 struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("epsitter_fields_" + std::to_string(::getpid()));
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("epsitter_fields_" + std::to_string(::getpid()));
   TempDir() { std::filesystem::create_directories(path); }
   ~TempDir() { std::filesystem::remove_all(path); }
   std::string write(const std::string& name, const std::string& text) const {
@@ -104,8 +104,9 @@ TEST_CASE("an error in defaults names defaults.FIELD at its line", "[config][def
 TEST_CASE("defaults reject url and unknown fields with a suggestion", "[config][defaults]") {
   CHECK_THAT(message_of(error_for("defaults:\n  url: http://x\nurls:\n  a: {url: http://a}\n")),
              Contains("sitter.yaml:2:3: defaults.url: url cannot have a default"));
-  CHECK_THAT(message_of(error_for("defaults:\n  intervall: 5\nurls:\n  a: {url: http://a}\n")),
-             Contains(R"(defaults.intervall: unknown field "intervall" (did you mean "interval"?))"));
+  CHECK_THAT(
+      message_of(error_for("defaults:\n  intervall: 5\nurls:\n  a: {url: http://a}\n")),
+      Contains(R"(defaults.intervall: unknown field "intervall" (did you mean "interval"?))"));
   CHECK_THAT(message_of(error_for("defaults: [1]\nurls:\n  a: {url: http://a}\n")),
              Contains("defaults: expected a map of per-target fields"));
 }
@@ -170,7 +171,8 @@ TEST_CASE("proxy must be a proxy URL and no_proxy may be a list", "[config]") {
   CHECK(message_of(error).find("pw") == std::string::npos);
 }
 
-// --- TLS ------------------------------------------------------------------------------------------
+// --- TLS
+// ------------------------------------------------------------------------------------------
 
 TEST_CASE("TLS files must exist and be readable; paths are relative to the config",
           "[config][tls]") {
@@ -205,7 +207,8 @@ TEST_CASE("TLS files must exist and be readable; paths are relative to the confi
              Contains(R"("a b" is not a host name)"));
 }
 
-// --- expectations ---------------------------------------------------------------------------------
+// --- expectations
+// ---------------------------------------------------------------------------------
 
 TEST_CASE("expect_status takes a code, a class or a list of both", "[config][expect]") {
   CHECK(only_target("    expect_status: 204\n").expect.status ==
@@ -239,7 +242,8 @@ TEST_CASE("regular expressions are compiled at load and a bad one is a config er
   CHECK(error.field() == "urls.t.expect_body");
   CHECK(error.line() == 4);
   CHECK(error.column() == 18);
-  CHECK_THAT(message_of(error), Contains(R"("ok((" is not a valid regular expression (RE2 syntax): )"));
+  CHECK_THAT(message_of(error),
+             Contains(R"("ok((" is not a valid regular expression (RE2 syntax): )"));
   const ConfigError header = field_error("    expect_headers: {X-A: '[z-a]'}\n");
   CHECK(header.field() == "urls.t.expect_headers.X-A");
   CHECK_THAT(message_of(header), Contains("not a valid regular expression"));
@@ -279,11 +283,12 @@ TEST_CASE("targets that differ only in an expectation are not equal (a reload re
   CHECK(only_target("    labels: {team: a}\n") != only_target("    labels: {team: b}\n"));
 }
 
-// --- secrets and ${ENV} ---------------------------------------------------------------------------
+// --- secrets and ${ENV}
+// ---------------------------------------------------------------------------
 
 TEST_CASE("${VAR} is expanded in string values from the injected environment", "[config][env]") {
-  const EnvLookup env = fake_env({{"API_HOST", "api.internal"}, {"PASS", "s3cr3t"},
-                                  {"TEAM", "sre"}, {"N", "3"}});
+  const EnvLookup env =
+      fake_env({{"API_HOST", "api.internal"}, {"PASS", "s3cr3t"}, {"TEAM", "sre"}, {"N", "3"}});
   const Target target = only_target(
       "    namespace: ${TEAM}\n    auth_user: me\n    auth_pass: ${PASS}\n"
       "    headers: {X-Team: \"${TEAM}\"}\n    method: POST\n    payload:\n      n: ${N}\n"
@@ -315,9 +320,13 @@ TEST_CASE("secret files are read at load, one trailing newline dropped, and re-r
   const TempDir dir;
   const std::string password = dir.write("password", "p4ss\n");
   const std::string token = dir.write("token", "t0ken\r\n");
-  const std::string yaml = "urls:\n  basic:\n    url: http://h/\n    auth_user: me\n"
-                           "    auth_pass_file: " + password + "\n"
-                           "  bearer:\n    url: http://h/\n    bearer_token_file: " + token + "\n";
+  const std::string yaml =
+      "urls:\n  basic:\n    url: http://h/\n    auth_user: me\n"
+      "    auth_pass_file: " +
+      password +
+      "\n"
+      "  bearer:\n    url: http://h/\n    bearer_token_file: " +
+      token + "\n";
   Config config = parse(yaml);
   CHECK(config.targets[0].auth_pass == std::optional<std::string>{"p4ss"});
   CHECK(config.targets[1].bearer_token == std::optional<std::string>{"t0ken"});
@@ -339,9 +348,8 @@ TEST_CASE("secrets conflict and missing files are errors that never show the sec
              Contains("auth_pass_file is set but auth_user is not"));
   CHECK_THAT(message_of(field_error("    auth_user: u\n    bearer_token: abc\n")),
              Contains("either basic auth (auth_user) or a bearer token"));
-  CHECK_THAT(
-      message_of(field_error("    bearer_token: abc\n    headers: {authorization: x}\n")),
-      Contains("a bearer token and an Authorization header cannot both be set"));
+  CHECK_THAT(message_of(field_error("    bearer_token: abc\n    headers: {authorization: x}\n")),
+             Contains("a bearer token and an Authorization header cannot both be set"));
   const ConfigError missing = field_error("    bearer_token_file: /nonexistent/token\n");
   CHECK(missing.field() == "urls.t.bearer_token_file");
   CHECK_THAT(message_of(missing), Contains("cannot read file \"/nonexistent/token\""));
@@ -351,7 +359,8 @@ TEST_CASE("secrets conflict and missing files are errors that never show the sec
   CHECK(message_of(injected).find("line1") == std::string::npos);
 }
 
-// --- labels and buckets ---------------------------------------------------------------------------
+// --- labels and buckets
+// ---------------------------------------------------------------------------
 
 TEST_CASE("labels are sorted by name; invalid and reserved names are rejected",
           "[config][labels]") {
