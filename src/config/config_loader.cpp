@@ -28,37 +28,16 @@ constexpr std::size_t kMaxBuckets = 64;
 
 const detail::Words kTopLevelKeys{"urls", "defaults", "request_duration_buckets"};
 // The seed's fields first: the "expected one of" list reads best that way.
-const detail::Words kTargetFields{"namespace",
-                                  "url",
-                                  "timeout",
-                                  "auth_user",
-                                  "auth_pass",
-                                  "method",
-                                  "payload",
-                                  "headers",
-                                  "interval",
-                                  "follow_redirects",
-                                  "keepalive",
-                                  "ip_version",
-                                  "expect_status",
-                                  "expect_body",
-                                  "expect_body_absent",
-                                  "expect_headers",
-                                  "expect_json",
-                                  "max_response_time",
-                                  "min_cert_days",
-                                  "auth_pass_file",
-                                  "bearer_token",
-                                  "bearer_token_file",
-                                  "ca_file",
-                                  "cert_file",
-                                  "key_file",
-                                  "insecure_skip_verify",
-                                  "server_name",
-                                  "proxy",
-                                  "no_proxy",
-                                  "body_limit",
-                                  "labels"};
+// clang-format off
+const detail::Words kTargetFields{
+    "namespace", "url", "timeout", "auth_user", "auth_pass", "method", "payload", "headers",
+    "interval", "follow_redirects", "keepalive", "ip_version",
+    "expect_status", "expect_body", "expect_body_absent", "expect_headers", "expect_json",
+    "max_response_time", "min_cert_days",
+    "auth_pass_file", "bearer_token", "bearer_token_file",
+    "ca_file", "cert_file", "key_file", "insecure_skip_verify", "server_name",
+    "proxy", "no_proxy", "body_limit", "labels"};
+// clang-format on
 
 Fields to_fields(const std::vector<Entry>& entries, const Where& parent) {
   Fields fields;
