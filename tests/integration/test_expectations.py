@@ -158,9 +158,10 @@ class Options(unittest.TestCase):
                 wait_until(lambda: len(server.seen("/fast")) >= 6, timeout=30,
                            message="six probes of the fast target")
                 self.assertEqual(len(server.seen("/global")), 1)
-                fast = [r.at for r in server.seen("/fast")]
-                gaps = [b - a for a, b in zip(fast, fast[1:])]
-                self.assertGreater(min(gaps), 0.1)  # its own interval, not a burst
+                fast = [r.at for r in server.seen("/fast")][:6]
+                # Planned 0.3 s apart (1.5 s for six): spread on its own interval, not a burst.
+                # Only a late first probe can shorten the span, so the bound is generous.
+                self.assertGreater(fast[-1] - fast[0], 0.5)
 
     def test_keepalive_reuses_one_connection_and_the_default_opens_one_per_probe(self):
         with ScriptedServer() as server:
