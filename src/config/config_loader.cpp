@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <system_error>
@@ -38,6 +39,21 @@ const detail::Words kTargetFields{
     "ca_file", "cert_file", "key_file", "insecure_skip_verify", "server_name",
     "proxy", "no_proxy", "body_limit", "labels"};
 // clang-format on
+
+// Two spellings of one option: a target that sets either one overrides a default of the other.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kAlternatives{{
+    {"auth_pass", "auth_pass_file"},
+    {"bearer_token", "bearer_token_file"},
+}};
+
+bool overridden(const Fields& own, std::string_view name) {
+  if (detail::find_field(own, name) != nullptr) return true;
+  for (const auto& [one, other] : kAlternatives) {
+    if (name == one && detail::find_field(own, other) != nullptr) return true;
+    if (name == other && detail::find_field(own, one) != nullptr) return true;
+  }
+  return false;
+}
 
 Fields to_fields(const std::vector<Entry>& entries, const Where& parent) {
   Fields fields;
@@ -94,8 +110,9 @@ Target read_target(const Entry& entry, const Where& urls_where, const Fields& de
     where.at("url").fail(entry.value.Mark(), "missing required field \"url\"");
   }
   // A target's own field wins over the same field in defaults, as a whole (maps are not merged).
+  const Fields own = fields;
   for (const Field& inherited : defaults) {
-    if (detail::find_field(fields, inherited.name()) == nullptr) fields.push_back(inherited);
+    if (!overridden(own, inherited.name())) fields.push_back(inherited);
   }
   Target target;
   target.labels.name = name;

@@ -93,6 +93,18 @@ urls:
   CHECK(b.headers == HeaderList{{"X-Other", "1"}});  // maps are replaced, not merged
 }
 
+TEST_CASE("a target's secret file overrides a default inline secret and back",
+          "[config][defaults]") {
+  const TempDir dir;
+  const std::string token = dir.write("token", "from-file");
+  const Config config = parse(
+      "defaults:\n  bearer_token: inline\nurls:\n  a:\n    url: http://a/\n"
+      "    bearer_token_file: " +
+      token + "\n  b:\n    url: http://b/\n");
+  CHECK(config.targets[0].bearer_token == std::optional<std::string>{"from-file"});
+  CHECK(config.targets[1].bearer_token == std::optional<std::string>{"inline"});
+}
+
 TEST_CASE("an error in defaults names defaults.FIELD at its line", "[config][defaults]") {
   const ConfigError error = error_for("defaults:\n  timeout: soon\nurls:\n  a: {url: http://a}\n");
   CHECK(error.line() == 2);
