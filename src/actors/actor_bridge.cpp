@@ -9,8 +9,8 @@
 
 namespace epsitter {
 
-std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor,
-                          Config config, std::chrono::milliseconds timeout) {
+std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor, Config config,
+                          std::chrono::milliseconds timeout) {
   // A scoped actor is the way for a thread outside the actor system to wait for a reply.
   caf::scoped_actor self{system};
   std::string summary;

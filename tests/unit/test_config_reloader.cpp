@@ -27,7 +27,8 @@ struct Fixture {
   ConfigReloader reloader{path,
                           [this](Config config) {
                             std::vector<std::string> names;
-                            for (const auto& target : config.targets) names.push_back(target.labels.name);
+                            for (const auto& target : config.targets)
+                              names.push_back(target.labels.name);
                             applied.push_back(names);
                             return std::string("applied");
                           },
@@ -95,9 +96,9 @@ TEST_CASE("a config the running system cannot take is a failed reload", "[reload
   testing::TempDirectory dir;
   const std::string path = dir.write("sitter.yaml", kTwoTargets);
   auto log = make_stderr_logger(LogLevel::critical);
-  ConfigReloader reloader{
-      path, [](Config) -> std::string { throw std::runtime_error("no supervisor"); },
-      *log, [] { return 5.0; }};
+  ConfigReloader reloader{path,
+                          [](Config) -> std::string { throw std::runtime_error("no supervisor"); },
+                          *log, [] { return 5.0; }};
   const ReloadOutcome outcome = reloader.reload("test");
   CHECK_FALSE(outcome.ok);
   CHECK(outcome.message == "no supervisor");
