@@ -114,7 +114,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   caf_config.set("scheduler.max-threads", static_cast<std::size_t>(settings.pool_size));
   caf::actor_system system{caf_config};
 
-  HttpEngine engine{log};
+  HttpEngine engine{log, static_cast<std::size_t>(settings.max_in_flight)};
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor supervisor =
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));

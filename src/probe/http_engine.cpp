@@ -9,6 +9,7 @@
 #include <cctype>
 #include <chrono>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -316,6 +317,7 @@ struct HttpEngine::Impl {
   };
 
   spdlog::logger& log;
+  const std::size_t max_transfers;  // transfers open at once; the rest wait in `waiting`
   CurlMulti multi;
   MultiDriver driver;  // after `multi`: destroyed before it
   std::thread thread;
@@ -327,9 +329,15 @@ struct HttpEngine::Impl {
 
   // Engine thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
+  // Submitted but not started because `max_transfers` are open; started first come, first served.
+  // A transfer's timeout runs from its start, so waiting here never eats into it.
+  std::deque<Pending> waiting;
 
-  explicit Impl(spdlog::logger& logger)
-      : log(logger), multi(checked(curl_multi_init())), driver(multi.get()) {}
+  Impl(spdlog::logger& logger, std::size_t max_open)
+      : log(logger),
+        max_transfers(std::max<std::size_t>(1, max_open)),
+        multi(checked(curl_multi_init())),
+        driver(multi.get()) {}
 
   static CURLM* checked(CURLM* handle) {
     if (handle == nullptr) throw std::runtime_error("curl_multi_init failed");
@@ -394,7 +402,11 @@ struct HttpEngine::Impl {
       bool stop_now = false;
       auto incoming = take_pending(stop_now);
       if (stop_now) break;
-      for (auto& item : incoming) start(std::move(item));
+      std::move(incoming.begin(), incoming.end(), std::back_inserter(waiting));
+      while (!waiting.empty() && transfers.size() < max_transfers) {
+        start(std::move(waiting.front()));
+        waiting.pop_front();
+      }
       // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup from submit()/stop();
       // a handle added above asks for an immediate timeout, so it starts without delay.
       driver.wait_and_drive(kIdleWait);
@@ -409,16 +421,18 @@ struct HttpEngine::Impl {
       in_flight -= pending.size();
       pending.clear();
     }
+    in_flight -= waiting.size();
+    waiting.clear();
     for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(multi.get(), easy);
     in_flight -= transfers.size();
     transfers.clear();
   }
 };
 
-HttpEngine::HttpEngine(spdlog::logger& log) {
+HttpEngine::HttpEngine(spdlog::logger& log, std::size_t max_transfers) {
   // Reference-counted and thread-safe in this libcurl build; paired with the cleanup below.
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  impl_ = std::make_unique<Impl>(log);
+  impl_ = std::make_unique<Impl>(log, max_transfers);
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
