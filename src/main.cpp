@@ -14,6 +14,7 @@
 #include "config/config_loader.hpp"
 #include "config/settings.hpp"
 #include "log/logger.hpp"
+#include "os/descriptor_limit.hpp"
 #include "probe/http_engine.hpp"
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
@@ -44,6 +45,16 @@ std::string summary(const Config& config) {
   for (const auto& target : config.targets) namespaces.insert(target.labels.namespace_);
   return std::to_string(config.targets.size()) + " targets in " +
          std::to_string(namespaces.size()) + " namespaces";
+}
+
+void log_descriptor_limit(const DescriptorLimit& limit, spdlog::logger& log) {
+  if (!limit.error.empty()) {
+    log.warn("msg=\"cannot raise the open file limit\" soft={} hard={} error=\"{}\"", limit.soft,
+             limit.hard, limit.error);
+    return;
+  }
+  log.info("msg=\"open file limit\" soft={} hard={} soft_before={}", limit.soft, limit.hard,
+           limit.soft_before);
 }
 
 // Loads the config again on SIGHUP; a broken file is logged and the running targets stay.
@@ -85,6 +96,7 @@ ExpositionSource exposition_from(caf::actor_system& system, caf::actor metrics) 
 
 int run(const CommandLine& line, const Settings& settings, Config config, spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
+  log_descriptor_limit(raise_descriptor_limit(), log);
 
   caf::actor_system_config caf_config;
   caf_config.set("scheduler.max-threads", static_cast<std::size_t>(settings.pool_size));

@@ -1,0 +1,66 @@
+"""File descriptors: epsitter raises its soft limit to the hard one at start, and running out of
+descriptors with many targets degrades into counted errors, not a crash."""
+
+import resource
+import unittest
+
+import harness
+import hostile
+from harness import Backend, Epsitter, config_yaml, wait_until
+
+LOW_LIMIT = 64
+HANGING_TARGETS = 150  # each holds a socket for its whole timeout: far more than LOW_LIMIT allows
+
+
+def limit_to(soft, hard):
+    """A preexec_fn that sets RLIMIT_NOFILE in the child before epsitter starts."""
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def quiet_config():
+    return config_yaml({"x": {"url": f"http://127.0.0.1:{harness.refused_port()}/"}})
+
+
+class Descriptors(unittest.TestCase):
+    def test_the_soft_limit_is_raised_to_the_hard_limit_at_start(self):
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        hard = min(hard, 4096)
+        with Epsitter(quiet_config(), preexec_fn=limit_to(256, hard)) as sitter:
+            self.assertEqual(hostile.open_files_limit(sitter.process.pid), (hard, hard))
+            self.assertIn(f'msg="open file limit" soft={hard} hard={hard} soft_before=256',
+                          sitter.log())
+
+    def test_running_out_of_descriptors_degrades_into_counted_errors(self):
+        with hostile.HostileServer(hostile.hangs_before_headers) as hang, Backend() as backend:
+            targets = {f"hang{i}": {"namespace": "hang", "url": hang.url(f"/{i}"), "timeout": 3}
+                       for i in range(HANGING_TARGETS)}
+            targets["control"] = {"namespace": "control", "url": backend.url("/control")}
+            with Epsitter(config_yaml(targets), env={"POLL_INTERVAL": "1"},
+                          preexec_fn=limit_to(LOW_LIMIT, LOW_LIMIT)) as sitter:
+                pid = sitter.process.pid
+                self.assertEqual(hostile.open_files_limit(pid), (LOW_LIMIT, LOW_LIMIT))
+
+                def totals():
+                    errors = {}
+                    for (name, labels), value in sitter.metrics().items():
+                        if name == "sitter_http_error_total":
+                            error = dict(labels)["error"]
+                            errors[error] = errors.get(error, 0) + value
+                    return errors
+
+                # Probes that find no descriptor fail at once as `connect`; those that got one
+                # hang until their timeout. Scrapes still get through between them.
+                errors = wait_until(lambda: (lambda e: e if e.get("connect", 0) >= 50
+                                             and e.get("timeout", 0) >= 10 else None)(totals()),
+                                    timeout=60, message="counted connect errors and timeouts")
+                self.assertLessEqual(set(errors), {"connect", "timeout"}, errors)
+                self.assertLessEqual(hostile.fd_count(pid), LOW_LIMIT)
+                self.assertTrue("out of file descriptors" in sitter.log(), "no hint in the log")
+                self.assertIsNone(sitter.process.poll(), "epsitter is still running")
+                print(f"with {LOW_LIMIT} descriptors and {HANGING_TARGETS} hanging targets: "
+                      f"{errors}", flush=True)
+            # Leaving the `with` stopped it with status 0 (checked by the harness).
+
+
+if __name__ == "__main__":
+    harness.main()
