@@ -112,7 +112,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   int exit_code = 0;
   try {
     std::vector<Route> routes{make_metrics_route({exposition_from(system, metrics)})};
-    WebServer server{WebServer::Options{settings.server_port, 8}, std::move(routes), log};
+    WebServer server{WebServer::Options{settings.server_port}, std::move(routes), log};
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
         "version={} revision={}",
