@@ -2,6 +2,7 @@
 its full schedule, and many rounds of them leave no descriptor or memory behind."""
 
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -114,7 +115,9 @@ class Faults(unittest.TestCase):
                         else:
                             self.assertEqual(set(errors), {label}, f"{name}: {errors}")
                             self.assertGreaterEqual(errors[label], 2)
-                        report(f"fault {name}: {errors or 'no error'} after {count:.0f} probes")
+                        details = re.findall(rf'target="{name}" .* detail="(.*)"', sitter.log())
+                        report(f"fault {name}: {errors or 'no error'} after {count:.0f} probes; "
+                               f"last detail: {details[-1] if details else '-'}")
                 self.assertGreaterEqual(
                     sitter.value("sitter_http_status_code_total", name="streams_one_gib",
                                  status="200"), 2)
