@@ -184,7 +184,11 @@ class Faults(unittest.TestCase):
                        f"and the rest of the measurement")
                 seen = [r.at for r in control_backend.seen("/control")]
                 gaps = [b - a for a, b in zip(seen, seen[1:])]
-                self.assertLess(max(gaps), INTERVAL * 4, f"largest gap {max(gaps):.2f} s")
+                report(f"control: largest gap between two probes {max(gaps):.2f} s")
+                # Counted, not timed: a loaded CI machine may stall this test's own servers for a
+                # moment, but a control target that waited on the hostile ones would lose rounds.
+                expected = (seen[-1] - seen[0]) / INTERVAL
+                self.assertGreaterEqual(len(seen), 0.75 * expected, f"{len(seen)} probes")
                 self.assertEqual(sitter.value("sitter_http_error_total", name="control"), 0)
                 self.assertGreaterEqual(sitter.value("sitter_http_status_code_total",
                                                      name="control", status="200"),
