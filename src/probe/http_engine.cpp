@@ -3,10 +3,12 @@
 #include "probe/http_engine.hpp"
 
 #include <spdlog/logger.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <deque>
 #include <iterator>
@@ -70,6 +72,7 @@ struct Transfer {
   ResponseHeaders headers;
   std::int64_t header_bytes = 0;
   std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
+  int socket_errno = 0;  // why socket() failed, when it did
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -111,6 +114,14 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   transfer->headers.emplace_back(std::string{trim_space(line.substr(0, colon))},
                                  std::string{trim_space(line.substr(colon + 1))});
   return bytes;
+}
+
+// Opens sockets as libcurl would, but keeps socket()'s errno: libcurl reports a failure for lack of
+// descriptors only as "Couldn't connect to server", which sends the reader after the target.
+curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* address) {
+  const curl_socket_t sock = socket(address->family, address->socktype, address->protocol);
+  if (sock == CURL_SOCKET_BAD) static_cast<Transfer*>(user)->socket_errno = errno;
+  return sock;
 }
 
 bool build_header_list(const ProbeRequest& request, CurlSlist& list) {
@@ -183,6 +194,8 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
   set(curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &transfer));
   if (!has_header(request, "User-Agent")) {
     set(curl_easy_setopt(easy, CURLOPT_USERAGENT, request.default_user_agent.c_str()));
   }
@@ -283,6 +296,8 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   } else {
     result.error_detail =
         transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
+    result.error_detail +=
+        os_error_hint(transfer.socket_errno != 0 ? transfer.socket_errno : os_errno);
   }
   const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
   if (total_us > 0) {

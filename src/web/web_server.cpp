@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace epsitter {
 
@@ -55,9 +56,23 @@ std::string allow_header(const Route& route) {
   return allow;
 }
 
+// Routes are plain ASCII paths. A path that needs decoding or normalising ("%2e%2e", "%00",
+// "/a/../b", "//metrics") names none of them and is refused, not guessed at. CivetWeb runs with
+// decode_url=no, so local_uri_raw is the path exactly as sent.
+bool is_plain_path(const mg_request_info& info) {
+  if (info.local_uri_raw == nullptr || info.local_uri == nullptr) return false;
+  const std::string_view raw = info.local_uri_raw;
+  return raw == info.local_uri && std::none_of(raw.begin(), raw.end(), [](char c) {
+           return c == '%' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+         });
+}
+
 HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info& info,
                      mg_connection* conn) {
-  const std::string path = info.local_uri != nullptr ? info.local_uri : "";
+  if (!is_plain_path(info)) {
+    return HttpResponse::text(400, "400 bad request: encoded or non-canonical path\n");
+  }
+  const std::string path = info.local_uri_raw;
   const auto route = std::find_if(dispatch.routes.begin(), dispatch.routes.end(),
                                   [&path](const Route& r) { return r.path == path; });
   if (route == dispatch.routes.end()) return HttpResponse::text(404, "404 not found\n");
@@ -112,16 +127,24 @@ WebServer::WebServer(Options options, std::vector<Route> routes, spdlog::logger&
   const std::string port = std::to_string(options.port);
   const std::string threads = std::to_string(options.threads);
   // No document_root: CivetWeb serves no files and lists no directories, only our routes.
-  std::array<const char*, 11> config{"listening_ports",
+  // Each connection holds a worker until its request is complete, so a client that sends slowly
+  // (or announces a body and never sends it) holds one for request_timeout_ms: the timeout is short
+  // (a scrape request fits in one packet) and there are enough workers that a few such clients
+  // leave room for Prometheus.
+  std::array<const char*, 15> config{"listening_ports",
                                      port.c_str(),
                                      "num_threads",
                                      threads.c_str(),
                                      "request_timeout_ms",
-                                     "10000",
+                                     "5000",
+                                     "keep_alive_timeout_ms",
+                                     "500",
                                      "enable_keep_alive",
                                      "yes",
                                      "max_request_size",
                                      "16384",
+                                     "decode_url",
+                                     "no",
                                      nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = log_civetweb_message;
