@@ -54,7 +54,9 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
     const auto interval = target.interval.value_or(state.context.interval);
     auto first = first_probe_time(now, interval, i, targets.size());
     caf::actor actor = spawn_target_actor(*self, target, state.context, first);
-    next.emplace(name, Running{std::move(target), std::move(actor)});
+    // Copied, not moved: the copy is made in this actor's thread, so what it keeps does not pin
+    // the loading thread's pages (full of the freed YAML tree) in memory.
+    next.emplace(name, Running{target, std::move(actor)});
     ++started;
   }
   // What is left in `running` was removed or changed.

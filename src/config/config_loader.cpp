@@ -2,7 +2,6 @@
 // target's own fields, unknown keys rejected with a suggestion, and file:line:col errors.
 #include "config/config_loader.hpp"
 
-#include <malloc.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
@@ -251,12 +250,7 @@ Config load_config_file(const std::string& path, const EnvLookup& env) {
   } catch (const std::system_error& error) {
     throw ConfigError(path, 0, 0, "", "cannot read file: " + error.code().message());
   }
-  Config config = parse_config(text, path, env);
-  // The YAML tree of a big config is many times the size of the targets it yields. glibc keeps
-  // its freed pages resident unless asked (about 40 MiB after a 10,000-target config), and a
-  // daemon that loads once and runs for weeks should not carry them.
-  malloc_trim(0);
-  return config;
+  return parse_config(text, path, env);
 }
 
 }  // namespace epsitter
