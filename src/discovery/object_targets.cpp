@@ -95,11 +95,18 @@ std::string read_scheme(const Annotations& annotations, const std::string& origi
 
 std::string read_path(const Annotations& annotations, const std::string& origin) {
   if (!annotations.path) return "/";
-  if (annotations.path->empty() || annotations.path->front() != '/') {
-    throw Skip(origin + ": epsitter.io/path: " + detail::quote(*annotations.path) +
-               " does not start with /");
+  const std::string& path = *annotations.path;
+  if (path.empty() || path.front() != '/') {
+    throw Skip(origin + ": epsitter.io/path: " + detail::quote(path) + " does not start with /");
   }
-  return *annotations.path;
+  const bool unsafe = std::any_of(path.begin(), path.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '#';
+  });
+  if (unsafe) {
+    throw Skip(origin + ": epsitter.io/path: " + detail::quote(path) +
+               " contains a space, a control character or # (percent-encode them)");
+  }
+  return path;
 }
 
 std::optional<long long> port_number(const std::string& text) {
