@@ -4,6 +4,8 @@
 
 #include <spdlog/logger.h>
 
+#include "config/number_parsing.hpp"
+#include "config/url_check.hpp"
 #include "discovery/resource_watch.hpp"
 
 namespace epsitter {
@@ -28,8 +30,9 @@ KubernetesDiscovery::KubernetesDiscovery(const KubernetesConfig& config, Publish
         },
         stats, log));
   }
-  log.info("msg=\"kubernetes discovery started\" api_url=\"{}\" watches={} label_selector=\"{}\"",
-           config.api_url, watches_.size(), config.label_selector);
+  log.info("msg=\"kubernetes discovery started\" api_url={} watches={} label_selector={}",
+           detail::quote(detail::redacted(config.api_url)), watches_.size(),
+           detail::quote(config.label_selector));
 }
 
 KubernetesDiscovery::~KubernetesDiscovery() {

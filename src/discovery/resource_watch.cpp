@@ -197,8 +197,8 @@ bool ResourceWatch::handle_event(std::string_view line, bool& relist, bool& erro
   const bool changed = mirror_.apply(event, problem);
   if (!problem.empty()) {
     ++stats_.object_errors;
-    log_.warn("msg=\"kubernetes object skipped\" resource=\"{}\" error=\"{}\"", describe(scope_),
-              problem);
+    log_.warn("msg=\"kubernetes object skipped\" resource=\"{}\" error={}", describe(scope_),
+              detail::quote(problem));
   }
   synced();
   if (changed) on_change_(mirror_);

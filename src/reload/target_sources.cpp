@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "config/number_parsing.hpp"
 #include "targets/effective_targets.hpp"
 
 namespace epsitter {
@@ -65,7 +66,7 @@ void TargetSources::apply_discovered(DiscoveredObjects objects) {
     const std::string summary = recompute_locked();
     log_.info("msg=\"discovered targets applied\" {}", summary);
   } catch (const std::runtime_error& error) {
-    log_.error("msg=\"discovered targets not applied\" error=\"{}\"", error.what());
+    log_.error("msg=\"discovered targets not applied\" error={}", detail::quote(error.what()));
   }
 }
 
@@ -87,7 +88,8 @@ std::vector<Target> TargetSources::discovered_targets_locked() {
                      targets_of(found.kind, *found.object, config_.defaults.get())};
       if (!translation.result.error.empty()) {
         ++stats_.object_errors;
-        log_.warn("msg=\"kubernetes object skipped\" error=\"{}\"", translation.result.error);
+        log_.warn("msg=\"kubernetes object skipped\" error={}",
+                  detail::quote(translation.result.error));
       }
     } else {
       translation = std::move(cached->second);
@@ -108,8 +110,8 @@ std::string TargetSources::recompute_locked() {
     if (hidden_.count(name) > 0) continue;
     log_.warn(
         "msg=\"discovered target ignored: the config file has a target of the same name, which "
-        "wins\" target=\"{}\"",
-        name);
+        "wins\" target={}",
+        detail::quote(name));
   }
   hidden_ = std::move(hidden);
 
