@@ -153,11 +153,10 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
             kubernetes, std::move(publish), discovery_stats, log)};
       },
       settings.shard, discovery_stats, log};
-  ConfigReloader reloader{line.config_path,
-                          [&sources](Config config) {
-                            return sources.apply_config(std::move(config));
-                          },
-                          log, system_wall_clock, process_env};
+  ConfigReloader reloader{
+      line.config_path,
+      [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
+      system_wall_clock, process_env};
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {

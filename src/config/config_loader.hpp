@@ -26,7 +26,8 @@ struct Config {
   std::vector<Target> targets;  // in file order; names are unique
   std::vector<double> duration_buckets = kDefaultDurationBuckets;  // strictly increasing
   std::optional<KubernetesConfig> kubernetes;  // set: discover targets from the cluster too
-  std::shared_ptr<const TargetDefaults> defaults;  // set when discovering and `defaults:` is not empty
+  std::shared_ptr<const TargetDefaults>
+      defaults;  // set when discovering and `defaults:` is not empty
 };
 
 class ConfigError : public std::runtime_error {

@@ -97,9 +97,10 @@ KubernetesConfig read_kubernetes(const Entry& entry, const Where& root) {
   Fields fields;
   if (!is_null_value(entry.value)) {
     if (!entry.value.IsMap()) {
-      where.fail(entry.value_mark(), "expected a map (namespaces, label_selector, api_url, "
-                                     "token_file, ca_file), got " +
-                                         describe(entry.value));
+      where.fail(entry.value_mark(),
+                 "expected a map (namespaces, label_selector, api_url, "
+                 "token_file, ca_file), got " +
+                     describe(entry.value));
     }
     fields = to_fields(map_entries(entry.value, where, "key"), where);
   }

@@ -23,8 +23,8 @@ const std::vector<std::string_view> kOptionFields{
 
 // Fields whose value may be a list or a map; the rest are single values (a regular expression such
 // as `[a-z]+` must stay text, not become a YAML list).
-const detail::Words kStructuredFields{"headers", "payload", "expect_status", "expect_headers",
-                                      "expect_json", "labels"};
+const detail::Words kStructuredFields{"headers",        "payload",     "expect_status",
+                                      "expect_headers", "expect_json", "labels"};
 
 YAML::Node option_value(const TargetOption& option, const detail::Where& where) {
   if (!detail::contains(kStructuredFields, option.field)) return YAML::Node{option.text};
@@ -51,8 +51,8 @@ Target target_from_options(const std::string& name, const std::string& namespace
   for (const TargetOption& option : options) {
     const detail::Where where{&context, option.source};
     if (!detail::contains(kOptionFields, option.field)) {
-      where.fail(YAML::Mark::null_mark(), "cannot be set here; expected one of " +
-                                              detail::join(kOptionFields));
+      where.fail(YAML::Mark::null_mark(),
+                 "cannot be set here; expected one of " + detail::join(kOptionFields));
     }
     own.push_back({Entry{YAML::Node{option.field}, option_value(option, where)}, where});
   }

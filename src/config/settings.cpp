@@ -107,8 +107,8 @@ Shard read_shard(const EnvLookup& lookup, const std::string& host_name) {
   }
   if (*ordinal >= shard.count) {
     throw SettingsError("the host name " + detail::quote(host_name) + " gives SHARD_INDEX " +
-                        std::to_string(*ordinal) + ", which is not below SHARD_COUNT=" +
-                        std::to_string(shard.count) +
+                        std::to_string(*ordinal) +
+                        ", which is not below SHARD_COUNT=" + std::to_string(shard.count) +
                         ": raise SHARD_COUNT to the StatefulSet's replicas");
   }
   shard.index = *ordinal;

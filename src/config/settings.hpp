@@ -39,7 +39,8 @@ using EnvLookup = std::function<const char*(const char*)>;
 
 // Reads every setting through `lookup`; unset or empty variables keep their defaults.
 // `host_name` supplies the shard index when SHARD_COUNT > 1 and SHARD_INDEX is unset: a
-// StatefulSet's pods are named NAME-0, NAME-1, ... Throws SettingsError on the first malformed value.
+// StatefulSet's pods are named NAME-0, NAME-1, ... Throws SettingsError on the first malformed
+// value.
 Settings settings_from_env(const EnvLookup& lookup, const std::string& host_name = {});
 
 // Parses a LOG_LEVEL value (case-insensitive; WARN is WARNING). Throws SettingsError.

@@ -56,7 +56,8 @@ CurlSlist ApiClient::request_headers(std::string& problem) const {
   } catch (const std::system_error& error) {
     // Without the in-cluster token (e.g. through `kubectl proxy`) the request goes out without
     // one; a token file named in the config must be readable.
-    if (config_.token_file != kInClusterTokenFile || error.code() != std::errc::no_such_file_or_directory) {
+    if (config_.token_file != kInClusterTokenFile ||
+        error.code() != std::errc::no_such_file_or_directory) {
       problem = "cannot read token_file \"" + config_.token_file + "\": " + error.code().message();
     }
     return headers;

@@ -23,7 +23,7 @@ inline constexpr std::string_view kAnnotationPrefix = "epsitter.io/";
 
 struct DiscoveredObject {
   ObjectKind kind;
-  std::string key;  // NAMESPACE/NAME
+  std::string key;                               // NAMESPACE/NAME
   std::shared_ptr<const nlohmann::json> object;  // trimmed (see trim_object)
 };
 using DiscoveredObjects = std::vector<DiscoveredObject>;

@@ -37,8 +37,8 @@ class KubernetesDiscovery {
   void changed(std::size_t watch, DiscoveredObjects objects);
 
   const Publish publish_;
-  std::mutex mutex_;                          // one publish at a time, in order
-  std::vector<DiscoveredObjects> by_watch_;   // guarded by mutex_
+  std::mutex mutex_;                                     // one publish at a time, in order
+  std::vector<DiscoveredObjects> by_watch_;              // guarded by mutex_
   std::vector<std::unique_ptr<ResourceWatch>> watches_;  // last: they call changed()
 };
 

@@ -210,8 +210,9 @@ std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& anno
     }
   }
   if (urls.empty()) {
-    throw Skip(origin + ": has no rule with a host name to probe (wildcard and empty hosts "
-                        "are left out)");
+    throw Skip(origin +
+               ": has no rule with a host name to probe (wildcard and empty hosts "
+               "are left out)");
   }
   return urls;
 }
@@ -254,8 +255,8 @@ ObjectTargets targets_of(ObjectKind kind, const json& object, const TargetDefaul
       urls = ingress_urls(object, annotations, origin, *key);
     }
     for (const IngressUrl& url : urls) {
-      Target target = target_from_options(url.name, namespace_, url.url, annotations.options,
-                                          defaults, origin);
+      Target target =
+          target_from_options(url.name, namespace_, url.url, annotations.options, defaults, origin);
       target.source = std::string{source_name(kind)};
       result.targets.push_back(std::move(target));
     }

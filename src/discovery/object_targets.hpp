@@ -21,7 +21,8 @@ struct ObjectTargets {
 
 // A Service becomes the target NAMESPACE/NAME probing http://NAME.NAMESPACE.svc:PORT/PATH; an
 // Ingress one target per rule host and path, NAMESPACE/NAME/HOST/PATH probing http(s)://HOST/PATH.
-// `object` may be whole or trimmed (trim_object); `defaults` is the file's `defaults:` (null: none).
+// `object` may be whole or trimmed (trim_object); `defaults` is the file's `defaults:` (null:
+// none).
 ObjectTargets targets_of(ObjectKind kind, const nlohmann::json& object,
                          const TargetDefaults* defaults);
 

@@ -29,8 +29,7 @@ constexpr auto kQuickEnd = 1s;
 constexpr std::size_t kMaxMessageLength = 300;
 
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // The `message` of a Kubernetes Status answer, else the start of the body; quoted for the log.
@@ -122,10 +121,10 @@ bool ResourceWatch::list() {
     listing.add_items(scope_.kind, page["items"]);
     version = resource_version_of(page);
     const json& metadata = page.contains("metadata") ? page["metadata"] : json{};
-    continue_token = metadata.is_object() && metadata.contains("continue") &&
-                             metadata["continue"].is_string()
-                         ? metadata["continue"].get<std::string>()
-                         : "";
+    continue_token =
+        metadata.is_object() && metadata.contains("continue") && metadata["continue"].is_string()
+            ? metadata["continue"].get<std::string>()
+            : "";
   } while (!continue_token.empty());
   if (listing.malformed > 0) {
     stats_.object_errors += listing.malformed;
@@ -147,12 +146,12 @@ ResourceWatch::WatchEnd ResourceWatch::watch() {
   std::size_t events = 0;
   bool relist = false;
   bool error_event = false;
-  const ApiReply reply = client_.stream(
-      watch_url(config_, scope_, mirror_.resource_version(), kWatchTimeoutSeconds),
-      kWatchClientTimeout, [&](std::string_view line) {
-        ++events;
-        return handle_event(line, relist, error_event);
-      });
+  const ApiReply reply =
+      client_.stream(watch_url(config_, scope_, mirror_.resource_version(), kWatchTimeoutSeconds),
+                     kWatchClientTimeout, [&](std::string_view line) {
+                       ++events;
+                       return handle_event(line, relist, error_event);
+                     });
   if (reply.stopped) return WatchEnd::stopped;
   if (relist || reply.status == 410) {
     log_.info("msg=\"kubernetes watch expired, listing again\" resource=\"{}\"", describe(scope_));

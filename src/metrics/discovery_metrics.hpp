@@ -11,7 +11,8 @@
 namespace epsitter {
 
 struct DiscoveryGauges {
-  std::map<std::string, std::size_t> targets_by_source;  // "file", "service", "ingress" always shown
+  std::map<std::string, std::size_t>
+      targets_by_source;  // "file", "service", "ingress" always shown
   std::uint64_t api_errors = 0;
   std::uint64_t object_errors = 0;
   double last_sync_unix_seconds = 0;  // 0: never

@@ -52,9 +52,8 @@ std::string TargetSources::apply_config(Config config) {
   }
   if (restart) running_kubernetes_ = kubernetes;
   if (start) {
-    discovery_ = start_(*kubernetes, [this](DiscoveredObjects objects) {
-      apply_discovered(std::move(objects));
-    });
+    discovery_ = start_(
+        *kubernetes, [this](DiscoveredObjects objects) { apply_discovered(std::move(objects)); });
   }
   return summary;
 }
@@ -78,10 +77,9 @@ std::vector<Target> TargetSources::discovered_targets_locked() {
   for (const DiscoveredObject& found : objects_) {
     ObjectId id{found.kind, found.key};
     auto cached = translations_.find(id);
-    const bool fresh = cached == translations_.end() ||
-                       cached->second.defaults != config_.defaults ||
-                       !(cached->second.object == found.object ||
-                         *cached->second.object == *found.object);
+    const bool fresh =
+        cached == translations_.end() || cached->second.defaults != config_.defaults ||
+        !(cached->second.object == found.object || *cached->second.object == *found.object);
     Translation translation;
     if (fresh) {
       translation = {found.object, config_.defaults,
@@ -133,8 +131,7 @@ std::string TargetSources::recompute_locked() {
   if (!hidden_.empty()) summary += " hidden=" + std::to_string(hidden_.size());
   if (shard_.count > 1) {
     summary += " shard=" + std::to_string(shard_.index) + "/" + std::to_string(shard_.count) +
-               " shard_targets=" + std::to_string(counts.shard_targets) + "/" +
-               std::to_string(all);
+               " shard_targets=" + std::to_string(counts.shard_targets) + "/" + std::to_string(all);
   }
   return summary + " " + applied;
 }

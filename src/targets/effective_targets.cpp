@@ -19,9 +19,8 @@ EffectiveTargets effective_targets(std::vector<Target> from_file, std::vector<Ta
     taken.insert(target.labels.name);
     merged.push_back(std::move(target));
   }
-  std::stable_sort(discovered.begin(), discovered.end(), [](const Target& a, const Target& b) {
-    return a.labels.name < b.labels.name;
-  });
+  std::stable_sort(discovered.begin(), discovered.end(),
+                   [](const Target& a, const Target& b) { return a.labels.name < b.labels.name; });
   for (Target& target : discovered) {
     if (!taken.insert(target.labels.name).second) {
       effective.hidden.push_back(target.labels.name);

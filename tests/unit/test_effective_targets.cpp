@@ -35,12 +35,11 @@ TEST_CASE("one shard: the file's targets in file order, then the discovered ones
                         {make("shop/web", "service"), make("bar/api", "service"),
                          make("shop/web/shop.example.com/", "ingress")},
                         Shard{});
-  CHECK(names(effective.targets) ==
-        std::vector<std::string>{"zeta", "alpha", "bar/api", "shop/web",
-                                 "shop/web/shop.example.com/"});
+  CHECK(names(effective.targets) == std::vector<std::string>{"zeta", "alpha", "bar/api", "shop/web",
+                                                             "shop/web/shop.example.com/"});
   CHECK(effective.hidden.empty());
-  CHECK(effective.by_source == std::map<std::string, std::size_t>{
-                                   {"file", 2}, {"ingress", 1}, {"service", 2}});
+  CHECK(effective.by_source ==
+        std::map<std::string, std::size_t>{{"file", 2}, {"ingress", 1}, {"service", 2}});
 }
 
 TEST_CASE("a file target wins a name clash with a discovered one, which is reported",

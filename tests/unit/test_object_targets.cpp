@@ -13,10 +13,12 @@ using nlohmann::json;
 
 namespace {
 
-json service(const json& annotations, const json& ports = json::array({{{"name", "http"},
-                                                                          {"port", 8080}}})) {
+json service(const json& annotations,
+             const json& ports = json::array({{{"name", "http"}, {"port", 8080}}})) {
   return {{"metadata",
-           {{"name", "web"}, {"namespace", "shop"}, {"resourceVersion", "7"},
+           {{"name", "web"},
+            {"namespace", "shop"},
+            {"resourceVersion", "7"},
             {"annotations", annotations}}},
           {"spec", {{"ports", ports}}}};
 }
@@ -57,23 +59,24 @@ TEST_CASE("path, port, scheme and options come from annotations", "[objects]") {
   annotations = with(annotations, "port", "admin");
   annotations = with(annotations, "interval", "10");
   annotations = with(annotations, "expect-status", "[200, 204]");
-  const json ports = json::array({{{"name", "http"}, {"port", 80}}, {{"name", "admin"}, {"port", 9000}}});
+  const json ports =
+      json::array({{{"name", "http"}, {"port", 80}}, {{"name", "admin"}, {"port", 9000}}});
   const Target target =
       only_target(targets_of(ObjectKind::service, service(annotations, ports), nullptr));
   CHECK(target.url == "http://web.shop.svc:9000/healthz?full=1");
   CHECK(target.interval == 10s);
   CHECK(target.expect.status.size() == 2);
 
-  const Target numbered = only_target(targets_of(
-      ObjectKind::service, service(with(with(kProbe, "port", "8443"), "scheme", "https")),
-      nullptr));
+  const Target numbered = only_target(
+      targets_of(ObjectKind::service,
+                 service(with(with(kProbe, "port", "8443"), "scheme", "https")), nullptr));
   CHECK(numbered.url == "https://web.shop.svc:8443/");
 }
 
 TEST_CASE("a port named or declared https, or 443, is probed over https", "[objects]") {
   const auto url_of = [](const json& port) {
-    return only_target(targets_of(ObjectKind::service, service(kProbe, json::array({port})),
-                                  nullptr))
+    return only_target(
+               targets_of(ObjectKind::service, service(kProbe, json::array({port})), nullptr))
         .url;
   };
   CHECK(url_of({{"name", "https"}, {"port", 8443}}) == "https://web.shop.svc:8443/");
@@ -83,8 +86,8 @@ TEST_CASE("a port named or declared https, or 443, is probed over https", "[obje
 }
 
 TEST_CASE("objects without probe: true are not targets, and say nothing", "[objects]") {
-  for (const json& annotations : {json::object(), json{{"epsitter.io/probe", "false"}},
-                                  json{{"other.io/probe", "true"}}}) {
+  for (const json& annotations :
+       {json::object(), json{{"epsitter.io/probe", "false"}}, json{{"other.io/probe", "true"}}}) {
     const ObjectTargets result = targets_of(ObjectKind::service, service(annotations), nullptr);
     CHECK_FALSE(result.probed);
     CHECK(result.targets.empty());
@@ -135,10 +138,10 @@ TEST_CASE("a malformed object is skipped with a message", "[objects]") {
              Contains("Service shop/web: has no ports: set epsitter.io/port"));
   CHECK_THAT(targets_of(ObjectKind::service, service(kProbe, "80"), nullptr).error,
              Contains("has no ports"));
-  CHECK_THAT(targets_of(ObjectKind::service,
-                        service(kProbe, json::array({{{"port", "eighty"}}})), nullptr)
-                 .error,
-             Contains("malformed object: spec.ports"));
+  CHECK_THAT(
+      targets_of(ObjectKind::service, service(kProbe, json::array({{{"port", "eighty"}}})), nullptr)
+          .error,
+      Contains("malformed object: spec.ports"));
   CHECK(targets_of(ObjectKind::service, json::array(), nullptr).targets.empty());
 }
 
@@ -146,12 +149,12 @@ TEST_CASE("an Ingress becomes one target per host and path, https where TLS cove
           "[objects]") {
   const json spec = {
       {"tls", json::array({{{"hosts", json::array({"shop.example.com"})}}})},
-      {"rules", json::array({{{"host", "shop.example.com"},
-                              {"http", {{"paths", json::array({{{"path", "/"}},
-                                                               {{"path", "/api"}}})}}}},
-                             {{"host", "*.wild.example.com"}},
-                             {{"host", "plain.example.com"}},
-                             {{"http", {{"paths", json::array({{{"path", "/nohost"}}})}}}}})}};
+      {"rules",
+       json::array({{{"host", "shop.example.com"},
+                     {"http", {{"paths", json::array({{{"path", "/"}}, {{"path", "/api"}}})}}}},
+                    {{"host", "*.wild.example.com"}},
+                    {{"host", "plain.example.com"}},
+                    {{"http", {{"paths", json::array({{{"path", "/nohost"}}})}}}}})}};
   const ObjectTargets result = targets_of(ObjectKind::ingress, ingress(kProbe, spec), nullptr);
   REQUIRE(result.error.empty());
   REQUIRE(result.targets.size() == 3);
@@ -169,8 +172,7 @@ TEST_CASE("an Ingress becomes one target per host and path, https where TLS cove
   CHECK(health.targets[0].url == "https://shop.example.com/healthz");
 
   CHECK_THAT(targets_of(ObjectKind::ingress,
-                        ingress(kProbe, {{"rules", json::array({{{"host", "*.x.com"}}})}}),
-                        nullptr)
+                        ingress(kProbe, {{"rules", json::array({{{"host", "*.x.com"}}})}}), nullptr)
                  .error,
              Contains("Ingress shop/front: has no rule with a host name"));
 }
@@ -182,12 +184,12 @@ TEST_CASE("trimming keeps what makes targets and drops unannotated objects", "[o
   whole["status"] = {{"loadBalancer", json::object()}};
   const auto trimmed = trim_object(ObjectKind::service, whole);
   REQUIRE(trimmed);
-  CHECK(*trimmed == json{{"metadata",
-                          {{"name", "web"},
-                           {"namespace", "shop"},
-                           {"annotations", {{"epsitter.io/probe", "true"},
-                                            {"epsitter.io/path", "/x"}}}}},
-                         {"spec", {{"ports", whole["spec"]["ports"]}}}});
+  CHECK(*trimmed ==
+        json{{"metadata",
+              {{"name", "web"},
+               {"namespace", "shop"},
+               {"annotations", {{"epsitter.io/probe", "true"}, {"epsitter.io/path", "/x"}}}}},
+             {"spec", {{"ports", whole["spec"]["ports"]}}}});
   CHECK(targets_of(ObjectKind::service, *trimmed, nullptr).targets.front().url ==
         "http://web.shop.svc:8080/x");
   CHECK_FALSE(trim_object(ObjectKind::service, service(json::object())));

@@ -47,13 +47,13 @@ TEST_CASE("no options make a plain GET target in the object's namespace", "[opti
 }
 
 TEST_CASE("options are read as the config reads the same fields", "[options]") {
-  const Target target = build({option("interval", "15"), option("timeout", "2.5"),
-                               option("method", "head"), option("expect_status", "[200, \"3xx\"]"),
-                               option("expect_body", "[a-z]+ ok"),
-                               option("expect_json", R"({"status": "UP", "count": 3})"),
-                               option("headers", R"({"X-Probe": "epsitter"})"),
-                               option("labels", "{team: sre}"), option("follow_redirects", "false"),
-                               option("max_response_time", "0.5"), option("min_cert_days", "14")});
+  const Target target =
+      build({option("interval", "15"), option("timeout", "2.5"), option("method", "head"),
+             option("expect_status", "[200, \"3xx\"]"), option("expect_body", "[a-z]+ ok"),
+             option("expect_json", R"({"status": "UP", "count": 3})"),
+             option("headers", R"({"X-Probe": "epsitter"})"), option("labels", "{team: sre}"),
+             option("follow_redirects", "false"), option("max_response_time", "0.5"),
+             option("min_cert_days", "14")});
   CHECK(target.interval == 15s);
   CHECK(target.timeout == 2500ms);
   CHECK(target.labels.method == "HEAD");
@@ -84,17 +84,16 @@ TEST_CASE("a bad option is an error that names the object and the annotation", "
 }
 
 TEST_CASE("options cannot set secrets, files, the URL or the namespace", "[options]") {
-  for (const std::string field : {"bearer_token_file", "auth_pass_file", "ca_file", "cert_file",
-                                  "key_file", "bearer_token", "auth_pass", "auth_user", "url",
-                                  "namespace", "proxy"}) {
+  for (const std::string field :
+       {"bearer_token_file", "auth_pass_file", "ca_file", "cert_file", "key_file", "bearer_token",
+        "auth_pass", "auth_user", "url", "namespace", "proxy"}) {
     CHECK_THAT(error_for({option(field, "/var/run/secrets/kubernetes.io/serviceaccount/token")}),
                Contains("cannot be set here"));
   }
 }
 
 TEST_CASE("${VAR} in an option never reads epsitter's environment", "[options]") {
-  CHECK_THAT(error_for({option("headers", R"({"X-Leak": "${HOME}"})")}),
-             Contains("HOME"));
+  CHECK_THAT(error_for({option("headers", R"({"X-Leak": "${HOME}"})")}), Contains("HOME"));
 }
 
 TEST_CASE("the file's defaults apply under the options, which win", "[options]") {
@@ -115,8 +114,8 @@ TEST_CASE("the file's defaults apply under the options, which win", "[options]")
   CHECK(plain.extra_labels == HeaderList{{"team", "platform"}});
   CHECK(plain.labels.namespace_ == "shop");  // the object's namespace, whatever defaults say
 
-  const Target own = build({option("interval", "5"), option("labels", "{tier: '1'}")},
-                           config.defaults.get());
+  const Target own =
+      build({option("interval", "5"), option("labels", "{tier: '1'}")}, config.defaults.get());
   CHECK(own.interval == 5s);
   CHECK(own.extra_labels == HeaderList{{"tier", "1"}});  // a map replaces the default map
 }

@@ -11,8 +11,8 @@ namespace {
 
 std::vector<std::string> target_names(int count) {
   std::vector<std::string> names;
-  for (int i = 0; i < count; ++i) names.push_back("namespace-" + std::to_string(i % 7) + "/svc-" +
-                                                  std::to_string(i));
+  for (int i = 0; i < count; ++i)
+    names.push_back("namespace-" + std::to_string(i % 7) + "/svc-" + std::to_string(i));
   return names;
 }
 

@@ -70,8 +70,7 @@ TEST_CASE("watch events add, change and delete; others change nothing", "[mirror
   CHECK(mirror.apply(event(WatchEvent::Type::deleted, object("c", "17")), problem));
   CHECK_FALSE(mirror.apply(event(WatchEvent::Type::deleted, object("c", "18")), problem));
   CHECK_FALSE(mirror.apply(
-      event(WatchEvent::Type::bookmark, json{{"metadata", {{"resourceVersion", "99"}}}}),
-      problem));
+      event(WatchEvent::Type::bookmark, json{{"metadata", {{"resourceVersion", "99"}}}}), problem));
   CHECK(mirror.resource_version() == "99");
   CHECK(problem.empty());
 }
@@ -79,8 +78,8 @@ TEST_CASE("watch events add, change and delete; others change nothing", "[mirror
 TEST_CASE("an event for a malformed object is skipped with a reason", "[mirror]") {
   ResourceMirror mirror{ObjectKind::ingress};
   std::string problem;
-  CHECK_FALSE(mirror.apply(event(WatchEvent::Type::added, json{{"metadata", {{"name", "x"}}}}),
-                           problem));
+  CHECK_FALSE(
+      mirror.apply(event(WatchEvent::Type::added, json{{"metadata", {{"name", "x"}}}}), problem));
   CHECK(problem == "Ingress without metadata.name or metadata.namespace");
   CHECK(mirror.objects().empty());
 }

@@ -76,9 +76,9 @@ TEST_CASE("the metric prefix applies to epsitter's own families, not to process_
 }
 
 TEST_CASE("build info names this replica's shard", "[runtime]") {
-  const std::string text = render_runtime_metrics("sitter", BuildInfo{"1", "r", 2, 3},
-                                                  ReloadGauges{}, ProcessStats{});
-  CHECK_THAT(text, Catch::Contains(
-                       "\nsitter_build_info{revision=\"r\",shard=\"2\",shard_count=\"3\","
-                       "version=\"1\"} 1.0\n"));
+  const std::string text =
+      render_runtime_metrics("sitter", BuildInfo{"1", "r", 2, 3}, ReloadGauges{}, ProcessStats{});
+  CHECK_THAT(text,
+             Catch::Contains("\nsitter_build_info{revision=\"r\",shard=\"2\",shard_count=\"3\","
+                             "version=\"1\"} 1.0\n"));
 }

@@ -26,8 +26,9 @@ DiscoveredObject service(const std::string& name, const std::string& extra_annot
                          const std::string& value = "") {
   json annotations = {{"epsitter.io/probe", "true"}};
   if (!extra_annotation.empty()) annotations["epsitter.io/" + extra_annotation] = value;
-  json object = {{"metadata", {{"name", name}, {"namespace", "shop"}, {"annotations", annotations}}},
-                 {"spec", {{"ports", json::array({{{"port", 80}}})}}}};
+  json object = {
+      {"metadata", {{"name", name}, {"namespace", "shop"}, {"annotations", annotations}}},
+      {"spec", {{"ports", json::array({{{"port", 80}}})}}}};
   return {ObjectKind::service, "shop/" + name, std::make_shared<const json>(std::move(object))};
 }
 
@@ -85,8 +86,8 @@ TEST_CASE("without a kubernetes block only the file's targets run, and no discov
 
 TEST_CASE("discovered objects join the file's targets; the file wins a clash", "[sources]") {
   Fixture f;
-  f.sources->apply_config(
-      config_of(kDiscovering + "urls:\n  a: {url: 'http://a/'}\n  shop/web: {url: 'http://mine/'}\n"));
+  f.sources->apply_config(config_of(
+      kDiscovering + "urls:\n  a: {url: 'http://a/'}\n  shop/web: {url: 'http://mine/'}\n"));
   REQUIRE(f.started == 1);
   f.publish({service("web"), service("api", "path", "/health")});
   REQUIRE(f.applied.size() == 2);
