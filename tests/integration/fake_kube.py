@@ -78,7 +78,9 @@ def selector_matches(selector, labels):
 
 
 class FakeKube:
-    def __init__(self, token="test-token"):
+    """The fake API server; `ssl_context` (tls.server_context) serves it over HTTPS."""
+
+    def __init__(self, token="test-token", ssl_context=None):
         self.token = token
         self.cond = threading.Condition()
         self.version = 1000
@@ -107,12 +109,15 @@ class FakeKube:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if ssl_context is not None:
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https" if ssl_context is not None else "http"
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self):
         self.thread.start()

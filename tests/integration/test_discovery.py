@@ -9,8 +9,8 @@ import tempfile
 import time
 import unittest
 
-import fake_kube
 import harness
+import tls
 from fake_kube import FakeKube, ingress, service
 from harness import Backend, Epsitter, refused_port, wait_until
 
@@ -278,6 +278,30 @@ class Discovery(unittest.TestCase):
             wait_until(lambda: set(series(sitter)) == {"static_one"},
                        message="discovered targets gone with the block")
             self.assertIn("kubernetes discovery stopped", sitter.log())
+
+
+    def test_an_https_api_server_is_verified_with_ca_file(self):
+        ca = tls.make_ca(self.tmp.name)
+        other_ca = tls.make_ca(self.tmp.name, name="other")
+        leaf = tls.make_cert(self.tmp.name, "apiserver", ca=ca)
+        with FakeKube(token="test-token", ssl_context=tls.server_context(leaf.cert, leaf.key)) \
+                as kube:
+            kube.put("services", service("shop", "web", PROBE))
+            for ca_file, trusted in ((other_ca.cert, False), (ca.cert, True)):
+                text = (f"kubernetes:\n  api_url: {kube.url}\n  token_file: {self.token_file}\n"
+                        f"  ca_file: {ca_file}\n"
+                        + harness.config_yaml({"static_one": {"url": self.proxy.url("/s")}}))
+                with self.subTest(trusted=trusted), self.sitter(text) as sitter:
+                    if trusted:
+                        wait_until(lambda: "shop/web" in series(sitter),
+                                   message="discovered over verified HTTPS")
+                        self.assertEqual(
+                            sitter.value("sitter_discovery_errors_total", reason="api"), 0)
+                    else:
+                        wait_until(lambda: sitter.value("sitter_discovery_errors_total",
+                                                        reason="api") >= 1,
+                                   message="an untrusted API server refused")
+                        self.assertNotIn("shop/web", series(sitter))
 
 
 if __name__ == "__main__":
