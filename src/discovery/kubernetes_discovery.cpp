@@ -4,6 +4,9 @@
 
 #include <spdlog/logger.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "config/number_parsing.hpp"
 #include "config/url_check.hpp"
 #include "discovery/resource_watch.hpp"
@@ -17,7 +20,10 @@ KubernetesDiscovery::KubernetesDiscovery(const KubernetesConfig& config, Publish
   const std::vector<std::string> namespaces =
       config.namespaces.empty() ? std::vector<std::string>{""} : config.namespaces;
   for (const ObjectKind kind : {ObjectKind::service, ObjectKind::ingress}) {
-    for (const std::string& namespace_ : namespaces) scopes.push_back({kind, namespace_});
+    std::transform(namespaces.begin(), namespaces.end(), std::back_inserter(scopes),
+                   [kind](const std::string& namespace_) {
+                     return ResourceScope{kind, namespace_};
+                   });
   }
   by_watch_.resize(scopes.size());
   for (std::size_t i = 0; i < scopes.size(); ++i) {

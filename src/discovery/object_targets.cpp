@@ -3,6 +3,7 @@
 #include "discovery/object_targets.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -221,7 +222,8 @@ std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& anno
 
 std::vector<std::string> annotation_names() {
   std::vector<std::string> names{"probe", "path", "port", "scheme"};
-  for (const std::string_view field : option_fields()) names.push_back(option_annotation(field));
+  std::transform(option_fields().begin(), option_fields().end(), std::back_inserter(names),
+                 option_annotation);
   return names;
 }
 

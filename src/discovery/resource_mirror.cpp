@@ -37,6 +37,7 @@ bool ResourceMirror::replace(Listing listing, std::string resource_version) {
   return changed;
 }
 
+// cppcheck-suppress constParameter ; `problem` is written when the object has no name
 bool ResourceMirror::apply(const WatchEvent& event, std::string& problem) {
   const std::string version = resource_version_of(event.object);
   if (!version.empty()) resource_version_ = version;

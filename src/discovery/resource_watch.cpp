@@ -39,7 +39,10 @@ std::string api_message(const std::string& body) {
   if (status.is_object() && status.contains("message") && status["message"].is_string()) {
     message = status["message"].get<std::string>();
   }
-  if (message.size() > kMaxMessageLength) message = message.substr(0, kMaxMessageLength) + "...";
+  if (message.size() > kMaxMessageLength) {
+    message.resize(kMaxMessageLength);
+    message += "...";
+  }
   return detail::quote(message);
 }
 

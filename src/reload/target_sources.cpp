@@ -113,9 +113,9 @@ std::string TargetSources::recompute_locked() {
   }
   hidden_ = std::move(hidden);
 
-  SourceCounts counts;
-  counts.by_source = effective.by_source;
-  counts.shard_targets = effective.targets.size();
+  SourceCounts latest;
+  latest.by_source = effective.by_source;
+  latest.shard_targets = effective.targets.size();
   std::size_t all = 0;
   for (const auto& [source, count] : effective.by_source) all += count;
 
@@ -125,13 +125,13 @@ std::string TargetSources::recompute_locked() {
   const std::string applied = apply_(std::move(running));
   {
     const std::lock_guard<std::mutex> lock{counts_mutex_};
-    counts_ = counts;
+    counts_ = latest;
   }
-  std::string summary = "discovered=" + std::to_string(all - counts.by_source["file"]);
+  std::string summary = "discovered=" + std::to_string(all - latest.by_source["file"]);
   if (!hidden_.empty()) summary += " hidden=" + std::to_string(hidden_.size());
   if (shard_.count > 1) {
     summary += " shard=" + std::to_string(shard_.index) + "/" + std::to_string(shard_.count) +
-               " shard_targets=" + std::to_string(counts.shard_targets) + "/" + std::to_string(all);
+               " shard_targets=" + std::to_string(latest.shard_targets) + "/" + std::to_string(all);
   }
   return summary + " " + applied;
 }
