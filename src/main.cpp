@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <optional>
 
@@ -121,7 +122,11 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
   };
   operations.ready = [&reloader, &stopping] { return !stopping && reloader.status().ever_applied; };
   operations.reload = [&reloader] {
-    const ReloadOutcome outcome = reloader.reload("POST /-/reload");
+    // On a thread of its own: CivetWeb's workers run on 100 KiB stacks, too small to load a big or
+    // deeply nested config and apply it (an AddressSanitizer build overflows them).
+    const ReloadOutcome outcome = std::async(std::launch::async, [&reloader] {
+                                    return reloader.reload("POST /-/reload");
+                                  }).get();
     return ReloadAnswer{outcome.ok, outcome.message};
   };
   std::vector<Route> routes = make_operation_routes(std::move(operations));
