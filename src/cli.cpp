@@ -12,7 +12,8 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_c
       "epsitter, the endpoint babysitter: probes the HTTP(S) endpoints named in CONFIG on a\n"
       "schedule and serves what it saw as Prometheus metrics on :SERVER_PORT/metrics.\n\n"
       "Environment: LOG_LEVEL (INFO), POLL_INTERVAL (30 s), SERVER_PORT (8989), POOL_SIZE (5),\n"
-      "REQUEST_TIMEOUT (15 s), METRIC_PREFIX (sitter).",
+      "REQUEST_TIMEOUT (15 s), METRIC_PREFIX (sitter), SHARD_COUNT (1), SHARD_INDEX (the -N of\n"
+      "the host name).",
       "epsitter"};
   CommandLine line;
   app.add_option("CONFIG", line.config_path, "YAML file with a `urls:` map of targets")->required();

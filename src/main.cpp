@@ -1,10 +1,12 @@
 // Wiring only: arguments, environment, signals, then start everything and stop it in order.
 #include <spdlog/logger.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <caf/all.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <optional>
 
@@ -14,12 +16,15 @@
 #include "cli.hpp"
 #include "config/config_loader.hpp"
 #include "config/settings.hpp"
+#include "discovery/kubernetes_discovery.hpp"
 #include "log/logger.hpp"
+#include "metrics/discovery_metrics.hpp"
 #include "metrics/runtime_metrics.hpp"
 #include "os/descriptor_limit.hpp"
 #include "probe/http_engine.hpp"
 #include "reload/config_reloader.hpp"
 #include "reload/config_watcher.hpp"
+#include "reload/target_sources.hpp"
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
 #include "web/operations_routes.hpp"
@@ -62,6 +67,13 @@ void log_descriptor_limit(const DescriptorLimit& limit, spdlog::logger& log) {
            limit.soft_before);
 }
 
+// A StatefulSet pod's host name (NAME-N) gives the shard index when SHARD_INDEX is unset.
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
 // Reloads on SIGHUP; returns on SIGTERM or SIGINT.
 void wait_for_stop(const sigset_t& signals, ConfigReloader& reloader, spdlog::logger& log) {
   for (;;) {
@@ -90,31 +102,49 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
 
 // The families about epsitter itself, rendered at scrape time (process numbers are read then).
 ExpositionSource runtime_exposition(const Settings& settings, const ConfigReloader& reloader) {
-  return [prefix = settings.metric_prefix, &reloader]() {
+  return [prefix = settings.metric_prefix, shard = settings.shard, &reloader]() {
     const ReloadStatus status = reloader.status();
     return std::make_shared<const std::string>(render_runtime_metrics(
-        prefix, BuildInfo{EPSITTER_VERSION, EPSITTER_REVISION},
+        prefix, BuildInfo{EPSITTER_VERSION, EPSITTER_REVISION, shard.index, shard.count},
         ReloadGauges{status.last_successful, status.last_success_unix_seconds},
         read_process_stats()));
   };
 }
 
+// Where the targets come from: sources, discovery errors and sync, this replica's shard.
+ExpositionSource discovery_exposition(const Settings& settings, const TargetSources& sources,
+                                      const DiscoveryStats& stats) {
+  return [prefix = settings.metric_prefix, &sources, &stats]() {
+    const SourceCounts counts = sources.counts();
+    return std::make_shared<const std::string>(render_discovery_metrics(
+        prefix, DiscoveryGauges{counts.by_source, stats.api_errors, stats.object_errors,
+                                stats.last_sync_unix_seconds, counts.shard_targets}));
+  };
+}
+
 std::vector<Route> make_routes(const Settings& settings, caf::actor_system& system,
                                const caf::actor& metrics, const caf::actor& supervisor,
-                               ConfigReloader& reloader, const std::atomic<bool>& stopping) {
+                               ConfigReloader& reloader, const TargetSources& sources,
+                               const DiscoveryStats& discovery_stats,
+                               const std::atomic<bool>& stopping) {
   Operations operations;
   operations.healthy = [&system, supervisor] {
     return supervisor_answers(system, supervisor, kHealthTimeout);
   };
   operations.ready = [&reloader, &stopping] { return !stopping && reloader.status().ever_applied; };
   operations.reload = [&reloader] {
-    const ReloadOutcome outcome = reloader.reload("POST /-/reload");
+    // On a thread of its own: CivetWeb's workers run on 100 KiB stacks, too small to load a big or
+    // deeply nested config and apply it (an AddressSanitizer build overflows them).
+    const ReloadOutcome outcome = std::async(std::launch::async, [&reloader] {
+                                    return reloader.reload("POST /-/reload");
+                                  }).get();
     return ReloadAnswer{outcome.ok, outcome.message};
   };
   std::vector<Route> routes = make_operation_routes(std::move(operations));
   routes.push_back(make_metrics_route(
       {[&system, metrics] { return request_exposition(system, metrics, kActorTimeout); },
-       runtime_exposition(settings, reloader)}));
+       runtime_exposition(settings, reloader),
+       discovery_exposition(settings, sources, discovery_stats)}));
   return routes;
 }
 
@@ -130,16 +160,25 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor supervisor =
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));
-  ConfigReloader reloader{line.config_path,
-                          [&system, supervisor](Config config) {
-                            return apply_targets(system, supervisor, std::move(config),
-                                                 kActorTimeout);
-                          },
-                          log, system_wall_clock, process_env};
+  DiscoveryStats discovery_stats;
+  TargetSources sources{
+      [&system, supervisor](Config config) {
+        return apply_targets(system, supervisor, std::move(config), kActorTimeout);
+      },
+      [&discovery_stats, &log](const KubernetesConfig& kubernetes, TargetSources::Publish publish) {
+        return std::shared_ptr<void>{std::make_shared<KubernetesDiscovery>(
+            kubernetes, std::move(publish), discovery_stats, log)};
+      },
+      settings.shard, discovery_stats, log};
+  ConfigReloader reloader{
+      line.config_path,
+      [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
+      system_wall_clock, process_env};
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
     stopping = true;
+    sources.stop_discovery();  // first: a late discovery change must not reach a stopped supervisor
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     engine.stop();
   };
@@ -147,7 +186,9 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   int exit_code = 0;
   try {
     WebServer server{WebServer::Options{settings.server_port},
-                     make_routes(settings, system, metrics, supervisor, reloader, stopping), log};
+                     make_routes(settings, system, metrics, supervisor, reloader, sources,
+                                 discovery_stats, stopping),
+                     log};
     const std::size_t target_count = config.targets.size();
     const ReloadOutcome started = reloader.apply(std::move(config), "start");
     if (!started.ok) throw std::runtime_error(started.message);
@@ -159,9 +200,9 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
     }
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
-        "version={} revision={}",
+        "shard={}/{} version={} revision={}",
         server.port(), target_count, settings.poll_interval.count() / 1000.0, settings.pool_size,
-        EPSITTER_VERSION, EPSITTER_REVISION);
+        settings.shard.index, settings.shard.count, EPSITTER_VERSION, EPSITTER_REVISION);
     wait_for_stop(signals, reloader, log);
     // Probes first (a hanging one must not hold up the exit), then the watcher and the web server
     // as this scope ends.
@@ -186,7 +227,7 @@ int main(int argc, char** argv) {
 
   Settings settings;
   try {
-    settings = settings_from_env(process_env);
+    settings = settings_from_env(process_env, host_name());
   } catch (const SettingsError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;

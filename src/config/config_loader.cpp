@@ -11,8 +11,10 @@
 #include <utility>
 
 #include "config/file_text.hpp"
+#include "config/kubernetes_fields.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
+#include "config/target_defaults.hpp"
 #include "config/target_fields.hpp"
 #include "config/yaml_documents.hpp"
 
@@ -28,7 +30,7 @@ using detail::Where;
 
 constexpr std::size_t kMaxBuckets = 64;
 
-const detail::Words kTopLevelKeys{"urls", "defaults", "request_duration_buckets"};
+const detail::Words kTopLevelKeys{"urls", "defaults", "request_duration_buckets", "kubernetes"};
 // The seed's fields first: the "expected one of" list reads best that way.
 // clang-format off
 const detail::Words kTargetFields{
@@ -56,25 +58,12 @@ bool overridden(const Fields& own, std::string_view name) {
   return false;
 }
 
-Fields to_fields(const std::vector<Entry>& entries, const Where& parent) {
-  Fields fields;
-  for (const Entry& entry : entries) fields.push_back({entry, parent.at(entry.name())});
-  return fields;
-}
-
 void reject_unknown_fields(const Fields& fields) {
   for (const Field& field : fields) {
     if (detail::contains(kTargetFields, field.name())) continue;
     field.where.fail(field.entry.key.Mark(), "unknown field " + quote(field.name()) +
                                                  detail::suggestion(field.name(), kTargetFields));
   }
-}
-
-void read_fields(const Fields& fields, bool complete, Target& target) {
-  detail::read_request_fields(fields, complete, target);
-  detail::read_connection_fields(fields, target);
-  detail::read_expectation_fields(fields, target);
-  detail::read_label_fields(fields, target);
 }
 
 // The defaults every target starts from; checked on their own so that an error names defaults.*.
@@ -86,14 +75,15 @@ Fields read_defaults(const Entry* defaults, const Where& root) {
                "expected a map of per-target fields (timeout, interval, ...), got " +
                    detail::describe(defaults->value));
   }
-  const Fields fields = to_fields(detail::map_entries(defaults->value, where, "field"), where);
+  const Fields fields =
+      detail::to_fields(detail::map_entries(defaults->value, where, "field"), where);
   reject_unknown_fields(fields);
   if (const Field* url = detail::find_field(fields, "url")) {
     url->where.fail(url->entry.key.Mark(),
                     "url cannot have a default: every target names its own url");
   }
   Target scratch;
-  read_fields(fields, /*complete=*/false, scratch);
+  detail::read_target_fields(fields, /*complete=*/false, scratch);
   return fields;
 }
 
@@ -105,19 +95,15 @@ Target read_target(const Entry& entry, const Where& urls_where, const Fields& de
     where.fail(entry.value_mark(), "expected a map of fields (url, namespace, ...), got " +
                                        detail::describe(entry.value));
   }
-  Fields fields = to_fields(detail::map_entries(entry.value, where, "field"), where);
+  Fields fields = detail::to_fields(detail::map_entries(entry.value, where, "field"), where);
   reject_unknown_fields(fields);
   if (detail::find_field(fields, "url") == nullptr) {
     where.at("url").fail(entry.value.Mark(), "missing required field \"url\"");
   }
-  // A target's own field wins over the same field in defaults, as a whole (maps are not merged).
-  const Fields own = fields;
-  for (const Field& inherited : defaults) {
-    if (!overridden(own, inherited.name())) fields.push_back(inherited);
-  }
   Target target;
   target.labels.name = name;
-  read_fields(fields, /*complete=*/true, target);
+  detail::read_target_fields(detail::with_defaults(std::move(fields), defaults),
+                             /*complete=*/true, target);
   return target;
 }
 
@@ -185,13 +171,17 @@ std::vector<Entry> top_level_entries(const YAML::Node& document, const Where& ro
   return entries;
 }
 
+// With a `kubernetes:` block the targets may all come from the cluster: `urls:` becomes optional
+// (absent or empty: an undefined node, which has no entries).
 YAML::Node find_targets(const std::vector<Entry>& entries, const YAML::Node& document,
-                        const Where& root) {
+                        const Where& root, bool discovering) {
   const Entry* urls = detail::find_entry(entries, "urls");
   const Where where = root.at("urls");
+  if (urls == nullptr && discovering) return YAML::Node{};
   if (urls == nullptr) {
     where.fail(document.Mark(), "missing required key \"urls\" (the map of targets to probe)");
   }
+  if (discovering && detail::is_null_value(urls->value)) return YAML::Node{};
   if (!urls->value.IsMap()) {
     where.fail(urls->value_mark(), "expected a map of target names to their settings, got " +
                                        detail::describe(urls->value));
@@ -216,6 +206,32 @@ std::string format_error(const std::string& file, int line, int column, const st
 
 }  // namespace
 
+namespace detail {
+
+Fields to_fields(const std::vector<Entry>& entries, const Where& parent) {
+  Fields fields;
+  for (const Entry& entry : entries) fields.push_back({entry, parent.at(entry.name())});
+  return fields;
+}
+
+Fields with_defaults(Fields own, const Fields& defaults) {
+  // Checking against the fields appended so far is the same as checking against the target's own:
+  // `defaults:` holds no name twice and never both spellings of a secret (both are errors there).
+  for (const Field& inherited : defaults) {
+    if (!overridden(own, inherited.name())) own.push_back(inherited);
+  }
+  return own;
+}
+
+void read_target_fields(const Fields& fields, bool complete, Target& target) {
+  read_request_fields(fields, complete, target);
+  read_connection_fields(fields, target);
+  read_expectation_fields(fields, target);
+  read_label_fields(fields, target);
+}
+
+}  // namespace detail
+
 ConfigError::ConfigError(std::string file, int line, int column, std::string field,
                          std::string message)
     : std::runtime_error(format_error(file, line, column, field, std::move(message))),
@@ -230,16 +246,28 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
   const Where root{&context, ""};
   const YAML::Node document = load_single_document(yaml_text, root);
   const std::vector<Entry> entries = top_level_entries(document, root);
-  const YAML::Node urls = find_targets(entries, document, root);
   Config config;
+  if (const Entry* kubernetes = detail::find_entry(entries, "kubernetes")) {
+    config.kubernetes = detail::read_kubernetes(*kubernetes, root);
+  }
+  const bool discovering = config.kubernetes.has_value();
+  const YAML::Node urls = find_targets(entries, document, root, discovering);
   config.duration_buckets =
       read_buckets(detail::find_entry(entries, "request_duration_buckets"), root);
-  const Fields defaults = read_defaults(detail::find_entry(entries, "defaults"), root);
+  const Entry* defaults_entry = detail::find_entry(entries, "defaults");
+  const Fields defaults = read_defaults(defaults_entry, root);
   const Where urls_where = root.at("urls");
-  for (const Entry& entry : detail::map_entries(urls, urls_where, "target name")) {
-    config.targets.push_back(read_target(entry, urls_where, defaults));
+  if (urls.IsDefined()) {
+    for (const Entry& entry : detail::map_entries(urls, urls_where, "target name")) {
+      config.targets.push_back(read_target(entry, urls_where, defaults));
+    }
   }
-  if (config.targets.empty()) urls_where.fail(urls.Mark(), "has no targets: expected at least one");
+  if (config.targets.empty() && !discovering) {
+    urls_where.fail(urls.Mark(), "has no targets: expected at least one");
+  }
+  if (discovering && !defaults.empty()) {
+    config.defaults = std::make_shared<const TargetDefaults>(defaults_entry->value, context);
+  }
   return config;
 }
 

@@ -2,10 +2,13 @@
 // into validated Targets, or a ConfigError that names the file, line, column, field and bad value.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "config/kubernetes_config.hpp"
 #include "config/settings.hpp"
 #include "config/target.hpp"
 
@@ -16,9 +19,15 @@ namespace epsitter {
 inline const std::vector<double> kDefaultDurationBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                          0.5,   1,    2.5,   5,    10,  30};
 
+// The file's `defaults:`, kept for the targets that discovery makes (see option_target.hpp).
+class TargetDefaults;
+
 struct Config {
   std::vector<Target> targets;  // in file order; names are unique
   std::vector<double> duration_buckets = kDefaultDurationBuckets;  // strictly increasing
+  std::optional<KubernetesConfig> kubernetes;  // set: discover targets from the cluster too
+  std::shared_ptr<const TargetDefaults>
+      defaults;  // set when discovering and `defaults:` is not empty
 };
 
 class ConfigError : public std::runtime_error {

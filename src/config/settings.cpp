@@ -14,8 +14,9 @@ namespace {
 constexpr double kMaxPollIntervalSeconds = 86'400;  // a day: anything longer is surely a typo
 constexpr double kMaxRequestTimeoutSeconds = 3'600;
 constexpr int kMaxPort = 65'535;
-constexpr int kMaxPoolSize = 256;
-constexpr int kMaxInFlight = 1'000'000;  // each worker is a thread: a bound that catches typos
+constexpr int kMaxPoolSize = 256;  // each worker is a thread: a bound that catches typos
+constexpr int kMaxShardCount = 1'000;
+constexpr int kMaxInFlight = 1'000'000;
 
 struct LogLevelName {
   std::string_view name;
@@ -75,6 +76,46 @@ bool is_ascii_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// The N of a host name ending in -N (a StatefulSet pod: epsitter-2), or nullopt.
+std::optional<int> ordinal_of(const std::string& host_name) {
+  const std::size_t dash = host_name.rfind('-');
+  if (dash == std::string::npos) return std::nullopt;
+  const std::optional<long long> ordinal = detail::parse_integer(host_name.substr(dash + 1));
+  if (!ordinal || *ordinal > kMaxShardCount) return std::nullopt;
+  return static_cast<int>(*ordinal);
+}
+
+Shard read_shard(const EnvLookup& lookup, const std::string& host_name) {
+  Shard shard;
+  if (const auto value = read_variable(lookup, "SHARD_COUNT")) {
+    shard.count = parse_int_setting("SHARD_COUNT", *value, 1, kMaxShardCount);
+  }
+  const std::string range = "an integer from 0 to " + std::to_string(shard.count - 1) +
+                            " (below SHARD_COUNT=" + std::to_string(shard.count) + ")";
+  if (const auto value = read_variable(lookup, "SHARD_INDEX")) {
+    const std::optional<long long> index = detail::parse_integer(*value);
+    if (!index || *index >= shard.count) reject("SHARD_INDEX", *value, range);
+    shard.index = static_cast<int>(*index);
+    return shard;
+  }
+  // One replica needs no index: a Deployment pod's name may well end in digits.
+  if (shard.count == 1) return shard;
+  const std::optional<int> ordinal = ordinal_of(host_name);
+  if (!ordinal) {
+    throw SettingsError("SHARD_INDEX is not set and the host name " + detail::quote(host_name) +
+                        " does not end in -N (as a StatefulSet's pods do): set SHARD_INDEX to " +
+                        range);
+  }
+  if (*ordinal >= shard.count) {
+    throw SettingsError("the host name " + detail::quote(host_name) + " gives SHARD_INDEX " +
+                        std::to_string(*ordinal) +
+                        ", which is not below SHARD_COUNT=" + std::to_string(shard.count) +
+                        ": raise SHARD_COUNT to the StatefulSet's replicas");
+  }
+  shard.index = *ordinal;
+  return shard;
+}
+
 }  // namespace
 
 LogLevel parse_log_level(const std::string& text) {
@@ -105,7 +146,7 @@ bool is_valid_metric_prefix(const std::string& prefix) {
          std::all_of(prefix.begin() + 1, prefix.end(), continues_name);
 }
 
-Settings settings_from_env(const EnvLookup& lookup) {
+Settings settings_from_env(const EnvLookup& lookup, const std::string& host_name) {
   Settings settings;
   if (!lookup) return settings;
   if (const auto value = read_variable(lookup, "LOG_LEVEL")) {
@@ -129,6 +170,7 @@ Settings settings_from_env(const EnvLookup& lookup) {
   if (const auto value = read_variable(lookup, "MAX_IN_FLIGHT")) {
     settings.max_in_flight = parse_int_setting("MAX_IN_FLIGHT", *value, 1, kMaxInFlight);
   }
+  settings.shard = read_shard(lookup, host_name);
   return settings;
 }
 

@@ -10,6 +10,13 @@ namespace epsitter {
 
 enum class LogLevel { debug, info, warning, error, critical };
 
+// Which share of the targets this replica probes: the one rendezvous hashing gives `index` of
+// `count` (see sharding/rendezvous.hpp). One replica: index 0 of 1, every target.
+struct Shard {
+  int index = 0;
+  int count = 1;
+};
+
 struct Settings {
   LogLevel log_level = LogLevel::info;
   std::chrono::milliseconds poll_interval{30'000};
@@ -20,6 +27,7 @@ struct Settings {
   // Probes open at once (each holds a socket); more wait their turn. The default does not bind
   // below 10,000 targets even with a tenth of them hanging.
   int max_in_flight = 10'000;
+  Shard shard;  // SHARD_COUNT, SHARD_INDEX (default: the -N at the end of the host name)
 };
 
 // A malformed environment variable: names the variable and the bad value.
@@ -33,8 +41,10 @@ class SettingsError : public std::runtime_error {
 using EnvLookup = std::function<const char*(const char*)>;
 
 // Reads every setting through `lookup`; unset or empty variables keep their defaults.
-// Throws SettingsError on the first malformed value.
-Settings settings_from_env(const EnvLookup& lookup);
+// `host_name` supplies the shard index when SHARD_COUNT > 1 and SHARD_INDEX is unset: a
+// StatefulSet's pods are named NAME-0, NAME-1, ... Throws SettingsError on the first malformed
+// value.
+Settings settings_from_env(const EnvLookup& lookup, const std::string& host_name = {});
 
 // Parses a LOG_LEVEL value (case-insensitive; WARN is WARNING). Throws SettingsError.
 LogLevel parse_log_level(const std::string& text);

@@ -58,13 +58,16 @@ struct Target {
   std::int64_t body_limit = kDefaultBodyLimitBytes;
   Expectations expect;
   HeaderList extra_labels;  // the `labels:` map for sitter_target_info, sorted by name
+  // Where the target comes from: "file" (`urls:`), or the kind of Kubernetes object discovery
+  // made it from ("service", "ingress").
+  std::string source = "file";
 
   // Every field: a reload restarts a target when any of them changed.
   auto tie() const {
     return std::tie(labels, url, timeout, auth_user, auth_pass, body, headers, interval,
                     follow_redirects, keepalive, ip_version, bearer_token, ca_file, cert_file,
                     key_file, insecure_skip_verify, server_name, proxy, no_proxy, body_limit,
-                    expect, extra_labels);
+                    expect, extra_labels, source);
   }
 };
 

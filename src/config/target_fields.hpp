@@ -27,6 +27,16 @@ using Fields = std::vector<Field>;
 
 const Field* find_field(const Fields& fields, std::string_view name);
 
+// The entries of one map as Fields whose paths hang under `parent`.
+Fields to_fields(const std::vector<Entry>& entries, const Where& parent);
+
+// `own` plus every field of `defaults` that `own` does not set (either spelling of a secret
+// counts as set): a target's own value wins as a whole, maps are not merged.
+Fields with_defaults(Fields own, const Fields& defaults);
+
+// Every reader below, in order, into `target`.
+void read_target_fields(const Fields& fields, bool complete, Target& target);
+
 // Shared value readers.
 std::string text_of(const Field& field, const std::string& expected);
 std::optional<std::string> optional_text(const Fields& fields, std::string_view name,

@@ -13,9 +13,16 @@ std::string render_runtime_metrics(std::string_view prefix, const BuildInfo& bui
   const std::string build_info = p + "_build_info";
   out.family(build_info,
              "A metric with a constant '1' value labeled by version and revision from which "
-             "epsitter was built.",
+             "epsitter was built, and by its shard.",
              MetricType::gauge);
-  out.sample(build_info, {{"revision", build.revision}, {"version", build.version}}, 1);
+  const std::string shard = std::to_string(build.shard_index);
+  const std::string shard_count = std::to_string(build.shard_count);
+  out.sample(build_info,
+             {{"revision", build.revision},
+              {"shard", shard},
+              {"shard_count", shard_count},
+              {"version", build.version}},
+             1);
 
   const std::string successful = p + "_config_last_reload_successful";
   out.family(successful, "Whether the last configuration reload attempt was successful.",

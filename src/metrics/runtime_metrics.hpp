@@ -11,6 +11,8 @@ namespace epsitter {
 struct BuildInfo {
   std::string version;
   std::string revision;
+  int shard_index = 0;  // which replica this is, of shard_count (SHARD_INDEX, SHARD_COUNT)
+  int shard_count = 1;
 };
 
 // The outcome of the last config load, as Prometheus and blackbox_exporter expose theirs.

@@ -15,8 +15,15 @@ namespace epsitter {
 std::string summarize(const Config& config) {
   std::set<std::string> namespaces;
   for (const auto& target : config.targets) namespaces.insert(target.labels.namespace_);
-  return std::to_string(config.targets.size()) + " targets in " +
-         std::to_string(namespaces.size()) + " namespaces";
+  std::string summary = std::to_string(config.targets.size()) + " targets in " +
+                        std::to_string(namespaces.size()) + " namespaces";
+  if (config.kubernetes) {
+    const auto& watched = config.kubernetes->namespaces;
+    summary += ", plus Kubernetes discovery in " +
+               (watched.empty() ? std::string{"all namespaces"}
+                                : std::to_string(watched.size()) + " namespaces");
+  }
+  return summary;
 }
 
 double system_wall_clock() {

@@ -66,7 +66,8 @@ class ConfigReloader {
   ReloadStatus status_;
 };
 
-// "3 targets in 2 namespaces": what a config holds, for logs and --check-config.
+// "3 targets in 2 namespaces" (", plus Kubernetes discovery in all namespaces"): what a config
+// holds, for logs and --check-config.
 std::string summarize(const Config& config);
 
 // The wall clock in seconds since the Unix epoch.

@@ -1,5 +1,6 @@
-"""deploy/ as a platform engineer applies it: `kubectl kustomize` renders the base and the
-Prometheus Operator overlay, every object validates against the Kubernetes and Prometheus Operator
+"""deploy/ as a platform engineer applies it: `kubectl kustomize` renders the base, the
+Prometheus Operator overlay, the Kubernetes discovery overlay and the sharded StatefulSet overlay,
+every object validates against the Kubernetes and Prometheus Operator
 schemas (npm kubernetes-models, installed here on first use), the objects fit together (restricted
 security context, probes on the operating endpoints, named ports, selectors), the ConfigMap's config
 passes `epsitter --check-config`, and the alert rules pass promtool's checks and unit tests."""
@@ -24,6 +25,12 @@ import harness  # noqa: E402  (the binary and the runner of its commands)
 import dockerfile  # noqa: E402,F401  (beside this file)
 
 KUBECTL = shutil.which("kubectl")
+VARIANTS = (("base", DEPLOY),
+            ("full", os.path.join(DEPLOY, "with-prometheus-operator")),
+            ("discovery", os.path.join(DEPLOY, "with-kubernetes-discovery")),
+            ("sharded", os.path.join(DEPLOY, "sharded")))
+# --check-config resolves the API server's address as it would in a pod.
+IN_POD_ENV = {"KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"}
 NODE = shutil.which("node")
 NPM = shutil.which("npm")
 PROMTOOL = harness.PROMTOOL or shutil.which("promtool")
@@ -60,8 +67,7 @@ class Manifests(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory(prefix="epsitter-deploy-")
         cls.rendered = {}
         cls.objects = {}
-        for name, directory in (("base", DEPLOY),
-                                ("full", os.path.join(DEPLOY, "with-prometheus-operator"))):
+        for name, directory in VARIANTS:
             result = run([KUBECTL, "kustomize", directory])
             if result.returncode != 0:
                 raise AssertionError(f"kubectl kustomize {directory}:\n{result.stderr}")
@@ -89,15 +95,20 @@ class Manifests(unittest.TestCase):
         self.assertEqual(len(found), 1, f"one {kind} expected")
         return found[0]
 
-    def test_both_render_with_the_expected_objects(self):
+    def test_every_variant_renders_with_the_expected_objects(self):
         kinds = lambda which: sorted(o["kind"] for o in self.objects_of(which))  # noqa: E731
         self.assertEqual(kinds("base"), ["ConfigMap", "Deployment", "Secret", "Service",
                                          "ServiceAccount"])
         self.assertEqual(kinds("full"), ["ConfigMap", "Deployment", "PrometheusRule", "Secret",
                                          "Service", "ServiceAccount", "ServiceMonitor"])
+        self.assertEqual(kinds("discovery"), ["ClusterRole", "ClusterRoleBinding", "ConfigMap",
+                                              "Deployment", "Secret", "Service", "ServiceAccount"])
+        self.assertEqual(kinds("sharded"), ["ClusterRole", "ClusterRoleBinding", "ConfigMap",
+                                            "PrometheusRule", "Secret", "Service", "Service",
+                                            "ServiceAccount", "ServiceMonitor", "StatefulSet"])
 
     def test_every_object_validates_against_its_schema(self):
-        for which in ("base", "full"):
+        for which, _ in VARIANTS:
             with self.subTest(which=which):
                 result = self.objects[which]["validation"]
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
@@ -187,23 +198,29 @@ class Manifests(unittest.TestCase):
         self.assertEqual([e["port"] for e in monitor["spec"]["endpoints"]], ["metrics"])
         self.assertEqual(monitor["spec"]["endpoints"][0]["path"], "/metrics")
 
-    def secret_mount(self):
+    def workload(self, which):
+        """The variant's Deployment, or its StatefulSet when sharded."""
+        found = [o for o in self.objects_of(which) if o["kind"] in ("Deployment", "StatefulSet")]
+        self.assertEqual(len(found), 1, f"one workload expected in {which}")
+        return found[0]
+
+    def secret_mount(self, which="full"):
         """(mount path, {file name: content}) of the Secret as the init container sees it."""
-        pod = self.one("Deployment")["spec"]["template"]["spec"]
+        pod = self.workload(which)["spec"]["template"]["spec"]
         volume = next(v for v in pod["volumes"] if "secret" in v)
         check = next(c for c in pod["initContainers"] if c["name"] == "check-config")
         mount = next(m for m in check["volumeMounts"] if m["name"] == volume["name"])
-        secret = self.one("Secret")
+        secret = self.one("Secret", which)
         self.assertEqual(secret["metadata"]["name"], volume["secret"]["secretName"])
         files = dict(secret.get("stringData", {}))
         for key, value in secret.get("data", {}).items():
             files[key] = base64.b64decode(value).decode()
         return mount["mountPath"], files
 
-    def check_config_in_pod_layout(self, config_path, secret_files):
+    def check_config_in_pod_layout(self, config_path, secret_files, which="full"):
         """--check-config with the Secret's files at their in-pod path: a private mount namespace
         puts a tmpfs over /run (/var/run), so nothing on this machine changes."""
-        mount_path, files = self.secret_mount()
+        mount_path, files = self.secret_mount(which)
         if not mount_path.startswith(("/var/run/", "/run/")):
             self.fail(f"the test mounts a tmpfs over /run only; the Secret is at {mount_path}")
         source = tempfile.mkdtemp(dir=self.tmp.name)
@@ -214,27 +231,30 @@ class Manifests(unittest.TestCase):
         script = ('mount -t tmpfs tmpfs /run && mkdir -p "$4" && cp -R "$1"/. "$4"/ && '
                   'exec "$2" --check-config "$3"')
         return run(["unshare", "--mount", "sh", "-c", script, "sh", source, harness.EPSITTER_BIN,
-                    config_path, target])
+                    config_path, target], env=dict(os.environ, **IN_POD_ENV))
 
     def test_the_configmap_config_passes_check_config(self):
         if os.geteuid() != 0:
             self.skipTest("needs root for a private mount namespace (CI runs as root)")
-        _, secret_files = self.secret_mount()
-        for name, text in self.one("ConfigMap")["data"].items():
-            with self.subTest(file=name):
-                path = os.path.join(self.tmp.name, name)
-                with open(path, "w") as f:
-                    f.write(text)
-                result = self.check_config_in_pod_layout(path, secret_files)
-                self.assertEqual(result.returncode, 0, result.stderr)
-                self.assertIn("config OK", result.stdout)
-                # The example really reads the Secret: without its files the check fails, naming
-                # the field and never the password.
-                result = self.check_config_in_pod_layout(path, {})
-                self.assertEqual(result.returncode, 2, result.stdout)
-                self.assertIn("auth_pass_file", result.stderr)
-                for value in secret_files.values():
-                    self.assertNotIn(value, result.stderr)
+        for which, _ in VARIANTS:
+            _, secret_files = self.secret_mount(which)
+            for name, text in self.one("ConfigMap", which)["data"].items():
+                with self.subTest(which=which, file=name):
+                    path = os.path.join(self.tmp.name, f"{which}-{name}")
+                    with open(path, "w") as f:
+                        f.write(text)
+                    result = self.check_config_in_pod_layout(path, secret_files, which)
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                    self.assertIn("config OK", result.stdout)
+                    if "auth_pass_file" not in text:
+                        continue
+                    # The example really reads the Secret: without its files the check fails,
+                    # naming the field and never the password.
+                    result = self.check_config_in_pod_layout(path, {}, which)
+                    self.assertEqual(result.returncode, 2, result.stdout)
+                    self.assertIn("auth_pass_file", result.stderr)
+                    for value in secret_files.values():
+                        self.assertNotIn(value, result.stderr)
         # The config baked into the image as its default, too.
         result = harness.run_epsitter(["--check-config",
                                        os.path.join(DEPLOY, "example-config.yaml")])
@@ -260,6 +280,84 @@ class Manifests(unittest.TestCase):
         tested = run([PROMTOOL, "test", "rules", "rules_test.yaml"], cwd=directory)
         self.assertEqual(tested.returncode, 0, tested.stdout + tested.stderr)
         self.assertIn("SUCCESS", tested.stdout)
+
+
+    def pod_of(self, which):
+        workload = [o for o in self.objects_of(which) if o["kind"] in ("Deployment", "StatefulSet")]
+        self.assertEqual(len(workload), 1)
+        return workload[0]["spec"]["template"]["spec"]
+
+    def test_only_the_discovery_variants_reach_the_api_server(self):
+        for which in ("base", "full"):
+            with self.subTest(which=which):
+                kinds = {o["kind"] for o in self.objects_of(which)}
+                self.assertFalse(kinds & {"ClusterRole", "ClusterRoleBinding", "Role",
+                                          "RoleBinding"})
+                self.assertIs(self.pod_of(which)["automountServiceAccountToken"], False)
+                for text in self.one("ConfigMap", which)["data"].values():
+                    self.assertNotIn("kubernetes:", text)
+
+    def test_discovery_reads_services_and_ingresses_with_the_pods_own_token(self):
+        for which in ("discovery", "sharded"):
+            with self.subTest(which=which):
+                role = self.one("ClusterRole", which)
+                rules = {(group, resource): sorted(rule["verbs"]) for rule in role["rules"]
+                         for group in rule["apiGroups"] for resource in rule["resources"]}
+                self.assertEqual(rules, {("", "services"): ["get", "list", "watch"],
+                                         ("networking.k8s.io", "ingresses"):
+                                             ["get", "list", "watch"]})
+                binding = self.one("ClusterRoleBinding", which)
+                self.assertEqual(binding["roleRef"], {"apiGroup": "rbac.authorization.k8s.io",
+                                                      "kind": "ClusterRole",
+                                                      "name": role["metadata"]["name"]})
+                account = self.one("ServiceAccount", which)
+                self.assertEqual(binding["subjects"], [{
+                    "kind": "ServiceAccount", "name": account["metadata"]["name"],
+                    "namespace": account["metadata"]["namespace"]}])
+                pod = self.pod_of(which)
+                self.assertEqual(pod["serviceAccountName"], account["metadata"]["name"])
+                # The token reaches this pod only; the ServiceAccount keeps its default off.
+                self.assertIs(pod["automountServiceAccountToken"], True)
+                self.assertIs(account["automountServiceAccountToken"], False)
+                config = next(iter(self.one("ConfigMap", which)["data"].values()))
+                self.assertRegex(config, r"(?m)^kubernetes:")
+
+    def test_the_sharded_statefulset_is_the_deployment_with_shard_count_replicas(self):
+        objects = self.objects_of("sharded")
+        self.assertFalse([o for o in objects if o["kind"] == "Deployment"])
+        statefulset = self.one("StatefulSet", "sharded")
+        spec = statefulset["spec"]
+        pod = spec["template"]["spec"]
+        main = next(c for c in pod["containers"] if c["name"] == "epsitter")
+        env = {e["name"]: e.get("value") for e in main["env"]}
+        self.assertEqual(int(env["SHARD_COUNT"]), spec["replicas"])
+        self.assertGreater(spec["replicas"], 1)
+        self.assertNotIn("SHARD_INDEX", env)  # from the pod's host name, epsitter-N
+        self.assertEqual(spec["podManagementPolicy"], "Parallel")
+
+        # The pod template is the base Deployment's, but for SHARD_COUNT and the token.
+        deployment = self.one("Deployment", "discovery")
+        expected = json.loads(json.dumps(deployment["spec"]["template"]))
+        actual = json.loads(json.dumps(spec["template"]))
+        actual_main = next(c for c in actual["spec"]["containers"] if c["name"] == "epsitter")
+        actual_main["env"] = [e for e in actual_main["env"] if e["name"] != "SHARD_COUNT"]
+        self.assertEqual(actual, expected)
+        self.assertEqual(spec["selector"], deployment["spec"]["selector"])
+
+        # The governing Service is headless; the ServiceMonitor selects the base Service only
+        # (one scrape per replica, not two), and that Service reaches every replica.
+        services = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Service"}
+        headless = services[spec["serviceName"]]
+        self.assertEqual(headless["spec"]["clusterIP"], "None")
+        monitor = self.one("ServiceMonitor", "sharded")
+        selected = [name for name, service in services.items()
+                    if all(service["metadata"].get("labels", {}).get(k) == v
+                           for k, v in monitor["spec"]["selector"]["matchLabels"].items())]
+        self.assertEqual(selected, ["epsitter"])
+        pod_labels = spec["template"]["metadata"]["labels"]
+        for service in services.values():
+            for key, value in service["spec"]["selector"].items():
+                self.assertEqual(pod_labels.get(key), value)
 
 
 if __name__ == "__main__":

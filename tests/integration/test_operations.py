@@ -47,6 +47,7 @@ class Operations(unittest.TestCase):
             text = sitter.scrape()
             metrics = harness.parse_exposition(text)
             self.assertEqual(metrics[("sitter_build_info", (("revision", found.group(2)),
+                                                             ("shard", "0"), ("shard_count", "1"),
                                                              ("version", found.group(1))))], 1)
             self.assertEqual(sitter.value("sitter_config_last_reload_successful"), 1)
             self.assertAlmostEqual(

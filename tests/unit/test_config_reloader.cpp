@@ -163,3 +163,12 @@ TEST_CASE("a reload resolves ${VAR} through the environment it was given", "[rel
   REQUIRE(reloader.reload("test").ok);
   CHECK(urls == std::vector<std::string>{"http://127.0.0.1:8081/"});
 }
+
+TEST_CASE("the summary says when targets are discovered too", "[reload]") {
+  Config config;
+  config.kubernetes = KubernetesConfig{};
+  CHECK(summarize(config) ==
+        "0 targets in 0 namespaces, plus Kubernetes discovery in all namespaces");
+  config.kubernetes->namespaces = {"a", "b"};
+  CHECK_THAT(summarize(config), Catch::EndsWith("plus Kubernetes discovery in 2 namespaces"));
+}

@@ -25,9 +25,10 @@ TEST_CASE("build info, reload gauges and process families are rendered", "[runti
                                                   ReloadGauges{true, 1700000100.5}, some_process());
   CHECK(text ==
         "# HELP sitter_build_info A metric with a constant '1' value labeled by version and "
-        "revision from which epsitter was built.\n"
+        "revision from which epsitter was built, and by its shard.\n"
         "# TYPE sitter_build_info gauge\n"
-        "sitter_build_info{revision=\"abc123\",version=\"1.2.3\"} 1.0\n"
+        "sitter_build_info{revision=\"abc123\",shard=\"0\",shard_count=\"1\",version=\"1.2.3\"} "
+        "1.0\n"
         "# HELP sitter_config_last_reload_successful Whether the last configuration reload "
         "attempt was successful.\n"
         "# TYPE sitter_config_last_reload_successful gauge\n"
@@ -72,4 +73,12 @@ TEST_CASE("the metric prefix applies to epsitter's own families, not to process_
   CHECK_THAT(text, Catch::Contains("\nprobe_config_last_reload_successful 0.0\n"));
   CHECK_THAT(text, Catch::Contains("\nprocess_open_fds 12.0\n"));
   CHECK_THAT(text, !Catch::Contains("sitter_"));
+}
+
+TEST_CASE("build info names this replica's shard", "[runtime]") {
+  const std::string text =
+      render_runtime_metrics("sitter", BuildInfo{"1", "r", 2, 3}, ReloadGauges{}, ProcessStats{});
+  CHECK_THAT(text,
+             Catch::Contains("\nsitter_build_info{revision=\"r\",shard=\"2\",shard_count=\"3\","
+                             "version=\"1\"} 1.0\n"));
 }

@@ -197,3 +197,48 @@ TEST_CASE("MAX_IN_FLIGHT bounds the probes open at once", "[settings]") {
   CHECK(error_for("MAX_IN_FLIGHT", bad) ==
         "MAX_IN_FLIGHT=\"" + bad + "\": expected an integer from 1 to 1000000");
 }
+
+TEST_CASE("one replica probes every target: shard 0 of 1 whatever the host name", "[settings]") {
+  const Settings settings = settings_from_env(lookup_in({}), "epsitter-7");
+  CHECK(settings.shard.index == 0);
+  CHECK(settings.shard.count == 1);
+}
+
+TEST_CASE("SHARD_COUNT and SHARD_INDEX set the shard", "[settings]") {
+  const Settings settings =
+      settings_from_env(lookup_in({{"SHARD_COUNT", "4"}, {"SHARD_INDEX", "3"}}), "ignored-1");
+  CHECK(settings.shard.index == 3);
+  CHECK(settings.shard.count == 4);
+}
+
+TEST_CASE("without SHARD_INDEX a StatefulSet pod's ordinal is the shard index", "[settings]") {
+  const auto shard_of_host = [](const std::string& host) {
+    return settings_from_env(lookup_in({{"SHARD_COUNT", "3"}}), host).shard.index;
+  };
+  CHECK(shard_of_host("epsitter-0") == 0);
+  CHECK(shard_of_host("epsitter-2") == 2);
+  CHECK(shard_of_host("my-sitter-1") == 1);
+}
+
+TEST_CASE("a shard index that cannot be found or is out of range is an error", "[settings]") {
+  const auto error_of = [](std::map<std::string, std::string> variables, const std::string& host) {
+    try {
+      settings_from_env(lookup_in(std::move(variables)), host);
+    } catch (const SettingsError& error) {
+      return std::string{error.what()};
+    }
+    return std::string{"accepted"};
+  };
+  CHECK_THAT(error_of({{"SHARD_COUNT", "3"}}, "laptop"),
+             Catch::Contains("SHARD_INDEX is not set and the host name \"laptop\""));
+  CHECK_THAT(error_of({{"SHARD_COUNT", "3"}}, "epsitter-3"),
+             Catch::Contains("gives SHARD_INDEX 3, which is not below SHARD_COUNT=3"));
+  CHECK_THAT(error_of({{"SHARD_COUNT", "3"}, {"SHARD_INDEX", "3"}}, ""),
+             Catch::Contains("SHARD_INDEX=\"3\": expected an integer from 0 to 2"));
+  CHECK_THAT(error_of({{"SHARD_INDEX", "1"}}, ""),
+             Catch::Contains("SHARD_INDEX=\"1\": expected an integer from 0 to 0"));
+  CHECK_THAT(error_of({{"SHARD_COUNT", "0"}}, ""), Catch::Contains("SHARD_COUNT=\"0\""));
+  CHECK_THAT(error_of({{"SHARD_COUNT", "two"}}, ""), Catch::Contains("SHARD_COUNT=\"two\""));
+  CHECK_THAT(error_of({{"SHARD_COUNT", "2"}, {"SHARD_INDEX", "-1"}}, ""),
+             Catch::Contains("SHARD_INDEX=\"-1\""));
+}

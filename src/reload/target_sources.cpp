@@ -1,0 +1,144 @@
+// Where the running targets come from: the config file's and the discovered ones, merged and
+// sharded (effective_targets) and handed to the supervisor's diff whenever either changes.
+#include "reload/target_sources.hpp"
+
+#include <spdlog/logger.h>
+
+#include <stdexcept>
+
+#include "config/number_parsing.hpp"
+#include "targets/effective_targets.hpp"
+
+namespace epsitter {
+
+TargetSources::TargetSources(ApplyTargets apply, StartDiscovery start, Shard shard,
+                             DiscoveryStats& stats, spdlog::logger& log)
+    : apply_(std::move(apply)), start_(std::move(start)), shard_(shard), stats_(stats), log_(log) {}
+
+TargetSources::~TargetSources() {
+  stop_discovery();
+}
+
+void TargetSources::stop_discovery() {
+  const std::lock_guard<std::mutex> lock{lifecycle_mutex_};
+  stopped_ = true;
+  discovery_.reset();
+}
+
+std::string TargetSources::apply_config(Config config) {
+  const std::lock_guard<std::mutex> lifecycle{lifecycle_mutex_};
+  const bool restart = !stopped_ && config.kubernetes != running_kubernetes_;
+  if (restart && discovery_) {
+    // Joined before the new file's targets are applied, so that no object of the old block's
+    // cluster view outlives it. Its threads never wait for lifecycle_mutex_.
+    discovery_.reset();
+    const std::lock_guard<std::mutex> lock{apply_mutex_};
+    objects_.clear();
+    log_.info("msg=\"kubernetes discovery stopped\" reason=\"the kubernetes block changed\"");
+  }
+  const bool start = restart && config.kubernetes.has_value();
+  const std::optional<KubernetesConfig> kubernetes = config.kubernetes;
+  std::string summary;
+  {
+    const std::lock_guard<std::mutex> lock{apply_mutex_};
+    Config previous = std::move(config_);
+    config_ = std::move(config);
+    try {
+      summary = recompute_locked();
+    } catch (const std::runtime_error&) {
+      config_ = std::move(previous);
+      throw;
+    }
+  }
+  if (restart) running_kubernetes_ = kubernetes;
+  if (start) {
+    discovery_ = start_(
+        *kubernetes, [this](DiscoveredObjects objects) { apply_discovered(std::move(objects)); });
+  }
+  return summary;
+}
+
+void TargetSources::apply_discovered(DiscoveredObjects objects) {
+  const std::lock_guard<std::mutex> lock{apply_mutex_};
+  objects_ = std::move(objects);
+  try {
+    const std::string summary = recompute_locked();
+    log_.info("msg=\"discovered targets applied\" {}", summary);
+  } catch (const std::runtime_error& error) {
+    log_.error("msg=\"discovered targets not applied\" error={}", detail::quote(error.what()));
+  }
+}
+
+// Translations are kept while neither the object nor the file's defaults change, so that a bad
+// annotation is logged (and counted) once, not on every change elsewhere in the cluster.
+std::vector<Target> TargetSources::discovered_targets_locked() {
+  std::map<ObjectId, Translation> kept;
+  std::vector<Target> targets;
+  for (const DiscoveredObject& found : objects_) {
+    ObjectId id{found.kind, found.key};
+    auto cached = translations_.find(id);
+    const bool fresh =
+        cached == translations_.end() || cached->second.defaults != config_.defaults ||
+        !(cached->second.object == found.object || *cached->second.object == *found.object);
+    Translation translation;
+    if (fresh) {
+      translation = {found.object, config_.defaults,
+                     targets_of(found.kind, *found.object, config_.defaults.get())};
+      if (!translation.result.error.empty()) {
+        ++stats_.object_errors;
+        log_.warn("msg=\"kubernetes object skipped\" error={}",
+                  detail::quote(translation.result.error));
+      }
+    } else {
+      translation = std::move(cached->second);
+    }
+    targets.insert(targets.end(), translation.result.targets.begin(),
+                   translation.result.targets.end());
+    kept.emplace(std::move(id), std::move(translation));
+  }
+  translations_ = std::move(kept);
+  return targets;
+}
+
+std::string TargetSources::recompute_locked() {
+  EffectiveTargets effective =
+      effective_targets(config_.targets, discovered_targets_locked(), shard_);
+  std::set<std::string> hidden(effective.hidden.begin(), effective.hidden.end());
+  for (const std::string& name : hidden) {
+    if (hidden_.count(name) > 0) continue;
+    log_.warn(
+        "msg=\"discovered target ignored: the config file has a target of the same name, which "
+        "wins\" target={}",
+        detail::quote(name));
+  }
+  hidden_ = std::move(hidden);
+
+  SourceCounts latest;
+  latest.by_source = effective.by_source;
+  latest.shard_targets = effective.targets.size();
+  std::size_t all = 0;
+  for (const auto& [source, count] : effective.by_source) all += count;
+
+  Config running;
+  running.targets = std::move(effective.targets);
+  running.duration_buckets = config_.duration_buckets;
+  const std::string applied = apply_(std::move(running));
+  {
+    const std::lock_guard<std::mutex> lock{counts_mutex_};
+    counts_ = latest;
+  }
+  std::string summary = "discovered=" + std::to_string(all - latest.by_source["file"]);
+  if (!hidden_.empty()) summary += " hidden=" + std::to_string(hidden_.size());
+  if (shard_.count > 1) {
+    summary += " shard=" + std::to_string(shard_.index) + "/" + std::to_string(shard_.count) +
+               " shard_targets=" + std::to_string(latest.shard_targets) + "/" + std::to_string(all);
+  }
+  return summary + " " + applied;
+}
+
+SourceCounts TargetSources::counts() const {
+  const std::lock_guard<std::mutex> lock{counts_mutex_};
+  return counts_;
+}
+
+}  // namespace epsitter

@@ -1,0 +1,121 @@
+// Unit tests for targets built from options (annotations): the config's readers and their errors,
+// `defaults:` underneath, and what an option may not set.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "config/config_loader.hpp"
+#include "config/option_target.hpp"
+#include "temp_directory.hpp"
+
+using namespace epsitter;
+using namespace std::chrono_literals;
+using Catch::Contains;
+
+namespace {
+
+Target build(const std::vector<TargetOption>& options, const TargetDefaults* defaults = nullptr) {
+  return target_from_options("shop/web", "shop", "http://web.shop.svc:8080/healthz", options,
+                             defaults, "Service shop/web");
+}
+
+std::string error_for(const std::vector<TargetOption>& options,
+                      const TargetDefaults* defaults = nullptr) {
+  try {
+    build(options, defaults);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "accepted";
+}
+
+TargetOption option(const std::string& field, const std::string& text) {
+  std::string annotation = field;
+  for (char& c : annotation) c = c == '_' ? '-' : c;
+  return {field, "epsitter.io/" + annotation, text};
+}
+
+}  // namespace
+
+TEST_CASE("no options make a plain GET target in the object's namespace", "[options]") {
+  const Target target = build({});
+  CHECK(target.labels.name == "shop/web");
+  CHECK(target.labels.namespace_ == "shop");
+  CHECK(target.labels.method == "GET");
+  CHECK(target.labels.url == "http://web.shop.svc:8080/healthz");
+  CHECK(target.url == "http://web.shop.svc:8080/healthz");
+  CHECK_FALSE(target.interval);
+}
+
+TEST_CASE("options are read as the config reads the same fields", "[options]") {
+  const Target target =
+      build({option("interval", "15"), option("timeout", "2.5"), option("method", "head"),
+             option("expect_status", "[200, \"3xx\"]"), option("expect_body", "[a-z]+ ok"),
+             option("expect_json", R"({"status": "UP", "count": 3})"),
+             option("headers", R"({"X-Probe": "epsitter"})"), option("labels", "{team: sre}"),
+             option("follow_redirects", "false"), option("max_response_time", "0.5"),
+             option("min_cert_days", "14")});
+  CHECK(target.interval == 15s);
+  CHECK(target.timeout == 2500ms);
+  CHECK(target.labels.method == "HEAD");
+  REQUIRE(target.expect.status.size() == 2);
+  CHECK(target.expect.status[0].low == 200);
+  CHECK(target.expect.status[1].low == 300);
+  CHECK(target.expect.status[1].high == 399);
+  REQUIRE(target.expect.body);  // a regular expression stays text, not a YAML list
+  REQUIRE(target.expect.json.size() == 2);
+  CHECK(target.expect.json[1].expected_json == "3");
+  CHECK(target.headers == HeaderList{{"X-Probe", "epsitter"}});
+  CHECK(target.extra_labels == HeaderList{{"team", "sre"}});
+  CHECK_FALSE(target.follow_redirects);
+  CHECK(target.expect.max_response_time == 500ms);
+}
+
+TEST_CASE("a bad option is an error that names the object and the annotation", "[options]") {
+  CHECK(error_for({option("interval", "soon")}) ==
+        "Service shop/web: epsitter.io/interval: \"soon\" is not a number of seconds");
+  CHECK_THAT(error_for({option("expect_status", "[200, 999]")}),
+             Contains("Service shop/web:1:7: epsitter.io/expect-status[1]: \"999\" is not a "
+                      "status code"));
+  CHECK_THAT(error_for({option("expect_json", "{unclosed")}),
+             Contains("epsitter.io/expect-json: invalid YAML (or JSON)"));
+  CHECK_THAT(error_for({option("expect_body", "(")}),
+             Contains("is not a valid regular expression"));
+  CHECK_THAT(error_for({option("labels", "{name: x}")}), Contains("\"name\" is reserved"));
+}
+
+TEST_CASE("options cannot set secrets, files, the URL or the namespace", "[options]") {
+  for (const std::string field :
+       {"bearer_token_file", "auth_pass_file", "ca_file", "cert_file", "key_file", "bearer_token",
+        "auth_pass", "auth_user", "url", "namespace", "proxy"}) {
+    CHECK_THAT(error_for({option(field, "/var/run/secrets/kubernetes.io/serviceaccount/token")}),
+               Contains("cannot be set here"));
+  }
+}
+
+TEST_CASE("${VAR} in an option never reads epsitter's environment", "[options]") {
+  CHECK_THAT(error_for({option("headers", R"({"X-Leak": "${HOME}"})")}), Contains("HOME"));
+}
+
+TEST_CASE("the file's defaults apply under the options, which win", "[options]") {
+  testing::TempDirectory dir;
+  dir.write("token", "s3cret\n");
+  const std::string yaml =
+      "kubernetes: {api_url: 'http://127.0.0.1:1'}\n"
+      "defaults:\n"
+      "  interval: 20\n"
+      "  namespace: ignored\n"
+      "  bearer_token_file: token\n"
+      "  labels: {team: platform}\n";
+  const Config config = parse_config(yaml, (dir.path() / "sitter.yaml").string());
+  REQUIRE(config.defaults);
+  const Target plain = build({}, config.defaults.get());
+  CHECK(plain.interval == std::chrono::milliseconds(20'000));
+  CHECK(plain.bearer_token == "s3cret");  // a file the config's author named, read relative to it
+  CHECK(plain.extra_labels == HeaderList{{"team", "platform"}});
+  CHECK(plain.labels.namespace_ == "shop");  // the object's namespace, whatever defaults say
+
+  const Target own =
+      build({option("interval", "5"), option("labels", "{tier: '1'}")}, config.defaults.get());
+  CHECK(own.interval == 5s);
+  CHECK(own.extra_labels == HeaderList{{"tier", "1"}});  // a map replaces the default map
+}
