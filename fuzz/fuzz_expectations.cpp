@@ -41,12 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Not a valid RE2 pattern: the config loader refuses it, so no probe ever runs with it.
   }
   try {
-    epsitter::JsonExpectation json;
-    json.path = path;
-    json.segments = epsitter::split_json_path(path);
-    json.expected_json = expected;
-    expect.json.push_back(std::move(json));
+    expect.json.push_back(
+        epsitter::make_json_expectation(path, epsitter::split_json_path(path), expected));
   } catch (const std::invalid_argument&) {
+    // Not a dotted path or not JSON: the config loader refuses either at load.
   }
 
   epsitter::ProbeResult result;

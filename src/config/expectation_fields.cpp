@@ -77,16 +77,15 @@ std::vector<JsonExpectation> read_json_expectations(const Field& field) {
   std::vector<JsonExpectation> expectations;
   for (const Entry& entry : map_entries(field.entry.value, field.where, "path")) {
     const Where where = field.where.at(entry.name());
-    JsonExpectation expectation;
-    expectation.path = entry.name();
+    std::vector<std::string> segments;
     try {
-      expectation.segments = split_json_path(entry.name());
+      segments = split_json_path(entry.name());
     } catch (const std::invalid_argument& error) {
       where.fail(entry.key.Mark(), quote(entry.name()) + " is not a dotted path: " + error.what());
     }
     const Json expected = yaml_to_json(entry.value, where);
-    expectation.expected_json = dump_json(expected, entry.value_mark(), where);
-    expectations.push_back(std::move(expectation));
+    expectations.push_back(make_json_expectation(entry.name(), std::move(segments),
+                                                 dump_json(expected, entry.value_mark(), where)));
   }
   return expectations;
 }

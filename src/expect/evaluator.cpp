@@ -79,7 +79,7 @@ std::optional<Verdict> check_json(const Expectations& expect, const ProbeResult&
     const nlohmann::json* found = find_json_path(*document, wanted.segments);
     if (found == nullptr) return fail(FailureReason::json, wanted.path + " is missing");
     // Parsed, not compared as text, so that 3 equals 3.0 and key order does not matter.
-    if (*found != nlohmann::json::parse(wanted.expected_json)) {
+    if (*found != *wanted.expected) {
       return fail(FailureReason::json, wanted.path + " differs from the expected value");
     }
   }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,11 +49,18 @@ struct JsonExpectation {
   std::string path;                   // as written, for messages: "checks.0.state"
   std::vector<std::string> segments;  // "checks", "0", "state"
   std::string expected_json;          // the expected value, serialised: "\"ok\"", "3", "true"
+  // The same, parsed once at load rather than on every probe.
+  std::shared_ptr<const nlohmann::json> expected;
 
   friend bool operator==(const JsonExpectation& a, const JsonExpectation& b) {
     return a.path == b.path && a.expected_json == b.expected_json;
   }
 };
+
+// A JSON expectation with its value parsed. Throws std::invalid_argument when `expected_json` is
+// not JSON (the config loader only ever passes what it serialised itself).
+JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
+                                      std::string expected_json);
 
 struct Expectations {
   std::vector<StatusRange> status{{200, 299}};  // any of them; default 2xx

@@ -20,7 +20,7 @@ ProbeResult response(int status, std::string body = "", ResponseHeaders headers 
 
 JsonExpectation json_expectation(const std::string& path, std::vector<std::string> segments,
                                  const std::string& expected) {
-  return JsonExpectation{path, std::move(segments), expected};
+  return make_json_expectation(path, std::move(segments), expected);
 }
 
 std::optional<FailureReason> reason(const Expectations& expect, const ProbeResult& result) {
@@ -159,4 +159,13 @@ TEST_CASE("every failure reason has its own label", "[evaluator]") {
   CHECK(std::unique(labels.begin(), labels.end()) == labels.end());
   CHECK(to_label(FailureReason::cert_expiring) == "cert_expiring");
   CHECK(to_label(failure_reason_of(ProbeError::dns)) == to_label(ProbeError::dns));
+}
+
+TEST_CASE("an expected JSON value that is not JSON is refused when built, not when probing",
+          "[expect]") {
+  // Found by fuzz/fuzz_expectations: evaluate() used to parse the expected text on every probe.
+  CHECK_THROWS_AS(make_json_expectation("status", {"status"}, "\"UP8"), std::invalid_argument);
+  const JsonExpectation built = make_json_expectation("n", {"n"}, "3");
+  REQUIRE(built.expected != nullptr);
+  CHECK(built.expected_json == "3");
 }
