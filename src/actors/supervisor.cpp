@@ -15,14 +15,14 @@ namespace epsitter {
 namespace {
 
 struct Running {
-  Target target;
+  std::shared_ptr<const Target> target;  // shared with the target's actor, never changed
   caf::actor actor;
 };
 
 struct SupervisorState {
   static inline const char* name = "supervisor";
-  ProbeContext context;
-  std::map<std::string, Running> running;  // by target name
+  std::shared_ptr<const ProbeContext> context;  // one for all target actors
+  std::map<std::string, Running> running;       // by target name
 };
 
 AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) {
@@ -34,7 +34,7 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
   for (const auto& target : targets) {
     configured.targets.push_back({target.labels, target.extra_labels});
   }
-  self->send(state.context.metrics, targets_atom::value, std::move(configured));
+  self->send(state.context->metrics, targets_atom::value, std::move(configured));
 
   std::map<std::string, Running> next;
   std::size_t started = 0;
@@ -44,32 +44,33 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
     Target& target = targets[i];
     const std::string name = target.labels.name;
     auto old = state.running.find(name);
-    if (old != state.running.end() && old->second.target == target) {
+    if (old != state.running.end() && *old->second.target == target) {
       next.emplace(name, std::move(old->second));
       state.running.erase(old);
       ++kept;
       continue;
     }
     // Spread over the target's own interval, so that each one's first round is spread too.
-    const auto interval = target.interval.value_or(state.context.interval);
+    const auto interval = target.interval.value_or(state.context->interval);
     auto first = first_probe_time(now, interval, i, targets.size());
-    caf::actor actor = spawn_target_actor(*self, target, state.context, first);
     // Copied, not moved: the copy is made in this actor's thread, so what it keeps does not pin
     // the loading thread's pages (full of the freed YAML tree) in memory.
-    next.emplace(name, Running{target, std::move(actor)});
+    auto kept_target = std::make_shared<const Target>(target);
+    caf::actor actor = spawn_target_actor(*self, kept_target, state.context, first);
+    next.emplace(name, Running{std::move(kept_target), std::move(actor)});
     ++started;
   }
   // What is left in `running` was removed or changed.
   for (auto& [name, gone] : state.running) self->send(gone.actor, stop_atom::value);
   const std::size_t stopped = state.running.size();
   state.running = std::move(next);
-  state.context.log->info("msg=\"targets applied\" targets={} started={} kept={} stopped={}",
-                          state.running.size(), started, kept, stopped);
+  state.context->log->info("msg=\"targets applied\" targets={} started={} kept={} stopped={}",
+                           state.running.size(), started, kept, stopped);
   return AppliedTargets{state.running.size(), started, kept, stopped};
 }
 
 caf::behavior supervisor(caf::stateful_actor<SupervisorState>* self, ProbeContext context) {
-  self->state.context = std::move(context);
+  self->state.context = std::make_shared<const ProbeContext>(std::move(context));
   return {
       [self](apply_atom, TargetSet& set) { return apply(self, std::move(set)); },
       [self](health_atom) { return self->state.running.size(); },

@@ -14,11 +14,13 @@ namespace epsitter {
 
 namespace {
 
+// The target, its request and the context are immutable and shared (with the supervisor, the
+// engine, every other target actor): 10,000 targets hold one copy of each, and a probe copies none.
 struct TargetState {
   static inline const char* name = "target";
-  Target target;
-  ProbeRequest request;  // built once; every probe sends the same
-  ProbeContext context;
+  std::shared_ptr<const Target> target;
+  std::shared_ptr<const ProbeRequest> request;  // built once; every probe sends the same
+  std::shared_ptr<const ProbeContext> context;
   std::chrono::milliseconds interval{0};  // the target's own, or POLL_INTERVAL
   caf::actor_clock::time_point next_probe;
   bool probe_in_flight = false;
@@ -45,13 +47,15 @@ void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResu
   }
 }
 
-caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target,
-                           ProbeContext context, caf::actor_clock::time_point first_probe) {
+caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
+                           std::shared_ptr<const Target> target,
+                           std::shared_ptr<const ProbeContext> context,
+                           caf::actor_clock::time_point first_probe) {
   auto& state = self->state;
-  state.request = make_probe_request(target, context);
+  state.request = std::make_shared<const ProbeRequest>(make_probe_request(*target, *context));
   state.target = std::move(target);
   state.context = std::move(context);
-  state.interval = state.target.interval.value_or(state.context.interval);
+  state.interval = state.target->interval.value_or(state.context->interval);
   state.next_probe = first_probe;
   self->scheduled_send(self, state.next_probe, tick_atom::value);
   return {
@@ -59,12 +63,12 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target
         auto& state = self->state;
         if (state.probe_in_flight) {
           // One probe per target at a time keeps a hanging target to one socket.
-          state.context.log->warn(
+          state.context->log->warn(
               "msg=\"probe skipped, previous one still running\" target=\"{}\" namespace=\"{}\"",
-              state.target.labels.name, state.target.labels.namespace_);
+              state.target->labels.name, state.target->labels.namespace_);
         } else {
           state.probe_in_flight = true;
-          state.context.engine->submit(
+          state.context->engine->submit(
               state.request, [me = caf::actor_cast<caf::actor>(self)](ProbeResult result) {
                 caf::anon_send(me, std::move(result));
               });
@@ -75,13 +79,13 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target
       [self](ProbeResult& result) {
         auto& state = self->state;
         state.probe_in_flight = false;
-        Verdict verdict = evaluate(state.target.expect, result);
-        log_result(*state.context.log, state.target.labels, result, verdict);
+        Verdict verdict = evaluate(state.target->expect, result);
+        log_result(*state.context->log, state.target->labels, result, verdict);
         // The body and headers were kept for the expectations only; the metrics need neither.
         result.body = {};
         result.headers = {};
-        self->send(state.context.metrics,
-                   ProbeDone{state.target.labels, std::move(result), std::move(verdict)});
+        self->send(state.context->metrics,
+                   ProbeDone{state.target->labels, std::move(result), std::move(verdict)});
       },
       [self](stop_atom) { self->quit(); },
   };
@@ -116,7 +120,8 @@ ProbeRequest make_probe_request(const Target& target, const ProbeContext& contex
   return request;
 }
 
-caf::actor spawn_target_actor(caf::local_actor& parent, Target target, ProbeContext context,
+caf::actor spawn_target_actor(caf::local_actor& parent, std::shared_ptr<const Target> target,
+                              std::shared_ptr<const ProbeContext> context,
                               caf::actor_clock::time_point first_probe) {
   return parent.spawn<caf::linked>(target_actor, std::move(target), std::move(context),
                                    first_probe);

@@ -3,6 +3,7 @@
 
 #include <caf/actor_clock.hpp>
 #include <caf/fwd.hpp>
+#include <memory>
 
 #include "actors/probe_context.hpp"
 #include "config/target.hpp"
@@ -13,7 +14,8 @@ namespace epsitter {
 // Probes at first_probe, then every target.interval (or context.interval) after it (planned
 // times, so no drift).
 // Linked to `parent`, so it ends with the supervisor; stop_atom ends it alone.
-caf::actor spawn_target_actor(caf::local_actor& parent, Target target, ProbeContext context,
+caf::actor spawn_target_actor(caf::local_actor& parent, std::shared_ptr<const Target> target,
+                              std::shared_ptr<const ProbeContext> context,
                               caf::actor_clock::time_point first_probe);
 
 // The request one probe of `target` sends (exposed for tests).

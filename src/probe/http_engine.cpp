@@ -72,7 +72,7 @@ struct Transfer {
   ResponseHeaders headers;
   std::int64_t header_bytes = 0;
   std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
-  int socket_errno = 0;  // why socket() failed, when it did
+  int socket_errno = 0;            // why socket() failed, when it did
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -327,7 +327,7 @@ ProbeResult failed_before_sending(const char* why) {
 
 struct HttpEngine::Impl {
   struct Pending {
-    ProbeRequest request;
+    std::shared_ptr<const ProbeRequest> request;
     Completion on_done;
   };
 
@@ -369,10 +369,10 @@ struct HttpEngine::Impl {
       return;
     }
     CURL* easy = transfer->easy.get();
-    transfer->body_limit = item.request.body_limit;
-    transfer->keep_body = item.request.keep_body;
-    transfer->keep_headers = item.request.keep_headers;
-    if (!configure(easy, item.request, *transfer)) {
+    transfer->body_limit = item.request->body_limit;
+    transfer->keep_body = item.request->keep_body;
+    transfer->keep_headers = item.request->keep_headers;
+    if (!configure(easy, *item.request, *transfer)) {
       finish_without_transfer(*transfer, "libcurl refused an option of this request");
       return;
     }
@@ -457,7 +457,7 @@ HttpEngine::~HttpEngine() {
   curl_global_cleanup();
 }
 
-void HttpEngine::submit(ProbeRequest request, Completion on_done) {
+void HttpEngine::submit(std::shared_ptr<const ProbeRequest> request, Completion on_done) {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (impl_->stopped) return;
