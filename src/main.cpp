@@ -9,6 +9,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/metrics_actor.hpp"
+#include "actors/status_messages.hpp"
 #include "actors/supervisor.hpp"
 #include "cli.hpp"
 #include "config/config_loader.hpp"
@@ -17,6 +18,7 @@
 #include "probe/http_engine.hpp"
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
+#include "web/status_routes.hpp"
 #include "web/web_server.hpp"
 
 namespace {
@@ -83,6 +85,18 @@ ExpositionSource exposition_from(caf::actor_system& system, caf::actor metrics) 
   };
 }
 
+// Likewise for the status page: the snapshot is immutable, so rendering needs no lock.
+StatusSource status_from(caf::actor_system& system, caf::actor metrics) {
+  return [&system, metrics]() -> StatusSnapshotPtr {
+    caf::scoped_actor self{system};
+    StatusSnapshotPtr snapshot;
+    self->request(metrics, kScrapeTimeout, status_atom::value)
+        .receive([&snapshot](StatusReply& reply) { snapshot = std::move(reply.snapshot); },
+                 [](const caf::error&) {});
+    return snapshot;
+  };
+}
+
 int run(const CommandLine& line, const Settings& settings, Config config, spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
 
@@ -100,6 +114,9 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   int exit_code = 0;
   try {
     std::vector<Route> routes{make_metrics_route({exposition_from(system, metrics)})};
+    for (auto& route : make_status_routes(status_from(system, metrics))) {
+      routes.push_back(std::move(route));
+    }
     WebServer server{WebServer::Options{settings.server_port, 8}, std::move(routes), log};
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "

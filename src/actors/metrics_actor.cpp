@@ -1,10 +1,11 @@
-// The metrics actor: aggregates probe results and renders the exposition text on request.
+// The metrics actor: aggregates probe results, serves the exposition and the status snapshot.
 #include "actors/metrics_actor.hpp"
 
 #include <caf/all.hpp>
 #include <set>
 
 #include "actors/messages.hpp"
+#include "actors/status_messages.hpp"
 #include "metrics/render.hpp"
 #include "metrics/target_stats.hpp"
 
@@ -19,6 +20,7 @@ struct MetricsState {
   // The last rendering, reused until a result or a target change makes it stale, so that
   // concurrent scrapers share one rendering.
   std::shared_ptr<const std::string> rendered;
+  StatusSnapshotPtr status;  // likewise for the status page and its JSON API
 };
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
@@ -40,11 +42,14 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         auto found = state.stats.find(done.labels);
         if (found == state.stats.end()) return;
         found->second.record(done.result);
+        found->second.history.record(done.result, WallClock::now());
         state.rendered.reset();
+        state.status.reset();
       },
       [self](targets_atom, const LabelSet& configured) {
         retain_only(self->state.stats, configured.labels);
         self->state.rendered.reset();
+        self->state.status.reset();
       },
       [self](render_atom) -> ExpositionText {
         auto& state = self->state;
@@ -53,6 +58,13 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
               std::make_shared<const std::string>(render_exposition(state.prefix, state.stats));
         }
         return ExpositionText{state.rendered};
+      },
+      [self](status_atom) -> StatusReply {
+        auto& state = self->state;
+        if (!state.status) {
+          state.status = std::make_shared<const StatusSnapshot>(make_status_snapshot(state.stats));
+        }
+        return StatusReply{state.status};
       },
   };
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "config/target.hpp"
+#include "metrics/probe_history.hpp"
 #include "probe/probe_result.hpp"
 
 namespace epsitter {
@@ -14,6 +15,7 @@ struct TargetStats {
   double duration_sum_seconds = 0;
   std::map<int, std::uint64_t> status_codes;   // responses by final HTTP status
   std::map<ProbeError, std::uint64_t> errors;  // probes that got no response, by reason
+  ProbeHistory history;  // the last probes, for the status page; recorded with their time
 
   void record(const ProbeResult& result);
 };

@@ -11,9 +11,10 @@
 namespace epsitter {
 
 struct HttpRequest {
-  std::string method;                              // as sent: GET, HEAD, POST, ...
-  std::string path;                                // decoded path, no query string
-  std::string query;                               // raw query string, without '?'
+  std::string method;   // as sent: GET, HEAD, POST, ...
+  std::string path;     // decoded path, no query string
+  std::string query;    // raw query string, without '?'
+  std::string subpath;  // prefix routes only: the URL-decoded rest of the path after the prefix
   std::function<const char*(const char*)> header;  // a header's value, or nullptr
 };
 
@@ -29,9 +30,10 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct Route {
-  std::string path;                  // exact match
+  std::string path;                  // exact match (or, with `prefix`, what the path starts with)
   std::vector<std::string> methods;  // allowed; HEAD is implied by GET. Others get 405.
   HttpHandler handler;
+  bool prefix = false;  // exact routes win; the rest of the path goes to HttpRequest::subpath
 };
 
 }  // namespace epsitter

@@ -1,4 +1,4 @@
-// The HTTP server (CivetWeb): dispatches exact paths to routes; everything else is 404 or 405.
+// The HTTP server (CivetWeb): dispatches exact and prefix paths to routes; else 404 or 405.
 #include "web/web_server.hpp"
 
 #include <civetweb.h>
@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+
+#include "web/url_decode.hpp"
 
 namespace epsitter {
 
@@ -55,11 +57,27 @@ std::string allow_header(const Route& route) {
   return allow;
 }
 
+// Exact routes match CivetWeb's decoded, dot-segment-cleaned path. Prefix routes match the raw
+// path and decode only the rest, so that a name holding "%2F" or ".." arrives as it was sent.
+std::vector<Route>::const_iterator find_route(const std::vector<Route>& routes,
+                                              const std::string& path, const std::string& raw,
+                                              std::string& subpath) {
+  const auto exact = std::find_if(routes.begin(), routes.end(),
+                                  [&path](const Route& r) { return !r.prefix && r.path == path; });
+  if (exact != routes.end()) return exact;
+  const auto prefixed = std::find_if(routes.begin(), routes.end(), [&raw](const Route& r) {
+    return r.prefix && raw.compare(0, r.path.size(), r.path) == 0;
+  });
+  if (prefixed != routes.end()) subpath = url_decode(raw.substr(prefixed->path.size()));
+  return prefixed;
+}
+
 HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info& info,
                      mg_connection* conn) {
   const std::string path = info.local_uri != nullptr ? info.local_uri : "";
-  const auto route = std::find_if(dispatch.routes.begin(), dispatch.routes.end(),
-                                  [&path](const Route& r) { return r.path == path; });
+  const std::string raw = info.local_uri_raw != nullptr ? info.local_uri_raw : path;
+  std::string subpath;
+  const auto route = find_route(dispatch.routes, path, raw, subpath);
   if (route == dispatch.routes.end()) return HttpResponse::text(404, "404 not found\n");
   const std::string method = info.request_method;
   if (!allows(*route, method)) {
@@ -71,6 +89,7 @@ HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info&
   request.method = method;
   request.path = path;
   request.query = info.query_string != nullptr ? info.query_string : "";
+  request.subpath = std::move(subpath);
   request.header = [conn](const char* name) { return mg_get_header(conn, name); };
   return route->handler(request);
 }

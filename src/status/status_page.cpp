@@ -1,0 +1,146 @@
+// Renders the status page: one self-contained HTML document (inline CSS, SVG and script).
+#include "status/status_page.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <iterator>
+
+#include "status/html_escape.hpp"
+#include "status/page_assets.hpp"
+#include "status/sparkline.hpp"
+#include "status/status_format.hpp"
+
+namespace epsitter {
+
+namespace {
+
+constexpr int kColumns = 8;
+
+std::string page_title(const StateCounts& all) {
+  if (all.down > 0) return fmt::format("{} down · epsitter", all.down);
+  if (all.pending > 0) return fmt::format("{} pending · epsitter", all.pending);
+  return fmt::format("all {} up · epsitter", all.up);
+}
+
+// "<td title="2026-...Z">5m 12s ago" or a dash.
+void append_age_cell(std::string& out, const std::optional<WallClock::time_point>& at,
+                     WallClock::time_point now, const char* suffix, const char* otherwise) {
+  if (!at) {
+    fmt::format_to(std::back_inserter(out), "<td>{}", otherwise);
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), R"(<td title="{}">{}{})", format_utc(*at),
+                 format_age(seconds_between(*at, now)), suffix);
+}
+
+void append_row(std::string& out, const TargetStatus& target, std::size_t capacity,
+                WallClock::time_point now) {
+  const std::string_view state = to_string(target.state);
+  fmt::format_to(std::back_inserter(out), R"(<tr class="t {0}"><td><b class="s">{0}</b>)", state);
+  out += R"(<td><span class="n">)";
+  append_html_escaped(out, target.labels.name);
+  out += R"(</span><span class="u">)";
+  append_html_escaped(out, target.labels.method);
+  out += ' ';
+  append_html_escaped(out, target.labels.url);
+  out += "</span>";
+
+  if (target.last) {
+    fmt::format_to(std::back_inserter(out), R"(<td class="r">{}<td class="x">{})",
+                   describe_outcome(*target.last), format_latency(target.last->duration_seconds));
+  } else {
+    out += R"(<td class="r">waiting for the first probe<td class="x">–)";
+  }
+  append_age_cell(out, target.last_success_at, now, " ago", target.last ? "never" : "–");
+  append_age_cell(out, target.state_since, now, "", "–");
+  if (target.success_ratio) {
+    fmt::format_to(std::back_inserter(out), R"(<td class="x">{})",
+                   format_ratio(*target.success_ratio));
+  } else {
+    out += R"(<td class="x">–)";
+  }
+  out += "<td>";
+  append_sparkline(out, target.history, capacity);
+  out += "</tr>\n";
+}
+
+void append_counts(std::string& out, const StateCounts& counts) {
+  std::array<std::string, 3> parts;
+  std::size_t used = 0;
+  if (counts.down > 0) parts[used++] = fmt::format("{} down", counts.down);
+  if (counts.pending > 0) parts[used++] = fmt::format("{} pending", counts.pending);
+  if (counts.up > 0) parts[used++] = fmt::format("{} up", counts.up);
+  for (std::size_t i = 0; i < used; ++i) {
+    if (i > 0) out += " · ";
+    out += parts[i];
+  }
+}
+
+void append_summary(std::string& out, const StateCounts& all, WallClock::time_point now) {
+  const std::string updated = format_utc(now);
+  auto it = std::back_inserter(out);
+  out += R"(<p id="sum">)";
+  if (all.down > 0) fmt::format_to(it, R"(<span class="cd">{} down</span> · )", all.down);
+  if (all.pending > 0) fmt::format_to(it, "{} pending · ", all.pending);
+  fmt::format_to(
+      it, R"(<span class="cu">{} up</span> of {} · updated <time datetime="{}">{} UTC</time></p>)",
+      all.up, all.total(), updated, updated.substr(11, 8));
+}
+
+}  // namespace
+
+std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_point now) {
+  const auto& targets = snapshot.targets;
+  const StateCounts all = count_states(targets.begin(), targets.end());
+  std::string out;
+  // About 1 KiB a target with a full history; one allocation up front.
+  out.reserve(4096 + targets.size() * (600 + 7 * snapshot.history_capacity));
+  auto it = std::back_inserter(out);
+
+  out += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += R"(<meta name="viewport" content="width=device-width,initial-scale=1">)";
+  fmt::format_to(it, "<title>{}</title>", page_title(all));
+  out += R"(<link rel="icon" href="data:,"><style>)";
+  out += kStatusPageStyle;
+  out += "</style></head>\n<body>\n<header><h1>epsitter</h1>";
+  append_summary(out, all, now);
+  out += R"(<input id="q" type="search" placeholder="filter: name, namespace, URL, state, reason")"
+         R"( aria-label="filter targets" autocomplete="off" spellcheck="false">)";
+  out += R"(<span id="n"></span><span id="stale">not refreshed: epsitter is unreachable</span>)";
+  out += "</header>\n<main id=\"m\">";
+  if (targets.empty()) {
+    out += "<p>No targets are configured.</p>";
+  } else {
+    fmt::format_to(it,
+                   "<table><thead><tr><th>State<th>Target<th>Last result<th class=\"x\">Latency"
+                   "<th>Last success<th>In state for<th class=\"x\">Success<th>Last {} probes"
+                   "</thead>\n",
+                   snapshot.history_capacity);
+    for (auto group = targets.begin(); group != targets.end();) {
+      const std::string& ns = group->labels.namespace_;
+      auto group_end = group;
+      while (group_end != targets.end() && group_end->labels.namespace_ == ns) ++group_end;
+      fmt::format_to(it, R"(<tbody><tr class="ns"><th colspan="{}">)", kColumns);
+      append_html_escaped(out, ns);
+      out += "<small>";
+      append_counts(out, count_states(group, group_end));
+      out += "</small></tr>\n";
+      for (; group != group_end; ++group) append_row(out, *group, snapshot.history_capacity, now);
+      out += "</tbody>\n";
+    }
+    out += "</table>";
+  }
+  out +=
+      "</main>\n<footer>A probe succeeds when an HTTP response with a 2xx or 3xx status arrives. ";
+  fmt::format_to(it,
+                 "The last {} probes of each target are kept. Same data as JSON: "
+                 R"(<a href="api/v1/targets">api/v1/targets</a>. Type / to filter.</footer>)",
+                 snapshot.history_capacity);
+  out += "\n<script>";
+  out += kStatusPageScript;
+  out += "</script>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace epsitter
