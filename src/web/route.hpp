@@ -11,11 +11,11 @@
 namespace epsitter {
 
 struct HttpRequest {
-  std::string method;   // as sent: GET, HEAD, POST, ...
-  std::string path;     // decoded path, no query string
-  std::string query;    // raw query string, without '?'
-  std::string subpath;  // prefix routes only: the URL-decoded rest of the path after the prefix
+  std::string method;                              // as sent: GET, HEAD, POST, ...
+  std::string path;                                // decoded path, no query string
+  std::string query;                               // raw query string, without '?'
   std::function<const char*(const char*)> header;  // a header's value, or nullptr
+  std::string subpath;                             // prefix routes: the decoded rest of the path
 };
 
 struct HttpResponse {

@@ -10,8 +10,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "web/url_decode.hpp"
-
 namespace epsitter {
 
 HttpResponse HttpResponse::text(int status, std::string body) {
@@ -57,27 +55,28 @@ std::string allow_header(const Route& route) {
   return allow;
 }
 
-// Exact routes match CivetWeb's decoded, dot-segment-cleaned path. Prefix routes match the raw
-// path and decode only the rest, so that a name holding "%2F" or ".." arrives as it was sent.
+// Exact routes match CivetWeb's URL-decoded, dot-segment-cleaned path. Prefix routes match the
+// decoded path before cleaning, so that a name holding "/" or ".." (sent as %2F) arrives whole.
 std::vector<Route>::const_iterator find_route(const std::vector<Route>& routes,
-                                              const std::string& path, const std::string& raw,
+                                              const std::string& path, const std::string& uncleaned,
                                               std::string& subpath) {
   const auto exact = std::find_if(routes.begin(), routes.end(),
                                   [&path](const Route& r) { return !r.prefix && r.path == path; });
   if (exact != routes.end()) return exact;
-  const auto prefixed = std::find_if(routes.begin(), routes.end(), [&raw](const Route& r) {
-    return r.prefix && raw.compare(0, r.path.size(), r.path) == 0;
+  const auto prefixed = std::find_if(routes.begin(), routes.end(), [&uncleaned](const Route& r) {
+    return r.prefix && uncleaned.compare(0, r.path.size(), r.path) == 0;
   });
-  if (prefixed != routes.end()) subpath = url_decode(raw.substr(prefixed->path.size()));
+  if (prefixed != routes.end()) subpath = uncleaned.substr(prefixed->path.size());
   return prefixed;
 }
 
 HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info& info,
                      mg_connection* conn) {
   const std::string path = info.local_uri != nullptr ? info.local_uri : "";
-  const std::string raw = info.local_uri_raw != nullptr ? info.local_uri_raw : path;
+  // CivetWeb decodes local_uri_raw too (decode_url defaults to yes); it only skips the cleaning.
+  const std::string uncleaned = info.local_uri_raw != nullptr ? info.local_uri_raw : path;
   std::string subpath;
-  const auto route = find_route(dispatch.routes, path, raw, subpath);
+  const auto route = find_route(dispatch.routes, path, uncleaned, subpath);
   if (route == dispatch.routes.end()) return HttpResponse::text(404, "404 not found\n");
   const std::string method = info.request_method;
   if (!allows(*route, method)) {
