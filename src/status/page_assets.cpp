@@ -21,16 +21,18 @@ border:1px solid var(--mut);border-radius:4px}
 #n,#stale{color:var(--mut)}#stale{display:none;color:var(--down);font-weight:600}
 body.stale #stale{display:inline}
 main{padding:0 1rem;overflow-x:auto}
-table{border-collapse:collapse;width:100%}
-th,td{padding:.3rem .6rem;text-align:left;vertical-align:middle;border-bottom:1px solid var(--line);
-white-space:nowrap}
-thead th{padding-top:.8rem;font-size:.72rem;font-weight:600;text-transform:uppercase;
+table{border-collapse:collapse;width:100%;min-width:62rem;table-layout:fixed}
+th,td{padding:.25rem .6rem;text-align:left;vertical-align:middle;border-bottom:1px solid var(--line);
+white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.k1{width:6.6rem}.k3{width:11rem}.k4,.k7{width:5.6rem}.k5,.k6{width:7.6rem}
+.k8{width:calc(120px + 1.2rem)}
+.h th{overflow:visible;padding-top:.8rem;font-size:.72rem;font-weight:600;text-transform:uppercase;
 letter-spacing:.05em;color:var(--mut)}
-tr.ns th{padding-top:1.1rem;font-size:1rem;border-bottom:2px solid var(--line)}
-tr.ns small{margin-left:.8rem;font-weight:400;color:var(--mut)}
+.g{content-visibility:auto;contain-intrinsic-size:auto 40rem}
+h2{margin:1.1rem 0 0;padding:.25rem .6rem;font-size:1rem;border-bottom:2px solid var(--line)}
+h2 small{margin-left:.8rem;font-weight:400;color:var(--mut)}
 .n{font-weight:600}
-.u{display:block;max-width:34rem;overflow:hidden;text-overflow:ellipsis;font-size:.8rem;
-color:var(--mut)}
+.u{margin-left:.6rem;font-size:.8rem;color:var(--mut)}
 .s{display:inline-block;min-width:4.6rem;padding:.1rem .4rem;border-radius:3px;text-align:center;
 font-size:.72rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:#fff;
 background:var(--pend)}
@@ -56,11 +58,13 @@ const char* const kStatusPageScript = R"JS(
   var groups = [];
 
   function index() {
-    groups = Array.prototype.map.call(document.querySelectorAll('#m tbody'), function (body) {
+    groups = Array.prototype.map.call(document.querySelectorAll('#m section'), function (body) {
+      var heading = body.querySelector('h2');
+      var ns = heading && heading.firstChild ? heading.firstChild.nodeValue || '' : '';
       return {
         body: body,
         rows: Array.prototype.map.call(body.querySelectorAll('tr.t'), function (row) {
-          return { row: row, text: row.textContent.toLowerCase() };
+          return { row: row, text: (ns + ' ' + row.textContent).toLowerCase() };
         })
       };
     });

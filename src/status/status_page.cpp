@@ -15,7 +15,9 @@ namespace epsitter {
 
 namespace {
 
-constexpr int kColumns = 8;
+constexpr const char* kColumnWidths =
+    R"(<colgroup><col class="k1"><col><col class="k3"><col class="k4"><col class="k5">)"
+    R"(<col class="k6"><col class="k7"><col class="k8"></colgroup>)";
 
 std::string page_title(const StateCounts& all) {
   if (all.down > 0) return fmt::format("{} down · epsitter", all.down);
@@ -112,24 +114,29 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
   if (targets.empty()) {
     out += "<p>No targets are configured.</p>";
   } else {
+    // One table per namespace, in a section the browser may skip laying out while it is off
+    // screen; fixed column widths keep the columns of all tables aligned.
+    out += R"(<table class="h">)";
+    out += kColumnWidths;
     fmt::format_to(it,
-                   "<table><thead><tr><th>State<th>Target<th>Last result<th class=\"x\">Latency"
+                   "<thead><tr><th>State<th>Target<th>Last result<th class=\"x\">Latency"
                    "<th>Last success<th>In state for<th class=\"x\">Success<th>Last {} probes"
-                   "</thead>\n",
+                   "</thead></table>\n",
                    snapshot.history_capacity);
     for (auto group = targets.begin(); group != targets.end();) {
       const std::string& ns = group->labels.namespace_;
       auto group_end = group;
       while (group_end != targets.end() && group_end->labels.namespace_ == ns) ++group_end;
-      fmt::format_to(it, R"(<tbody><tr class="ns"><th colspan="{}">)", kColumns);
+      out += R"(<section class="g"><h2>)";
       append_html_escaped(out, ns);
       out += "<small>";
       append_counts(out, count_states(group, group_end));
-      out += "</small></tr>\n";
+      out += "</small></h2><table>";
+      out += kColumnWidths;
+      out += "<tbody>\n";
       for (; group != group_end; ++group) append_row(out, *group, snapshot.history_capacity, now);
-      out += "</tbody>\n";
+      out += "</tbody></table></section>\n";
     }
-    out += "</table>";
   }
   out +=
       "</main>\n<footer>A probe succeeds when an HTTP response with a 2xx or 3xx status arrives. ";

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
-#include <tuple>
+#include <string_view>
 
 namespace epsitter {
 
@@ -22,6 +22,55 @@ int urgency(TargetState state) {
   }
   return 2;
 }
+
+// "svc-2" before "svc-10": runs of digits compare as numbers, the rest byte by byte.
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      const std::size_t a_start = a.find_first_not_of('0', i);
+      const std::size_t b_start = b.find_first_not_of('0', j);
+      std::size_t a_end = i;
+      std::size_t b_end = j;
+      while (a_end < a.size() && digit(a[a_end])) ++a_end;
+      while (b_end < b.size() && digit(b[b_end])) ++b_end;
+      // Leading zeros aside, a longer run is a bigger number; equal lengths compare as text.
+      const std::size_t a_from = std::min(a_start, a_end);
+      const std::size_t b_from = std::min(b_start, b_end);
+      const std::string_view a_num(a.data() + a_from, a_end - a_from);
+      const std::string_view b_num(b.data() + b_from, b_end - b_from);
+      if (a_num.size() != b_num.size()) return a_num.size() < b_num.size();
+      if (a_num != b_num) return a_num < b_num;
+      i = a_end;
+      j = b_end;
+      continue;
+    }
+    if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+    ++i;
+    ++j;
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;  // equal but for leading zeros: any fixed order will do
+}
+
+// Lexicographic over (namespace urgency, namespace, target urgency, name), names compared
+// naturally.
+struct DisplayOrder {
+  const std::map<std::string, int>& namespace_urgency;
+
+  bool operator()(const TargetStatus& a, const TargetStatus& b) const {
+    const auto& ns_a = a.labels.namespace_;
+    const auto& ns_b = b.labels.namespace_;
+    const int nu_a = namespace_urgency.at(ns_a);
+    const int nu_b = namespace_urgency.at(ns_b);
+    if (nu_a != nu_b) return nu_a < nu_b;
+    if (ns_a != ns_b) return natural_less(ns_a, ns_b);
+    if (urgency(a.state) != urgency(b.state)) return urgency(a.state) < urgency(b.state);
+    return natural_less(a.labels.name, b.labels.name);
+  }
+};
 
 TargetStatus status_of(const TargetLabels& labels, const TargetStats& stats) {
   const ProbeHistory& history = stats.history;
@@ -77,15 +126,7 @@ StatusSnapshot make_status_snapshot(const StatsByTarget& stats) {
     auto [it, added] = namespace_urgency.try_emplace(labels.namespace_, 2);
     it->second = std::min(it->second, urgency(snapshot.targets.back().state));
   }
-  std::sort(snapshot.targets.begin(), snapshot.targets.end(),
-            [&namespace_urgency](const TargetStatus& a, const TargetStatus& b) {
-              const auto& ns_a = a.labels.namespace_;
-              const auto& ns_b = b.labels.namespace_;
-              return std::make_tuple(namespace_urgency.at(ns_a), std::cref(ns_a), urgency(a.state),
-                                     std::cref(a.labels.name)) <
-                     std::make_tuple(namespace_urgency.at(ns_b), std::cref(ns_b), urgency(b.state),
-                                     std::cref(b.labels.name));
-            });
+  std::sort(snapshot.targets.begin(), snapshot.targets.end(), DisplayOrder{namespace_urgency});
   return snapshot;
 }
 

@@ -81,3 +81,12 @@ TEST_CASE("each target carries its state, last probe, times, ratio and history")
   CHECK(to_string(TargetState::up) == "up");
   CHECK(to_string(TargetState::pending) == "pending");
 }
+
+TEST_CASE("numbers in names sort as numbers: svc-2 before svc-10") {
+  StatsByTarget stats;
+  for (const char* name : {"svc-10", "svc-2", "svc-1", "svc-02b", "svc-", "svc-100", "db"}) {
+    probe(stats, labels(name, "ns"), ok, t0);
+  }
+  CHECK(names(make_status_snapshot(stats)) ==
+        std::vector<std::string>{"db", "svc-", "svc-1", "svc-2", "svc-02b", "svc-10", "svc-100"});
+}
