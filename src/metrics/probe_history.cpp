@@ -24,7 +24,8 @@ void ProbeHistory::record(const ProbeResult& result, WallClock::time_point at) {
   next_ = (next_ + 1) % capacity_;
   successes_ += record.success ? 1 : 0;
   if (record.success) last_success_at_ = at;
-  if (state() != before) state_since_ = at;
+  const TargetState after = record.success ? TargetState::up : TargetState::down;
+  if (after != before) state_since_ = at;
 }
 
 std::vector<ProbeRecord> ProbeHistory::recent() const {

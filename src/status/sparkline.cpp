@@ -35,24 +35,25 @@ void append_sparkline(std::string& out, const std::vector<ProbeRecord>& history,
     failures += record.success ? 0 : 1;
   }
 
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, R"(<svg class="sp" viewBox="0 0 {} {}" preserveAspectRatio="none">)", columns,
+  fmt::format_to(std::back_inserter(out),
+                 R"(<svg class="sp" viewBox="0 0 {} {}" preserveAspectRatio="none">)", columns,
                  kHeight);
-  fmt::format_to(it, "<title>{} probes, {} failed", history.size(), failures);
-  if (slowest > 0) fmt::format_to(it, ", slowest answer {}", format_latency(slowest));
+  fmt::format_to(std::back_inserter(out), "<title>{} probes, {} failed", history.size(), failures);
+  if (slowest > 0)
+    fmt::format_to(std::back_inserter(out), ", slowest answer {}", format_latency(slowest));
   out += "</title>";
 
   if (failures > 0) {
     out += R"(<path class="f" d=")";
     for (std::size_t i = 0; i < history.size(); ++i) {
-      if (!history[i].success) fmt::format_to(it, "M{} 0v{}", first_x + i, kHeight);
+      if (!history[i].success)
+        fmt::format_to(std::back_inserter(out), "M{} 0v{}", first_x + i, kHeight);
     }
     out += "\"/>";
   }
 
   // One subpath per run of answered probes; a probe without an answer breaks the line.
   std::string line;
-  auto line_it = std::back_inserter(line);
   std::size_t run = 0;
   for (std::size_t i = 0; i <= history.size(); ++i) {
     if (i == history.size() || !answered(history[i])) {
@@ -62,10 +63,10 @@ void append_sparkline(std::string& out, const std::vector<ProbeRecord>& history,
     }
     const double scaled = slowest > 0 ? history[i].duration_seconds / slowest : 0;
     const long y = std::lround(kBottom - scaled * (kBottom - kTop));
-    fmt::format_to(line_it, run == 0 ? "M{} {}" : " {} {}", first_x + i, y);
+    fmt::format_to(std::back_inserter(line), run == 0 ? "M{} {}" : " {} {}", first_x + i, y);
     ++run;
   }
-  if (!line.empty()) fmt::format_to(it, R"(<path class="l" d="{}"/>)", line);
+  if (!line.empty()) fmt::format_to(std::back_inserter(out), R"(<path class="l" d="{}"/>)", line);
   out += "</svg>";
 }
 

@@ -1,6 +1,8 @@
 // Renders the JSON API documents (/api/v1/targets and /api/v1/targets/NAME) with nlohmann::json.
 #include "status/status_json.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "status/status_format.hpp"
@@ -48,7 +50,8 @@ json target_json(const TargetStatus& target, WallClock::time_point now, bool wit
   };
   if (with_history) {
     json history = json::array();
-    for (const auto& record : target.history) history.push_back(probe_json(record));
+    std::transform(target.history.begin(), target.history.end(), std::back_inserter(history),
+                   probe_json);
     out["history"] = std::move(history);
   }
   return out;
@@ -65,9 +68,9 @@ std::string render_targets_json(const StatusSnapshot& snapshot, WallClock::time_
                                 bool with_history) {
   const StateCounts counts = count_states(snapshot.targets.begin(), snapshot.targets.end());
   json targets = json::array();
-  for (const auto& target : snapshot.targets) {
-    targets.push_back(target_json(target, now, with_history));
-  }
+  std::transform(
+      snapshot.targets.begin(), snapshot.targets.end(), std::back_inserter(targets),
+      [&](const TargetStatus& target) { return target_json(target, now, with_history); });
   return dump(json{
       {"generated_at", format_utc(now)},
       {"history_capacity", snapshot.history_capacity},

@@ -81,12 +81,13 @@ void append_counts(std::string& out, const StateCounts& counts) {
 
 void append_summary(std::string& out, const StateCounts& all, WallClock::time_point now) {
   const std::string updated = format_utc(now);
-  auto it = std::back_inserter(out);
   out += R"(<p id="sum">)";
-  if (all.down > 0) fmt::format_to(it, R"(<span class="cd">{} down</span> · )", all.down);
-  if (all.pending > 0) fmt::format_to(it, "{} pending · ", all.pending);
+  if (all.down > 0)
+    fmt::format_to(std::back_inserter(out), R"(<span class="cd">{} down</span> · )", all.down);
+  if (all.pending > 0) fmt::format_to(std::back_inserter(out), "{} pending · ", all.pending);
   fmt::format_to(
-      it, R"(<span class="cu">{} up</span> of {} · updated <time datetime="{}">{} UTC</time></p>)",
+      std::back_inserter(out),
+      R"(<span class="cu">{} up</span> of {} · updated <time datetime="{}">{} UTC</time></p>)",
       all.up, all.total(), updated, updated.substr(11, 8));
 }
 
@@ -98,11 +99,10 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
   std::string out;
   // About 1 KiB a target with a full history; one allocation up front.
   out.reserve(4096 + targets.size() * (600 + 7 * snapshot.history_capacity));
-  auto it = std::back_inserter(out);
 
   out += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   out += R"(<meta name="viewport" content="width=device-width,initial-scale=1">)";
-  fmt::format_to(it, "<title>{}</title>", page_title(all));
+  fmt::format_to(std::back_inserter(out), "<title>{}</title>", page_title(all));
   out += R"(<link rel="icon" href="data:,"><style>)";
   out += kStatusPageStyle;
   out += "</style></head>\n<body>\n<header><h1>epsitter</h1>";
@@ -118,7 +118,7 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
     // screen; fixed column widths keep the columns of all tables aligned.
     out += R"(<table class="h">)";
     out += kColumnWidths;
-    fmt::format_to(it,
+    fmt::format_to(std::back_inserter(out),
                    "<thead><tr><th>State<th>Target<th>Last result<th class=\"x\">Latency"
                    "<th>Last success<th>In state for<th class=\"x\">Success<th>Last {} probes"
                    "</thead></table>\n",
@@ -140,7 +140,7 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
   }
   out +=
       "</main>\n<footer>A probe succeeds when an HTTP response with a 2xx or 3xx status arrives. ";
-  fmt::format_to(it,
+  fmt::format_to(std::back_inserter(out),
                  "The last {} probes of each target are kept. Same data as JSON: "
                  R"(<a href="api/v1/targets">api/v1/targets</a>. Type / to filter.</footer>)",
                  snapshot.history_capacity);

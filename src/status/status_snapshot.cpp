@@ -51,8 +51,10 @@ bool natural_less(const std::string& a, const std::string& b) {
     ++i;
     ++j;
   }
-  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
-  return a < b;  // equal but for leading zeros: any fixed order will do
+  const bool a_done = i == a.size();
+  const bool b_done = j == b.size();
+  if (a_done != b_done) return a_done;  // a prefix sorts first
+  return a < b;                         // equal but for leading zeros: any fixed order will do
 }
 
 // Lexicographic over (namespace urgency, namespace, target urgency, name), names compared
