@@ -49,7 +49,7 @@ bool wants_history(std::string_view query) {
 
 }  // namespace
 
-std::vector<Route> make_status_routes(StatusSource source) {
+std::vector<Route> make_status_routes(const StatusSource& source) {
   auto page = [source](const HttpRequest&) {
     const StatusSnapshotPtr snapshot = source();
     if (!snapshot) return unavailable(kHtml);

@@ -12,6 +12,6 @@ namespace epsitter {
 // Returns the current snapshot, or nullptr when it is not available. Called on CivetWeb threads.
 using StatusSource = std::function<StatusSnapshotPtr()>;
 
-std::vector<Route> make_status_routes(StatusSource source);
+std::vector<Route> make_status_routes(const StatusSource& source);
 
 }  // namespace epsitter
