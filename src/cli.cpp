@@ -1,4 +1,4 @@
-// The command line: `epsitter [--check-config] CONFIG.yaml`, plus --help and --version.
+// The command line: `epsitter [--check-config] [--no-watch] CONFIG.yaml`, plus --help, --version.
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,6 +19,10 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_c
   app.add_flag(
       "--check-config", line.check_config,
       "validate CONFIG and the environment, print a one-line summary, exit 0 (valid) or 2");
+  bool no_watch = false;
+  app.add_flag("--no-watch", no_watch,
+               "do not watch CONFIG's directory for changes; reload on SIGHUP or POST /-/reload "
+               "only");
   app.set_version_flag("--version", std::string("epsitter ") + EPSITTER_VERSION + " (revision " +
                                         EPSITTER_REVISION + ")");
   try {
@@ -28,6 +32,7 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_c
     exit_code = code == 0 ? 0 : 2;
     return std::nullopt;
   }
+  line.watch_config = !no_watch;
   return line;
 }
 

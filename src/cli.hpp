@@ -1,4 +1,4 @@
-// The command line: `epsitter [--check-config] CONFIG.yaml`, plus --help and --version.
+// The command line: `epsitter [--check-config] [--no-watch] CONFIG.yaml`, plus --help, --version.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,7 @@ namespace epsitter {
 struct CommandLine {
   std::string config_path;
   bool check_config = false;  // validate, print a summary, exit 0 or 2
+  bool watch_config = true;   // reload when the file changes (besides SIGHUP and POST /-/reload)
 };
 
 // Parses argv. When the process should exit right away (--help, --version, a usage error) it

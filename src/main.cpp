@@ -1,23 +1,27 @@
 // Wiring only: arguments, environment, signals, then start everything and stop it in order.
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <caf/all.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <set>
+#include <optional>
 
-#include "actors/messages.hpp"
+#include "actors/actor_bridge.hpp"
 #include "actors/metrics_actor.hpp"
-#include "actors/status_messages.hpp"
 #include "actors/supervisor.hpp"
 #include "cli.hpp"
 #include "config/config_loader.hpp"
 #include "config/settings.hpp"
 #include "log/logger.hpp"
+#include "metrics/runtime_metrics.hpp"
 #include "probe/http_engine.hpp"
+#include "reload/config_reloader.hpp"
+#include "reload/config_watcher.hpp"
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
+#include "web/operations_routes.hpp"
 #include "web/status_routes.hpp"
 #include "web/web_server.hpp"
 
@@ -27,7 +31,9 @@ using namespace epsitter;
 
 constexpr int kExitConfigError = 2;
 constexpr int kExitStartError = 1;
-constexpr auto kScrapeTimeout = std::chrono::seconds(10);
+constexpr auto kActorTimeout = std::chrono::seconds(10);
+// Below the Deployment's livenessProbe timeoutSeconds, so that a slow answer is a clear 503.
+constexpr auto kHealthTimeout = std::chrono::seconds(3);
 
 // Blocks the signals we handle in this thread and, by inheritance, in every thread started later,
 // so that only the sigwait() loop below sees them.
@@ -41,22 +47,17 @@ sigset_t block_handled_signals() {
   return signals;
 }
 
-std::string summary(const Config& config) {
-  std::set<std::string> namespaces;
-  for (const auto& target : config.targets) namespaces.insert(target.labels.namespace_);
-  return std::to_string(config.targets.size()) + " targets in " +
-         std::to_string(namespaces.size()) + " namespaces";
-}
-
-// Loads the config again on SIGHUP; a broken file is logged and the running targets stay.
-void reload(const std::string& path, const caf::actor& supervisor, spdlog::logger& log) {
-  try {
-    Config config = load_config_file(path);
-    log.info("msg=\"config reloaded\" file=\"{}\" summary=\"{}\"", path, summary(config));
-    caf::anon_send(supervisor, apply_atom::value, TargetSet{std::move(config.targets)});
-  } catch (const ConfigError& error) {
-    log.error("msg=\"config reload failed, keeping the running config\" error=\"{}\"",
-              error.what());
+// Reloads on SIGHUP; returns on SIGTERM or SIGINT.
+void wait_for_stop(const sigset_t& signals, ConfigReloader& reloader, spdlog::logger& log) {
+  for (;;) {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal == SIGHUP) {
+      reloader.reload("SIGHUP");
+      continue;
+    }
+    log.info("msg=\"stopping\" signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    return;
   }
 }
 
@@ -72,29 +73,38 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
   return context;
 }
 
-// A CivetWeb thread asks the metrics actor for the current text; it is not an actor, so it
-// borrows a scoped one for the round trip.
-ExpositionSource exposition_from(caf::actor_system& system, caf::actor metrics) {
-  return [&system, metrics]() -> std::shared_ptr<const std::string> {
-    caf::scoped_actor self{system};
-    std::shared_ptr<const std::string> text;
-    self->request(metrics, kScrapeTimeout, render_atom::value)
-        .receive([&text](ExpositionText& reply) { text = std::move(reply.text); },
-                 [](const caf::error&) {});
-    return text;
+// The families about epsitter itself, rendered at scrape time (process numbers are read then).
+ExpositionSource runtime_exposition(const Settings& settings, const ConfigReloader& reloader) {
+  return [prefix = settings.metric_prefix, &reloader]() {
+    const ReloadStatus status = reloader.status();
+    return std::make_shared<const std::string>(render_runtime_metrics(
+        prefix, BuildInfo{EPSITTER_VERSION, EPSITTER_REVISION},
+        ReloadGauges{status.last_successful, status.last_success_unix_seconds},
+        read_process_stats()));
   };
 }
 
-// Likewise for the status page: the snapshot is immutable, so rendering needs no lock.
-StatusSource status_from(caf::actor_system& system, caf::actor metrics) {
-  return [&system, metrics]() -> StatusSnapshotPtr {
-    caf::scoped_actor self{system};
-    StatusSnapshotPtr snapshot;
-    self->request(metrics, kScrapeTimeout, status_atom::value)
-        .receive([&snapshot](StatusReply& reply) { snapshot = std::move(reply.snapshot); },
-                 [](const caf::error&) {});
-    return snapshot;
+std::vector<Route> make_routes(const Settings& settings, caf::actor_system& system,
+                               const caf::actor& metrics, const caf::actor& supervisor,
+                               ConfigReloader& reloader, const std::atomic<bool>& stopping) {
+  Operations operations;
+  operations.healthy = [&system, supervisor] {
+    return supervisor_answers(system, supervisor, kHealthTimeout);
   };
+  operations.ready = [&reloader, &stopping] { return !stopping && reloader.status().ever_applied; };
+  operations.reload = [&reloader] {
+    const ReloadOutcome outcome = reloader.reload("POST /-/reload");
+    return ReloadAnswer{outcome.ok, outcome.message};
+  };
+  std::vector<Route> routes = make_operation_routes(std::move(operations));
+  routes.push_back(make_metrics_route(
+      {[&system, metrics] { return request_exposition(system, metrics, kActorTimeout); },
+       runtime_exposition(settings, reloader)}));
+  for (auto& route : make_status_routes(
+           [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
+    routes.push_back(std::move(route));
+  }
+  return routes;
 }
 
 int run(const CommandLine& line, const Settings& settings, Config config, spdlog::logger& log) {
@@ -108,38 +118,47 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor supervisor =
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));
-  const std::size_t target_count = config.targets.size();
-  caf::anon_send(supervisor, apply_atom::value, TargetSet{std::move(config.targets)});
+  ConfigReloader reloader{line.config_path,
+                          [&system, supervisor](std::vector<Target> targets) {
+                            return apply_targets(system, supervisor, std::move(targets),
+                                                 kActorTimeout);
+                          },
+                          log, system_wall_clock};
+  std::atomic<bool> stopping{false};
+  // Stops probing: no new probes are scheduled and those in flight are aborted.
+  const auto stop_probing = [&] {
+    stopping = true;
+    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+    engine.stop();
+  };
 
   int exit_code = 0;
   try {
-    std::vector<Route> routes{make_metrics_route({exposition_from(system, metrics)})};
-    for (auto& route : make_status_routes(status_from(system, metrics))) {
-      routes.push_back(std::move(route));
+    WebServer server{WebServer::Options{settings.server_port, 8},
+                     make_routes(settings, system, metrics, supervisor, reloader, stopping), log};
+    const std::size_t target_count = config.targets.size();
+    const ReloadOutcome started = reloader.apply(std::move(config), "start");
+    if (!started.ok) throw std::runtime_error(started.message);
+    std::optional<ConfigWatcher> watcher;
+    if (line.watch_config) {
+      watcher.emplace(
+          line.config_path, ConfigWatcher::Options{},
+          [&reloader] { reloader.reload("file changed"); }, log);
     }
-    WebServer server{WebServer::Options{settings.server_port, 8}, std::move(routes), log};
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
         "version={} revision={}",
         server.port(), target_count, settings.poll_interval.count() / 1000.0, settings.pool_size,
         EPSITTER_VERSION, EPSITTER_REVISION);
-    for (;;) {
-      int signal = 0;
-      sigwait(&signals, &signal);
-      if (signal == SIGHUP) {
-        reload(line.config_path, supervisor, log);
-        continue;
-      }
-      log.info("msg=\"stopping\" signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-      break;
-    }
+    wait_for_stop(signals, reloader, log);
+    // Probes first (a hanging one must not hold up the exit), then the watcher and the web server
+    // as this scope ends.
+    stop_probing();
   } catch (const std::runtime_error& error) {
     log.critical("msg=\"cannot start\" error=\"{}\"", error.what());
     exit_code = kExitStartError;
   }
-  // The web server is gone here (no more scrapes); now the probes, then the actors.
-  caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
-  engine.stop();
+  stop_probing();  // again, for the path where starting failed (both steps are idempotent)
   caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
   system.await_all_actors_done();
   log.info("msg=\"stopped\"");
@@ -170,7 +189,7 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
   if (line->check_config) {
-    std::cout << "config OK: " << line->config_path << ": " << summary(config) << '\n';
+    std::cout << "config OK: " << line->config_path << ": " << summarize(config) << '\n';
     return 0;
   }
   return run(*line, settings, std::move(config), *log);

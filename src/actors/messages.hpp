@@ -22,7 +22,10 @@ using render_atom = caf::atom_constant<caf::atom("render")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;
 // Anyone to the supervisor: replace the running targets with this set (a diff, not a restart).
+// The reply is an AppliedTargets.
 using apply_atom = caf::atom_constant<caf::atom("apply")>;
+// Anyone to the supervisor: are you there? Replies with the number of running targets.
+using health_atom = caf::atom_constant<caf::atom("health")>;
 
 // Target actor to metrics actor: one finished probe.
 struct ProbeDone {
@@ -38,6 +41,14 @@ struct ExpositionText {
 // The whole configured target set, as the supervisor and the metrics actor receive it.
 struct TargetSet {
   std::vector<Target> targets;
+};
+
+// The supervisor's reply to apply_atom: what the diff did.
+struct AppliedTargets {
+  std::size_t running = 0;
+  std::size_t started = 0;
+  std::size_t kept = 0;
+  std::size_t stopped = 0;
 };
 
 struct LabelSet {
@@ -70,3 +81,4 @@ typename Inspector::result_type inspect(Inspector& f, LabelSet& x) {
 // Local-only messages: never serialised, so they need no inspect().
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionText)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)

@@ -25,7 +25,7 @@ struct SupervisorState {
   std::map<std::string, Running> running;  // by target name
 };
 
-void apply(caf::stateful_actor<SupervisorState>* self, std::vector<Target> targets) {
+AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, std::vector<Target> targets) {
   auto& state = self->state;
   // The metrics actor learns the new set before any new actor can report a result for it.
   LabelSet configured;
@@ -57,12 +57,14 @@ void apply(caf::stateful_actor<SupervisorState>* self, std::vector<Target> targe
   state.running = std::move(next);
   state.context.log->info("msg=\"targets applied\" targets={} started={} kept={} stopped={}",
                           state.running.size(), started, kept, stopped);
+  return AppliedTargets{state.running.size(), started, kept, stopped};
 }
 
 caf::behavior supervisor(caf::stateful_actor<SupervisorState>* self, ProbeContext context) {
   self->state.context = std::move(context);
   return {
-      [self](apply_atom, TargetSet& set) { apply(self, std::move(set.targets)); },
+      [self](apply_atom, TargetSet& set) { return apply(self, std::move(set.targets)); },
+      [self](health_atom) { return self->state.running.size(); },
   };
 }
 

@@ -18,6 +18,7 @@
 
 #include "probe/curl_handles.hpp"
 #include "probe/error_classification.hpp"
+#include "probe/multi_driver.hpp"
 
 namespace epsitter {
 
@@ -27,7 +28,8 @@ namespace {
 // costs neither memory nor time beyond this.
 constexpr std::int64_t kBodyLimitBytes = 1 << 20;
 constexpr long kMaxRedirects = 10;
-constexpr int kIdlePollMs = 1000;
+// The loop re-checks for stop() at least this often even when nothing wakes it.
+constexpr std::chrono::milliseconds kIdleWait{1000};
 
 bool iequals(const std::string& a, const char* b) {
   const std::string other{b};
@@ -169,6 +171,7 @@ struct HttpEngine::Impl {
 
   spdlog::logger& log;
   CurlMulti multi;
+  MultiDriver driver;  // after `multi`: destroyed before it
   std::thread thread;
 
   mutable std::mutex mutex;  // guards `pending` and `stopped`
@@ -179,8 +182,12 @@ struct HttpEngine::Impl {
   // Engine thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
 
-  explicit Impl(spdlog::logger& logger) : log(logger), multi(curl_multi_init()) {
-    if (!multi) throw std::runtime_error("curl_multi_init failed");
+  explicit Impl(spdlog::logger& logger)
+      : log(logger), multi(checked(curl_multi_init())), driver(multi.get()) {}
+
+  static CURLM* checked(CURLM* handle) {
+    if (handle == nullptr) throw std::runtime_error("curl_multi_init failed");
+    return handle;
   }
 
   void start(Pending item) {
@@ -239,11 +246,10 @@ struct HttpEngine::Impl {
       auto incoming = take_pending(stop_now);
       if (stop_now) break;
       for (auto& item : incoming) start(std::move(item));
-      int running = 0;
-      curl_multi_perform(multi.get(), &running);
+      // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup from submit()/stop();
+      // a handle added above asks for an immediate timeout, so it starts without delay.
+      driver.wait_and_drive(kIdleWait);
       collect_finished();
-      // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup from submit()/stop().
-      curl_multi_poll(multi.get(), nullptr, 0, kIdlePollMs, nullptr);
     }
     abort_all();
   }
@@ -280,7 +286,7 @@ void HttpEngine::submit(ProbeRequest request, Completion on_done) {
     impl_->pending.push_back({std::move(request), std::move(on_done)});
     ++impl_->in_flight;
   }
-  curl_multi_wakeup(impl_->multi.get());
+  impl_->driver.wake();
 }
 
 void HttpEngine::stop() {
@@ -288,7 +294,7 @@ void HttpEngine::stop() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopped = true;
   }
-  curl_multi_wakeup(impl_->multi.get());
+  impl_->driver.wake();
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 

@@ -1,5 +1,8 @@
-// The /metrics route: concatenates the exposition text of every source, in order.
+// The /metrics route: concatenates the exposition text of every source, in order, and gzips it for
+// scrapers that accept it (Prometheus always does).
 #include "web/metrics_route.hpp"
+
+#include "web/gzip.hpp"
 
 namespace epsitter {
 
@@ -7,10 +10,20 @@ namespace {
 
 constexpr const char* kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+std::shared_ptr<const std::string> concatenate(
+    const std::vector<std::shared_ptr<const std::string>>& parts) {
+  if (parts.size() == 1) return parts.front();  // the common case: no copy
+  std::string text;
+  for (const auto& part : parts) {
+    if (part) text += *part;
+  }
+  return std::make_shared<const std::string>(std::move(text));
+}
+
 }  // namespace
 
 Route make_metrics_route(std::vector<ExpositionSource> sources) {
-  auto handler = [sources = std::move(sources)](const HttpRequest&) -> HttpResponse {
+  auto handler = [sources = std::move(sources)](const HttpRequest& request) {
     std::vector<std::shared_ptr<const std::string>> parts;
     parts.reserve(sources.size());
     for (const auto& source : sources) parts.push_back(source());
@@ -19,14 +32,13 @@ Route make_metrics_route(std::vector<ExpositionSource> sources) {
     }
     HttpResponse response;
     response.content_type = kExpositionContentType;
-    if (parts.size() == 1) {
-      response.body = parts.front();  // the common case: no copy
-    } else {
-      std::string text;
-      for (const auto& part : parts) {
-        if (part) text += *part;
-      }
-      response.body = std::make_shared<const std::string>(std::move(text));
+    response.body = concatenate(parts);
+    response.headers.emplace_back("Vary", "Accept-Encoding");
+    const char* accept_encoding = request.header ? request.header("Accept-Encoding") : nullptr;
+    if (accept_encoding != nullptr && accepts_gzip(accept_encoding)) {
+      // Compressed per scrape: the process metrics part changes on every one anyway.
+      response.body = std::make_shared<const std::string>(gzip_compress(*response.body));
+      response.headers.emplace_back("Content-Encoding", "gzip");
     }
     return response;
   };

@@ -1,8 +1,10 @@
 """The /metrics page: content type, METRIC_PREFIX, escaping, promtool's lint, other paths."""
 
+import gzip
 import os
 import subprocess
 import unittest
+import urllib.request
 
 import harness
 from harness import Backend, Epsitter, refused_port, wait_until
@@ -39,6 +41,31 @@ class Exposition(unittest.TestCase):
                     self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
                 elif os.environ.get("CI"):
                     self.fail("promtool is required in CI (Debian package prometheus)")
+
+    def test_scrapers_that_accept_gzip_get_gzip(self):
+        targets = {f"t{i}": {"url": f"http://127.0.0.1:{refused_port()}/{i}"} for i in range(200)}
+        with Epsitter(harness.config_yaml(targets), env={"POLL_INTERVAL": "3600"}) as sitter:
+            # Prometheus' own header; plain text for a scraper that does not ask.
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{sitter.port}/metrics",
+                headers={"Accept-Encoding": "gzip", "User-Agent": "Prometheus/2.42.0"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                self.assertEqual(response.headers["Content-Encoding"], "gzip")
+                self.assertEqual(response.headers["Vary"], "Accept-Encoding")
+                compressed = response.read()
+            status, headers, plain = sitter.get("/metrics")
+            self.assertEqual(status, 200)
+            self.assertIsNone(headers["Content-Encoding"])
+            # With 200 targets spread over an hour, the next probe after the first is 18 s away:
+            # both scrapes see the same probe series (process metrics change between scrapes).
+            def probe_series(text):
+                return {key: value for key, value in harness.parse_exposition(text).items()
+                        if key[0].startswith("sitter_request_time")}
+            self.assertEqual(probe_series(gzip.decompress(compressed).decode()), probe_series(plain))
+            self.assertLess(len(compressed), len(plain) / 5)
+            counts = [key for key in harness.parse_exposition(plain)
+                      if key[0] == "sitter_request_time_count"]
+            self.assertEqual(len(counts), 200)
 
     def test_other_paths_and_methods_are_refused(self):
         config = harness.config_yaml({"x": {"url": f"http://127.0.0.1:{refused_port()}/"}})

@@ -1,0 +1,64 @@
+// Calls into the actor system from plain threads (CivetWeb workers, the signal loop, the config
+// watcher): one blocking request and its reply, bounded by a timeout.
+#include "actors/actor_bridge.hpp"
+
+#include <caf/all.hpp>
+#include <stdexcept>
+
+#include "actors/messages.hpp"
+#include "actors/status_messages.hpp"
+
+namespace epsitter {
+
+std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor,
+                          std::vector<Target> targets, std::chrono::milliseconds timeout) {
+  // A scoped actor is the way for a thread outside the actor system to wait for a reply.
+  caf::scoped_actor self{system};
+  std::string summary;
+  std::string failure;
+  TargetSet set{std::move(targets)};
+  // cppcheck-suppress accessMoved ; `set` is moved exactly once, into the request
+  self->request(supervisor, timeout, apply_atom::value, std::move(set))
+      .receive(
+          [&summary](const AppliedTargets& applied) {
+            summary = "targets=" + std::to_string(applied.running) +
+                      " started=" + std::to_string(applied.started) +
+                      " kept=" + std::to_string(applied.kept) +
+                      " stopped=" + std::to_string(applied.stopped);
+          },
+          [&failure, &system](const caf::error& error) { failure = system.render(error); });
+  if (!failure.empty()) throw std::runtime_error("the supervisor did not apply it: " + failure);
+  return summary;
+}
+
+bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
+                        std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{system};
+  bool answered = false;
+  self->request(supervisor, timeout, health_atom::value)
+      .receive([&answered](std::size_t) { answered = true; }, [](const caf::error&) {});
+  return answered;
+}
+
+std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
+                                                      const caf::actor& metrics,
+                                                      std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{system};
+  std::shared_ptr<const std::string> text;
+  self->request(metrics, timeout, render_atom::value)
+      .receive([&text](ExpositionText& reply) { text = std::move(reply.text); },
+               [](const caf::error&) {});
+  return text;
+}
+
+StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,
+                                 std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{system};
+  StatusSnapshotPtr snapshot;
+  self->request(metrics, timeout, status_atom::value)
+      .receive([&snapshot](StatusReply& reply) { snapshot = std::move(reply.snapshot); },
+               [](const caf::error&) {});
+  return snapshot;
+}
+
+}  // namespace epsitter

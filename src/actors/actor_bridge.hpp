@@ -1,0 +1,36 @@
+// Calls into the actor system from plain threads (CivetWeb workers, the signal loop, the config
+// watcher): one blocking request and its reply, bounded by a timeout.
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/target.hpp"
+#include "status/status_snapshot.hpp"
+
+namespace epsitter {
+
+// Hands `targets` to the supervisor and waits until the diff is applied. Returns a one-line
+// summary ("targets=3 started=1 kept=2 stopped=1"). Throws std::runtime_error when the supervisor
+// does not answer in time.
+std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor,
+                          std::vector<Target> targets, std::chrono::milliseconds timeout);
+
+// True when the supervisor answers within `timeout`: the actor system still schedules.
+bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
+                        std::chrono::milliseconds timeout);
+
+// The metrics actor's current exposition text, or nullptr when it does not answer in time.
+std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
+                                                      const caf::actor& metrics,
+                                                      std::chrono::milliseconds timeout);
+
+// The metrics actor's current status snapshot (for the status page and its JSON API), or nullptr
+// when it does not answer in time.
+StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,
+                                 std::chrono::milliseconds timeout);
+
+}  // namespace epsitter

@@ -1,0 +1,80 @@
+// Loads, validates and applies the config file, one reload at a time, and remembers the outcome
+// of the last attempt (for the reload gauges, /-/ready and POST /-/reload).
+#include "reload/config_reloader.hpp"
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <set>
+#include <stdexcept>
+
+namespace epsitter {
+
+std::string summarize(const Config& config) {
+  std::set<std::string> namespaces;
+  for (const auto& target : config.targets) namespaces.insert(target.labels.namespace_);
+  return std::to_string(config.targets.size()) + " targets in " +
+         std::to_string(namespaces.size()) + " namespaces";
+}
+
+double system_wall_clock() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration<double>(since_epoch).count();
+}
+
+ConfigReloader::ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now)
+    : path_(std::move(path)), apply_(std::move(apply)), log_(log), now_(std::move(now)) {}
+
+ReloadOutcome ConfigReloader::apply(Config config, std::string_view trigger) {
+  const std::lock_guard<std::mutex> lock{reload_mutex_};
+  return apply_locked(std::move(config), trigger);
+}
+
+ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
+  const std::lock_guard<std::mutex> lock{reload_mutex_};
+  Config config;
+  try {
+    config = load_config_file(path_);
+  } catch (const ConfigError& error) {
+    return fail_locked(error.what(), trigger);
+  }
+  return apply_locked(std::move(config), trigger);
+}
+
+ReloadOutcome ConfigReloader::apply_locked(Config config, std::string_view trigger) {
+  const std::string loaded = summarize(config);
+  std::string applied;
+  try {
+    applied = apply_(std::move(config.targets));
+  } catch (const std::runtime_error& error) {
+    return fail_locked(error.what(), trigger);
+  }
+  {
+    const std::lock_guard<std::mutex> lock{status_mutex_};
+    status_.ever_applied = true;
+    status_.last_successful = true;
+    status_.last_success_unix_seconds = now_();
+    status_.last_error.clear();
+  }
+  log_.info("msg=\"config loaded\" trigger=\"{}\" file=\"{}\" summary=\"{}\" {}", trigger, path_,
+            loaded, applied);
+  return ReloadOutcome{true, loaded + ": " + applied};
+}
+
+ReloadOutcome ConfigReloader::fail_locked(const std::string& error, std::string_view trigger) {
+  {
+    const std::lock_guard<std::mutex> lock{status_mutex_};
+    status_.last_successful = false;
+    status_.last_error = error;
+  }
+  log_.error("msg=\"config reload failed, keeping the running config\" trigger=\"{}\" error=\"{}\"",
+             trigger, error);
+  return ReloadOutcome{false, error};
+}
+
+ReloadStatus ConfigReloader::status() const {
+  const std::lock_guard<std::mutex> lock{status_mutex_};
+  return status_;
+}
+
+}  // namespace epsitter

@@ -1,0 +1,72 @@
+// Loads, validates and applies the config file, one reload at a time, and remembers the outcome
+// of the last attempt (for the reload gauges, /-/ready and POST /-/reload).
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config_loader.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace epsitter {
+
+struct ReloadOutcome {
+  bool ok = false;
+  std::string message;  // the apply summary, or the error (file:line:col: field: problem)
+};
+
+// What /metrics and /-/ready need to know; a copy, so readers hold no lock.
+struct ReloadStatus {
+  bool ever_applied = false;             // a valid config runs (readiness)
+  bool last_successful = false;          // outcome of the last attempt, start included
+  double last_success_unix_seconds = 0;  // wall clock of the last success; 0 = never
+  std::string last_error;                // empty after a success
+};
+
+class ConfigReloader {
+ public:
+  // Applies a validated target set to the running system and returns a one-line summary of what
+  // changed. Throws std::runtime_error when it cannot.
+  using Apply = std::function<std::string(std::vector<Target>)>;
+  // Seconds since the Unix epoch (injected so that tests control time).
+  using WallClock = std::function<double()>;
+
+  ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now);
+  ConfigReloader(const ConfigReloader&) = delete;
+  ConfigReloader& operator=(const ConfigReloader&) = delete;
+
+  // Applies a config that was already loaded (the one read at start). `trigger` is logged.
+  ReloadOutcome apply(Config config, std::string_view trigger);
+  // Reads the file again and applies it; a config that fails validation changes nothing.
+  // Thread-safe: concurrent calls (signal, HTTP, file watcher) run one after the other.
+  ReloadOutcome reload(std::string_view trigger);
+
+  ReloadStatus status() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  ReloadOutcome apply_locked(Config config, std::string_view trigger);
+  ReloadOutcome fail_locked(const std::string& error, std::string_view trigger);
+
+  const std::string path_;
+  const Apply apply_;
+  spdlog::logger& log_;
+  const WallClock now_;
+  std::mutex reload_mutex_;          // serialises whole reloads (load + apply)
+  mutable std::mutex status_mutex_;  // guards status_ only, so readers never wait for a reload
+  ReloadStatus status_;
+};
+
+// "3 targets in 2 namespaces": what a config holds, for logs and --check-config.
+std::string summarize(const Config& config);
+
+// The wall clock in seconds since the Unix epoch.
+double system_wall_clock();
+
+}  // namespace epsitter

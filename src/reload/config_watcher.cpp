@@ -1,0 +1,207 @@
+// Watches the config file for changes: inotify on its directory (so that a Kubernetes ConfigMap's
+// `..data` symlink swap is seen), with a periodic content check as the fallback.
+#include "reload/config_watcher.hpp"
+
+#include <poll.h>
+#include <spdlog/logger.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <system_error>
+#include <thread>
+
+#include "reload/unique_fd.hpp"
+
+namespace epsitter {
+
+namespace {
+
+// Everything that can change what the path resolves to or what it holds. A ConfigMap update
+// creates a new timestamped directory and renames a `..data_tmp` symlink over `..data`; an editor
+// may write in place or rename a temporary file over the original.
+constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE |
+                                     IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
+                                     IN_MOVE_SELF | IN_ONLYDIR;
+
+// What the file held when last read: a hash of its bytes, or nothing when it could not be read.
+using Fingerprint = std::optional<std::size_t>;
+
+Fingerprint fingerprint(const std::string& path) {
+  std::ifstream file{path, std::ios::binary};  // follows symlinks, as the loader does
+  if (!file) return std::nullopt;
+  const std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad()) return std::nullopt;
+  return std::hash<std::string>{}(content);
+}
+
+std::string directory_of(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+enum class Wake { stop, event, timeout };
+
+}  // namespace
+
+struct ConfigWatcher::Impl {
+  Impl(std::string path_, Options options_, OnChange on_change_, spdlog::logger& log_)
+      : path(std::move(path_)),
+        directory(directory_of(path)),
+        options(options_),
+        on_change(std::move(on_change_)),
+        log(log_),
+        stop_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+        baseline(fingerprint(path)) {
+    if (!stop_event.valid()) {
+      throw std::system_error(errno, std::generic_category(), "eventfd for the config watcher");
+    }
+    if (options.use_inotify) {
+      inotify = UniqueFd{::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)};
+      if (!inotify.valid()) {
+        log.warn("msg=\"inotify unavailable, checking the config periodically\" error=\"{}\"",
+                 std::strerror(errno));
+      }
+    }
+    add_watch();
+    log.info(
+        "msg=\"watching config\" file=\"{}\" directory=\"{}\" inotify={} check_interval_seconds={}",
+        path, directory, inotify.valid(), options.check_interval.count() / 1000.0);
+    thread = std::thread([this] { run(); });
+  }
+
+  ~Impl() {
+    const std::uint64_t one = 1;
+    // Cannot fail short of a bad descriptor, which the constructor excluded.
+    static_cast<void>(::write(stop_event.get(), &one, sizeof one));
+    if (thread.joinable()) thread.join();
+  }
+
+  // (Re)adds the directory watch; the directory may be missing for a while, or replaced.
+  void add_watch() {
+    if (!inotify.valid() || watch >= 0) return;
+    watch = ::inotify_add_watch(inotify.get(), directory.c_str(), kWatchMask);
+    if (watch < 0 && !warned_about_watch) {
+      log.warn(
+          "msg=\"cannot watch config directory, checking periodically\" directory=\"{}\" "
+          "error=\"{}\"",
+          directory, std::strerror(errno));
+      warned_about_watch = true;
+    } else if (watch >= 0) {
+      warned_about_watch = false;
+    }
+  }
+
+  Wake wait(std::chrono::milliseconds timeout) {
+    std::array<pollfd, 2> fds{pollfd{stop_event.get(), POLLIN, 0},
+                              pollfd{inotify.get(), POLLIN, 0}};
+    const nfds_t count = inotify.valid() && watch >= 0 ? 2 : 1;
+    int ready = 0;
+    do {
+      ready = ::poll(fds.data(), count, static_cast<int>(timeout.count()));
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0) {
+      // Not expected with valid descriptors; fall back to the periodic check rather than spin.
+      log.warn("msg=\"config watcher poll failed\" error=\"{}\"", std::strerror(errno));
+      std::this_thread::sleep_for(timeout);
+      return Wake::timeout;
+    }
+    if (fds[0].revents != 0) return Wake::stop;
+    if (count == 2 && fds[1].revents != 0) return Wake::event;
+    return Wake::timeout;
+  }
+
+  // Reads every pending event; only "the watch is gone" matters, the rest just means "look".
+  void drain() {
+    alignas(inotify_event) std::array<char, 4096> buffer{};
+    for (;;) {
+      const ssize_t length = ::read(inotify.get(), buffer.data(), buffer.size());
+      if (length <= 0) return;  // EAGAIN: nothing more for now
+      for (ssize_t offset = 0; offset < length;) {
+        inotify_event event{};
+        std::memcpy(&event, buffer.data() + offset, sizeof event);
+        if ((event.mask & IN_IGNORED) != 0 && event.wd == watch) watch = -1;
+        offset += static_cast<ssize_t>(sizeof(inotify_event) + event.len);
+      }
+    }
+  }
+
+  // Waits until the directory has been quiet for `settle`; false when asked to stop meanwhile.
+  bool settle() {
+    const auto deadline = std::chrono::steady_clock::now() + options.max_settle;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return true;
+      switch (wait(std::min(options.settle, left))) {
+        case Wake::stop:
+          return false;
+        case Wake::event:
+          drain();
+          break;
+        case Wake::timeout:
+          return true;
+      }
+    }
+  }
+
+  void check() {
+    const Fingerprint now = fingerprint(path);
+    if (now == baseline) return;
+    baseline = now;
+    log.info("msg=\"config file changed\" file=\"{}\"", path);
+    try {
+      on_change();
+    } catch (const std::exception& error) {
+      log.error("msg=\"config change handler failed\" error=\"{}\"", error.what());
+    }
+  }
+
+  void run() {
+    for (;;) {
+      add_watch();
+      switch (wait(options.check_interval)) {
+        case Wake::stop:
+          return;
+        case Wake::event:
+          drain();
+          if (!settle()) return;
+          break;
+        case Wake::timeout:
+          break;
+      }
+      check();
+    }
+  }
+
+  const std::string path;
+  const std::string directory;
+  const Options options;
+  const OnChange on_change;
+  spdlog::logger& log;
+  UniqueFd stop_event;
+  UniqueFd inotify;
+  int watch = -1;
+  bool warned_about_watch = false;
+  Fingerprint baseline;  // touched by the watcher thread only, once it runs
+  std::thread thread;
+};
+
+ConfigWatcher::ConfigWatcher(std::string path, Options options, OnChange on_change,
+                             spdlog::logger& log)
+    : impl_(std::make_unique<Impl>(std::move(path), options, std::move(on_change), log)) {}
+
+ConfigWatcher::~ConfigWatcher() = default;
+
+bool ConfigWatcher::uses_inotify() const {
+  return impl_->inotify.valid();
+}
+
+}  // namespace epsitter

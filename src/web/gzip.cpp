@@ -1,0 +1,89 @@
+// gzip for HTTP responses: Accept-Encoding negotiation and compression with zlib.
+#include "web/gzip.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+
+namespace epsitter {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The q value of one "coding;q=0.5" element; 1 when absent, 0 when unreadable (be conservative).
+double quality(std::string_view parameters) {
+  while (!parameters.empty()) {
+    const std::size_t semicolon = parameters.find(';');
+    const std::string_view parameter = trim(parameters.substr(0, semicolon));
+    parameters =
+        semicolon == std::string_view::npos ? std::string_view{} : parameters.substr(semicolon + 1);
+    if (parameter.size() >= 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
+        parameter[1] == '=') {
+      const std::string value{trim(parameter.substr(2))};
+      char* end = nullptr;
+      const double q = std::strtod(value.c_str(), &end);
+      return end != value.c_str() && *end == '\0' ? q : 0;
+    }
+  }
+  return 1;
+}
+
+struct DeflateEnd {
+  void operator()(z_stream* stream) const { deflateEnd(stream); }
+};
+
+}  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  while (!accept_encoding.empty()) {
+    const std::size_t comma = accept_encoding.find(',');
+    const std::string_view element = accept_encoding.substr(0, comma);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
+    const std::size_t semicolon = element.find(';');
+    const std::string_view coding = trim(element.substr(0, semicolon));
+    const std::string_view parameters =
+        semicolon == std::string_view::npos ? std::string_view{} : element.substr(semicolon + 1);
+    if ((iequals(coding, "gzip") || coding == "*") && quality(parameters) > 0) return true;
+  }
+  return false;
+}
+
+std::string gzip_compress(std::string_view text, int level) {
+  z_stream stream{};
+  // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib deflateInit2 failed");
+  }
+  const std::unique_ptr<z_stream, DeflateEnd> owner{&stream};
+  std::string out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(text.size())));
+  // zlib's API is not const-correct; it never writes through next_in.
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  // deflateBound() guarantees room for the whole output in one call.
+  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib deflate failed");
+  out.resize(stream.total_out);
+  return out;
+}
+
+}  // namespace epsitter

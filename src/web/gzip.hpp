@@ -1,0 +1,16 @@
+// gzip for HTTP responses: CivetWeb's own compression is compiled out of Debian's build.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace epsitter {
+
+// True when an Accept-Encoding header value accepts gzip (a "gzip" or "*" coding whose q is not 0).
+bool accepts_gzip(std::string_view accept_encoding);
+
+// `text` as a gzip member (RFC 1952). Level 1: a scrape of 10,000 targets shrinks about tenfold
+// at a fraction of the CPU of the default level. Throws std::runtime_error if zlib fails.
+std::string gzip_compress(std::string_view text, int level = 1);
+
+}  // namespace epsitter

@@ -1,0 +1,101 @@
+"""The operating surface a kubelet and Prometheus rely on: /-/healthy, /-/ready, the methods each
+endpoint takes, epsitter's own metrics (build, reload, process_*), and SIGTERM with requests hanging."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+import unittest
+
+import harness
+from harness import Backend, Epsitter, run_epsitter, wait_until
+
+
+class Operations(unittest.TestCase):
+    def test_healthy_and_ready_answer_200_and_take_get_and_head(self):
+        config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
+        with Epsitter(config) as sitter:
+            for path in ("/-/healthy", "/-/ready"):
+                with self.subTest(path=path):
+                    status, _, body = sitter.get(path)
+                    self.assertEqual(status, 200)
+                    self.assertIn("epsitter is", body)
+                    self.assertEqual(sitter.get(path, method="HEAD")[0], 200)
+                    status, headers, _ = sitter.get(path, method="POST")
+                    self.assertEqual(status, 405)
+                    self.assertEqual(headers["Allow"], "GET, HEAD")
+
+    def test_reload_takes_post_only(self):
+        config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
+        with Epsitter(config, args=["--no-watch"]) as sitter:
+            for method in ("GET", "PUT", "DELETE"):
+                with self.subTest(method=method):
+                    status, headers, _ = sitter.get("/-/reload", method=method)
+                    self.assertEqual(status, 405)
+                    self.assertEqual(headers["Allow"], "POST")
+            self.assertNotIn("config loaded\" trigger=\"POST", sitter.log())
+            self.assertEqual(sitter.get("/-/reload", method="POST")[0], 200)
+
+    def test_own_metrics_build_reload_and_process(self):
+        config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
+        version = run_epsitter(["--version"]).stdout  # "epsitter 0.1.0 (revision abc)"
+        found = re.match(r"epsitter (\S+) \(revision (\S+)\)", version)
+        self.assertTrue(found, version)
+        with Epsitter(config) as sitter:
+            started = time.time()
+            text = sitter.scrape()
+            metrics = harness.parse_exposition(text)
+            self.assertEqual(metrics[("sitter_build_info", (("revision", found.group(2)),
+                                                             ("version", found.group(1))))], 1)
+            self.assertEqual(sitter.value("sitter_config_last_reload_successful"), 1)
+            self.assertAlmostEqual(
+                sitter.value("sitter_config_last_reload_success_timestamp_seconds"), started,
+                delta=60)
+            pid = sitter.process.pid
+            # Ours counts the scrape's own socket and the directory being listed.
+            self.assertAlmostEqual(sitter.value("process_open_fds"),
+                                   len(os.listdir(f"/proc/{pid}/fd")), delta=3)
+            rss = sitter.value("process_resident_memory_bytes")
+            self.assertGreater(rss, 1 << 20)
+            self.assertGreaterEqual(sitter.value("process_virtual_memory_bytes"), rss)
+            self.assertGreater(sitter.value("process_max_fds"), 0)
+            self.assertAlmostEqual(sitter.value("process_start_time_seconds"), started, delta=60)
+            self.assertGreaterEqual(sitter.value("process_cpu_seconds_total"), 0)
+            for family in ("process_cpu_seconds_total counter", "process_open_fds gauge",
+                           "sitter_build_info gauge", "sitter_config_last_reload_successful gauge"):
+                self.assertIn(f"# TYPE {family}\n", text)
+            if harness.PROMTOOL:
+                lint = subprocess.run([harness.PROMTOOL, "check", "metrics"], input=text,
+                                      capture_output=True, text=True)
+                self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+
+    def test_the_metric_prefix_applies_to_own_metrics_but_not_process(self):
+        config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
+        with Epsitter(config, env={"METRIC_PREFIX": "babysitter"}) as sitter:
+            text = sitter.scrape()
+            self.assertIn("\nbabysitter_build_info{", text)
+            self.assertIn("\nbabysitter_config_last_reload_successful 1.0\n", text)
+            self.assertIn("\nprocess_open_fds ", text)
+            self.assertNotIn("sitter_build_info", text.replace("babysitter_", ""))
+
+    def test_sigterm_with_hanging_requests_exits_0_within_5_seconds(self):
+        with Backend({f"/hang{i}": (200, 120) for i in range(5)}) as backend:
+            config = harness.config_yaml(
+                {f"hang{i}": {"url": backend.url(f"/hang{i}"), "timeout": 60} for i in range(5)})
+            sitter = Epsitter(config, env={"POLL_INTERVAL": "1"}).start()
+            wait_until(lambda: len({r.path for r in backend.seen()}) == 5,
+                       message="five requests hanging")
+            self.assertEqual(sitter.get("/-/ready")[0], 200)
+            started = time.monotonic()
+            code = sitter.stop(signal.SIGTERM, timeout=30)
+            elapsed = time.monotonic() - started
+            self.assertEqual(code, 0, sitter.log())
+            # What the issue asks: well inside a 30 s grace period, within 5 s.
+            self.assertLess(elapsed, 5, sitter.log())
+            self.assertIn('msg="stopping" signal=SIGTERM', sitter.log())
+            self.assertIn('msg="stopped"', sitter.log())
+
+
+if __name__ == "__main__":
+    harness.main()
