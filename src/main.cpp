@@ -47,6 +47,11 @@ sigset_t block_handled_signals() {
   return signals;
 }
 
+// The real environment, for settings and for ${VAR} in the config.
+const char* process_env(const char* name) {
+  return std::getenv(name);
+}
+
 // Reloads on SIGHUP; returns on SIGTERM or SIGINT.
 void wait_for_stop(const sigset_t& signals, ConfigReloader& reloader, spdlog::logger& log) {
   for (;;) {
@@ -119,11 +124,11 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   caf::actor supervisor =
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));
   ConfigReloader reloader{line.config_path,
-                          [&system, supervisor](std::vector<Target> targets) {
-                            return apply_targets(system, supervisor, std::move(targets),
+                          [&system, supervisor](Config config) {
+                            return apply_targets(system, supervisor, std::move(config),
                                                  kActorTimeout);
                           },
-                          log, system_wall_clock};
+                          log, system_wall_clock, process_env};
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
@@ -174,7 +179,7 @@ int main(int argc, char** argv) {
 
   Settings settings;
   try {
-    settings = settings_from_env([](const char* name) { return std::getenv(name); });
+    settings = settings_from_env(process_env);
   } catch (const SettingsError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;
@@ -183,7 +188,7 @@ int main(int argc, char** argv) {
 
   Config config;
   try {
-    config = load_config_file(line->config_path);
+    config = load_config_file(line->config_path, process_env);
   } catch (const ConfigError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;

@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "config/target.hpp"
+#include "config/config_loader.hpp"
 #include "status/status_snapshot.hpp"
 
 namespace epsitter {
 
-// Hands `targets` to the supervisor and waits until the diff is applied. Returns a one-line
-// summary ("targets=3 started=1 kept=2 stopped=1"). Throws std::runtime_error when the supervisor
-// does not answer in time.
-std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor,
-                          std::vector<Target> targets, std::chrono::milliseconds timeout);
+// Hands the config's targets (and histogram buckets) to the supervisor and waits until the diff is
+// applied. Returns a one-line summary ("targets=3 started=1 kept=2 stopped=1"). Throws
+// std::runtime_error when the supervisor does not answer in time.
+std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor, Config config,
+                          std::chrono::milliseconds timeout);
 
 // True when the supervisor answers within `timeout`: the actor system still schedules.
 bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/target.hpp"
+#include "expect/evaluator.hpp"
 #include "probe/probe_result.hpp"
 
 namespace epsitter {
@@ -27,10 +28,12 @@ using apply_atom = caf::atom_constant<caf::atom("apply")>;
 // Anyone to the supervisor: are you there? Replies with the number of running targets.
 using health_atom = caf::atom_constant<caf::atom("health")>;
 
-// Target actor to metrics actor: one finished probe.
+// Target actor to metrics actor: one finished probe (without its body and headers) and whether it
+// met the target's expectations.
 struct ProbeDone {
   TargetLabels labels;
   ProbeResult result;
+  Verdict verdict;
 };
 
 // The metrics actor's reply to render_atom: shared, immutable, cheap to pass around.
@@ -38,9 +41,10 @@ struct ExpositionText {
   std::shared_ptr<const std::string> text;
 };
 
-// The whole configured target set, as the supervisor and the metrics actor receive it.
+// The whole configured target set, as the supervisor receives it.
 struct TargetSet {
   std::vector<Target> targets;
+  std::vector<double> duration_buckets;  // upper bounds of the request duration histogram
 };
 
 // The supervisor's reply to apply_atom: what the diff did.
@@ -51,29 +55,21 @@ struct AppliedTargets {
   std::size_t stopped = 0;
 };
 
+// What the metrics actor needs to know of one configured target.
+struct ConfiguredTarget {
+  TargetLabels labels;
+  HeaderList extra_labels;  // the `labels:` map, for sitter_target_info
+};
+
+// The supervisor to the metrics actor: the targets now configured (series of others go).
 struct LabelSet {
-  std::vector<TargetLabels> labels;
+  std::vector<ConfiguredTarget> targets;
+  std::vector<double> duration_buckets;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TargetLabels& x) {
   return f(caf::meta::type_name("TargetLabels"), x.name, x.namespace_, x.method, x.url);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ProbeResult& x) {
-  return f(caf::meta::type_name("ProbeResult"), x.error, x.status_code, x.duration_seconds,
-           x.response_bytes, x.error_detail);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ProbeDone& x) {
-  return f(caf::meta::type_name("ProbeDone"), x.labels, x.result);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, LabelSet& x) {
-  return f(caf::meta::type_name("LabelSet"), x.labels);
 }
 
 }  // namespace epsitter
@@ -82,3 +78,6 @@ typename Inspector::result_type inspect(Inspector& f, LabelSet& x) {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionText)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeResult)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeDone)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::LabelSet)

@@ -17,6 +17,7 @@ struct MetricsState {
   static inline const char* name = "metrics";
   std::string prefix;
   StatsByTarget stats;
+  std::vector<double> duration_bounds;
   // The last rendering, reused until a result or a target change makes it stale, so that
   // concurrent scrapers share one rendering.
   std::shared_ptr<const std::string> rendered;
@@ -25,12 +26,29 @@ struct MetricsState {
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
 // zeroed series for new ones so that they are visible before their first probe, and drops the rest.
-void retain_only(StatsByTarget& stats, const std::vector<TargetLabels>& configured) {
-  const std::set<TargetLabels> wanted(configured.begin(), configured.end());
+// A target's extra labels may change without its identity changing: they are taken anew.
+void retain_only(StatsByTarget& stats, const std::vector<ConfiguredTarget>& configured) {
+  std::set<TargetLabels> wanted;
+  for (const auto& target : configured) wanted.insert(target.labels);
   for (auto it = stats.begin(); it != stats.end();) {
     it = wanted.count(it->first) ? std::next(it) : stats.erase(it);
   }
-  for (const auto& labels : configured) stats.try_emplace(labels);
+  for (const auto& target : configured) {
+    stats[target.labels].extra_labels = target.extra_labels;
+  }
+}
+
+void apply_bounds(MetricsState& state, std::vector<double> bounds) {
+  if (bounds == state.duration_bounds) return;
+  state.duration_bounds = std::move(bounds);
+  for (auto& [labels, seen] : state.stats) seen.reset_histogram();
+}
+
+// The probe's own end time; the arrival time only if the engine did not stamp it.
+WallClock::time_point finished_at(const ProbeResult& result) {
+  if (result.finished_unix_seconds <= 0) return WallClock::now();
+  return WallClock::time_point{std::chrono::duration_cast<WallClock::duration>(
+      std::chrono::duration<double>(result.finished_unix_seconds))};
 }
 
 caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string prefix) {
@@ -41,21 +59,22 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         // Results of a target removed while its probe was in flight are dropped, not resurrected.
         auto found = state.stats.find(done.labels);
         if (found == state.stats.end()) return;
-        found->second.record(done.result);
-        found->second.history.record(done.result, WallClock::now());
+        found->second.record(done.result, done.verdict, state.duration_bounds);
+        found->second.history.record(done.result, done.verdict, finished_at(done.result));
         state.rendered.reset();
         state.status.reset();
       },
-      [self](targets_atom, const LabelSet& configured) {
-        retain_only(self->state.stats, configured.labels);
+      [self](targets_atom, LabelSet& configured) {
+        apply_bounds(self->state, std::move(configured.duration_buckets));
+        retain_only(self->state.stats, configured.targets);
         self->state.rendered.reset();
         self->state.status.reset();
       },
       [self](render_atom) -> ExpositionText {
         auto& state = self->state;
         if (!state.rendered) {
-          state.rendered =
-              std::make_shared<const std::string>(render_exposition(state.prefix, state.stats));
+          state.rendered = std::make_shared<const std::string>(
+              render_exposition(state.prefix, state.stats, state.duration_bounds));
         }
         return ExpositionText{state.rendered};
       },

@@ -25,11 +25,15 @@ struct SupervisorState {
   std::map<std::string, Running> running;  // by target name
 };
 
-AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, std::vector<Target> targets) {
+AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) {
   auto& state = self->state;
+  std::vector<Target>& targets = set.targets;
   // The metrics actor learns the new set before any new actor can report a result for it.
   LabelSet configured;
-  for (const auto& target : targets) configured.labels.push_back(target.labels);
+  configured.duration_buckets = std::move(set.duration_buckets);
+  for (const auto& target : targets) {
+    configured.targets.push_back({target.labels, target.extra_labels});
+  }
   self->send(state.context.metrics, targets_atom::value, std::move(configured));
 
   std::map<std::string, Running> next;
@@ -46,7 +50,9 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, std::vector<Tar
       ++kept;
       continue;
     }
-    auto first = first_probe_time(now, state.context.interval, i, targets.size());
+    // Spread over the target's own interval, so that each one's first round is spread too.
+    const auto interval = target.interval.value_or(state.context.interval);
+    auto first = first_probe_time(now, interval, i, targets.size());
     caf::actor actor = spawn_target_actor(*self, target, state.context, first);
     next.emplace(name, Running{std::move(target), std::move(actor)});
     ++started;
@@ -63,7 +69,7 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, std::vector<Tar
 caf::behavior supervisor(caf::stateful_actor<SupervisorState>* self, ProbeContext context) {
   self->state.context = std::move(context);
   return {
-      [self](apply_atom, TargetSet& set) { return apply(self, std::move(set.targets)); },
+      [self](apply_atom, TargetSet& set) { return apply(self, std::move(set)); },
       [self](health_atom) { return self->state.running.size(); },
   };
 }

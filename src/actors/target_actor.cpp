@@ -7,6 +7,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/schedule.hpp"
+#include "expect/evaluator.hpp"
 #include "probe/http_engine.hpp"
 
 namespace epsitter {
@@ -18,14 +19,23 @@ struct TargetState {
   Target target;
   ProbeRequest request;  // built once; every probe sends the same
   ProbeContext context;
+  std::chrono::milliseconds interval{0};  // the target's own, or POLL_INTERVAL
   caf::actor_clock::time_point next_probe;
   bool probe_in_flight = false;
 };
 
-void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResult& result) {
-  if (result.error == ProbeError::none) {
+// Never logs a response's body or header values: only which check failed.
+void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResult& result,
+                const Verdict& verdict) {
+  if (verdict.success()) {
     log.debug("msg=\"probe done\" target=\"{}\" namespace=\"{}\" status={} duration_seconds={:.6f}",
               labels.name, labels.namespace_, result.status_code, result.duration_seconds);
+  } else if (result.error == ProbeError::none) {
+    log.warn(
+        "msg=\"probe failed\" target=\"{}\" namespace=\"{}\" reason={} status={} "
+        "duration_seconds={:.6f} detail=\"{}\"",
+        labels.name, labels.namespace_, to_label(*verdict.failure), result.status_code,
+        result.duration_seconds, verdict.detail);
   } else {
     log.warn(
         "msg=\"probe failed\" target=\"{}\" namespace=\"{}\" error={} duration_seconds={:.6f} "
@@ -41,6 +51,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target
   state.request = make_probe_request(target, context);
   state.target = std::move(target);
   state.context = std::move(context);
+  state.interval = state.target.interval.value_or(state.context.interval);
   state.next_probe = first_probe;
   self->scheduled_send(self, state.next_probe, tick_atom::value);
   return {
@@ -58,15 +69,19 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, Target target
                 caf::anon_send(me, std::move(result));
               });
         }
-        state.next_probe =
-            next_probe_time(state.next_probe, state.context.interval, self->clock().now());
+        state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
         self->scheduled_send(self, state.next_probe, tick_atom::value);
       },
       [self](ProbeResult& result) {
         auto& state = self->state;
         state.probe_in_flight = false;
-        log_result(*state.context.log, state.target.labels, result);
-        self->send(state.context.metrics, ProbeDone{state.target.labels, std::move(result)});
+        Verdict verdict = evaluate(state.target.expect, result);
+        log_result(*state.context.log, state.target.labels, result, verdict);
+        // The body and headers were kept for the expectations only; the metrics need neither.
+        result.body = {};
+        result.headers = {};
+        self->send(state.context.metrics,
+                   ProbeDone{state.target.labels, std::move(result), std::move(verdict)});
       },
       [self](stop_atom) { self->quit(); },
   };
@@ -81,9 +96,23 @@ ProbeRequest make_probe_request(const Target& target, const ProbeContext& contex
   request.timeout = target.timeout.value_or(context.default_timeout);
   request.auth_user = target.auth_user;
   request.auth_pass = target.auth_pass;
+  request.bearer_token = target.bearer_token;
   request.body = target.body;
   request.headers = target.headers;
   request.default_user_agent = context.user_agent;
+  request.follow_redirects = target.follow_redirects;
+  request.keepalive = target.keepalive;
+  request.ip_version = target.ip_version;
+  request.ca_file = target.ca_file;
+  request.cert_file = target.cert_file;
+  request.key_file = target.key_file;
+  request.insecure_skip_verify = target.insecure_skip_verify;
+  request.server_name = target.server_name;
+  request.proxy = target.proxy;
+  request.no_proxy = target.no_proxy;
+  request.body_limit = target.body_limit;
+  request.keep_body = target.expect.needs_body();
+  request.keep_headers = target.expect.needs_headers();
   return request;
 }
 

@@ -10,7 +10,8 @@
 
 namespace epsitter {
 
-// Probes at first_probe, then every context.interval after it (planned times, so no drift).
+// Probes at first_probe, then every target.interval (or context.interval) after it (planned
+// times, so no drift).
 // Linked to `parent`, so it ends with the supervisor; stop_atom ends it alone.
 caf::actor spawn_target_actor(caf::local_actor& parent, Target target, ProbeContext context,
                               caf::actor_clock::time_point first_probe);

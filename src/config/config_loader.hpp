@@ -1,17 +1,24 @@
-// Reads the YAML config (the seed's `urls:` format) into validated Targets, or a ConfigError that
-// names the file, line, column, field and bad value.
+// Reads the YAML config (the seed's `urls:` format, plus `defaults:` and the histogram buckets)
+// into validated Targets, or a ConfigError that names the file, line, column, field and bad value.
 #pragma once
 
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "config/settings.hpp"
 #include "config/target.hpp"
 
 namespace epsitter {
 
+// Upper bounds (seconds) of sitter_request_duration_seconds unless `request_duration_buckets:`
+// sets others: 5 ms to 30 s.
+inline const std::vector<double> kDefaultDurationBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                         0.5,   1,    2.5,   5,    10,  30};
+
 struct Config {
   std::vector<Target> targets;  // in file order; names are unique
+  std::vector<double> duration_buckets = kDefaultDurationBuckets;  // strictly increasing
 };
 
 class ConfigError : public std::runtime_error {
@@ -31,10 +38,13 @@ class ConfigError : public std::runtime_error {
   std::string field_;
 };
 
-// Parses config text; `file_name` is only used in error messages. Throws ConfigError.
-Config parse_config(const std::string& yaml_text, const std::string& file_name);
+// Parses config text; `file_name` is named in error messages, and relative *_file paths are read
+// from its directory. `env` resolves ${VAR} in values (empty: no variable is set). Secret files are
+// read now, so parsing again re-reads them. Throws ConfigError.
+Config parse_config(const std::string& yaml_text, const std::string& file_name,
+                    const EnvLookup& env = {});
 
 // Reads and parses the file at `path`. Throws ConfigError (also when the file cannot be read).
-Config load_config_file(const std::string& path);
+Config load_config_file(const std::string& path, const EnvLookup& env = {});
 
 }  // namespace epsitter

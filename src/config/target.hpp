@@ -2,11 +2,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
+
+#include "expect/expectations.hpp"
 
 namespace epsitter {
 
@@ -15,7 +18,7 @@ struct TargetLabels {
   std::string name;
   std::string namespace_;
   std::string method;  // upper case: GET, POST, ...
-  std::string url;     // as configured, with any userinfo removed
+  std::string url;     // as configured (after ${ENV} expansion), with any userinfo removed
 
   friend bool operator==(const TargetLabels& a, const TargetLabels& b) {
     return a.name == b.name && a.namespace_ == b.namespace_ && a.method == b.method &&
@@ -27,22 +30,49 @@ struct TargetLabels {
   }
 };
 
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+inline constexpr std::int64_t kDefaultBodyLimitBytes = 1 << 20;
+
 struct Target {
   TargetLabels labels;
   std::string url;  // the URL requested, userinfo included (curl turns it into basic auth)
   std::optional<std::chrono::milliseconds> timeout;  // unset: REQUEST_TIMEOUT applies
   std::optional<std::string> auth_user;
-  std::optional<std::string> auth_pass;
-  std::optional<std::string> body;  // request body, already serialised
-  std::vector<std::pair<std::string, std::string>>
-      headers;  // in config order, Content-Type included
+  std::optional<std::string> auth_pass;  // from auth_pass or the file auth_pass_file names
+  std::optional<std::string> body;       // request body, already serialised
+  HeaderList headers;                    // in config order, Content-Type included
 
-  friend bool operator==(const Target& a, const Target& b) {
-    return a.labels == b.labels && a.url == b.url && a.timeout == b.timeout &&
-           a.auth_user == b.auth_user && a.auth_pass == b.auth_pass && a.body == b.body &&
-           a.headers == b.headers;
+  std::optional<std::chrono::milliseconds> interval;  // unset: POLL_INTERVAL applies
+  bool follow_redirects = true;                       // at most 10 hops
+  bool keepalive = false;                             // false: a fresh connection per probe
+  int ip_version = 0;                                 // 0 (either), 4 or 6
+  std::optional<std::string> bearer_token;            // from bearer_token or bearer_token_file
+  std::optional<std::string> ca_file;                 // paths as given (relative ones resolved)
+  std::optional<std::string> cert_file;
+  std::optional<std::string> key_file;
+  bool insecure_skip_verify = false;
+  std::optional<std::string> server_name;  // SNI, Host and certificate name; connects to url's host
+  std::optional<std::string> proxy;
+  std::optional<std::string> no_proxy;  // comma-separated hosts
+  std::int64_t body_limit = kDefaultBodyLimitBytes;
+  Expectations expect;
+  HeaderList extra_labels;  // the `labels:` map for sitter_target_info, sorted by name
+
+  // Every field: a reload restarts a target when any of them changed.
+  auto tie() const {
+    return std::tie(labels, url, timeout, auth_user, auth_pass, body, headers, interval,
+                    follow_redirects, keepalive, ip_version, bearer_token, ca_file, cert_file,
+                    key_file, insecure_skip_verify, server_name, proxy, no_proxy, body_limit,
+                    expect, extra_labels);
   }
-  friend bool operator!=(const Target& a, const Target& b) { return !(a == b); }
 };
+
+inline bool operator==(const Target& a, const Target& b) {
+  return a.tie() == b.tie();
+}
+inline bool operator!=(const Target& a, const Target& b) {
+  return !(a == b);
+}
 
 }  // namespace epsitter

@@ -5,26 +5,22 @@
 
 namespace epsitter {
 
-bool probe_succeeded(const ProbeResult& result) {
-  return result.error == ProbeError::none && result.status_code >= 200 && result.status_code < 400;
-}
-
 ProbeHistory::ProbeHistory(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
-void ProbeHistory::record(const ProbeResult& result, WallClock::time_point at) {
-  const ProbeRecord record{at, result.duration_seconds, result.status_code, result.error,
-                           probe_succeeded(result)};
+void ProbeHistory::record(const ProbeResult& result, const Verdict& verdict,
+                          WallClock::time_point at) {
+  const ProbeRecord record{at, result.duration_seconds, result.status_code, verdict.failure};
   const TargetState before = state();
   if (ring_.size() < capacity_) {
     ring_.push_back(record);
   } else {
-    successes_ -= ring_[next_].success ? 1 : 0;
+    successes_ -= ring_[next_].success() ? 1 : 0;
     ring_[next_] = record;
   }
   next_ = (next_ + 1) % capacity_;
-  successes_ += record.success ? 1 : 0;
-  if (record.success) last_success_at_ = at;
-  const TargetState after = record.success ? TargetState::up : TargetState::down;
+  successes_ += record.success() ? 1 : 0;
+  if (record.success()) last_success_at_ = at;
+  const TargetState after = record.success() ? TargetState::up : TargetState::down;
   if (after != before) state_since_ = at;
 }
 
@@ -45,7 +41,7 @@ std::optional<ProbeRecord> ProbeHistory::last() const {
 TargetState ProbeHistory::state() const {
   const auto newest = last();
   if (!newest) return TargetState::pending;
-  return newest->success ? TargetState::up : TargetState::down;
+  return newest->success() ? TargetState::up : TargetState::down;
 }
 
 std::optional<double> ProbeHistory::success_ratio() const {

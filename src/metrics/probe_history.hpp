@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "expect/evaluator.hpp"
 #include "probe/probe_result.hpp"
 
 namespace epsitter {
@@ -17,16 +18,14 @@ enum class TargetState { pending, up, down };
 
 // One finished probe, as the status page and its JSON API show it.
 struct ProbeRecord {
-  WallClock::time_point at;  // when the result reached the metrics side (the probe's end)
+  WallClock::time_point at;  // when the probe ended
   double duration_seconds = 0;
   int status_code = 0;  // the final HTTP status; 0 when no response arrived
-  ProbeError error = ProbeError::none;
-  bool success = false;
-};
+  std::optional<FailureReason>
+      failure;  // why it failed (the verdict's first reason); unset: success
 
-// Success today: an HTTP response arrived and its status is 2xx or 3xx (3xx only when redirects
-// end without a Location). The one place to change when probes carry a richer verdict.
-bool probe_succeeded(const ProbeResult& result);
+  bool success() const { return !failure; }
+};
 
 class ProbeHistory {
  public:
@@ -34,7 +33,8 @@ class ProbeHistory {
 
   explicit ProbeHistory(std::size_t capacity = kDefaultCapacity);
 
-  void record(const ProbeResult& result, WallClock::time_point at);
+  // Success is the verdict's: a response arrived and met the target's expectations.
+  void record(const ProbeResult& result, const Verdict& verdict, WallClock::time_point at);
 
   std::size_t capacity() const { return capacity_; }
   std::size_t size() const { return ring_.size(); }

@@ -3,21 +3,57 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "config/target.hpp"
+#include "expect/evaluator.hpp"
 #include "metrics/probe_history.hpp"
 #include "probe/probe_result.hpp"
 
 namespace epsitter {
 
+// The latest probe of a target, as its gauges (and a status page) show it.
+struct LastProbe {
+  bool success = false;
+  std::optional<FailureReason> failure;
+  int status_code = 0;  // 0 when no response arrived
+  double finished_unix_seconds = 0;
+  double duration_seconds = 0;
+  PhaseTimes phases;
+  std::int64_t response_bytes = 0;
+  long redirects = 0;
+  double http_version = 0;  // 0 when no response arrived
+  std::string tls_version;  // empty unless the final response came over TLS
+  std::optional<std::int64_t> cert_not_after;
+};
+
 struct TargetStats {
+  // The original tool's series.
   std::uint64_t probes = 0;  // every finished probe, answered or not
   double duration_sum_seconds = 0;
   std::map<int, std::uint64_t> status_codes;   // responses by final HTTP status
   std::map<ProbeError, std::uint64_t> errors;  // probes that got no response, by reason
   ProbeHistory history;  // the last probes, for the status page; recorded with their time
 
-  void record(const ProbeResult& result);
+  // Expectations and detail.
+  std::map<FailureReason, std::uint64_t> failures;  // failed probes, by their first failed check
+  std::uint64_t consecutive_failures = 0;           // since the last success
+  std::vector<std::uint64_t> duration_counts;  // per histogram bucket (not cumulative), +Inf last
+  double histogram_sum_seconds = 0;  // as duration_sum_seconds, but reset with the buckets
+  std::optional<LastProbe> last;     // unset until the first probe finishes
+  HeaderList extra_labels;           // the target's `labels:` map
+
+  // `bounds` are the histogram's upper bounds; they must not change between calls (see
+  // reset_histogram).
+  void record(const ProbeResult& result, const Verdict& verdict, const std::vector<double>& bounds);
+
+  // Empties the histogram, for new bounds: counts of other bounds cannot be carried over.
+  void reset_histogram() {
+    duration_counts.clear();
+    histogram_sum_seconds = 0;
+  }
 };
 
 // Ordered by labels (name first), which fixes the order of series in the exposition.

@@ -10,8 +10,10 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -19,14 +21,13 @@
 #include "probe/curl_handles.hpp"
 #include "probe/error_classification.hpp"
 #include "probe/multi_driver.hpp"
+#include "probe/server_name.hpp"
+#include "probe/tls_inspection.hpp"
 
 namespace epsitter {
 
 namespace {
 
-// Bytes of a response body read at most; the rest is not downloaded, so a huge or endless body
-// costs neither memory nor time beyond this.
-constexpr std::int64_t kBodyLimitBytes = 1 << 20;
 constexpr long kMaxRedirects = 10;
 // The loop re-checks for stop() at least this often even when nothing wakes it.
 constexpr std::chrono::milliseconds kIdleWait{1000};
@@ -45,27 +46,70 @@ bool has_header(const ProbeRequest& request, const char* name) {
                      [name](const auto& header) { return iequals(header.first, name); });
 }
 
+std::string_view trim_space(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
 // One transfer in flight. Owned by the engine thread only.
 struct Transfer {
   CurlEasy easy;
   CurlSlist header_list;
+  CurlSlist connect_to;
   HttpEngine::Completion on_done;
   std::chrono::steady_clock::time_point started;
+  std::int64_t body_limit = 0;
+  bool keep_body = false;
+  bool keep_headers = false;
   std::int64_t body_bytes = 0;
   bool body_truncated = false;
+  std::string body;
+  ResponseHeaders headers;
+  std::int64_t header_bytes = 0;
+  std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
-std::size_t count_body(char* /*data*/, std::size_t size, std::size_t count, void* user) {
+// Keeps at most body_limit bytes (and only when asked to), then stops the transfer: the rest of
+// the body is never downloaded, so a huge or endless body costs neither memory nor time.
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
-  const auto bytes = static_cast<std::int64_t>(size * count);
-  if (transfer->body_bytes + bytes > kBodyLimitBytes) {
-    transfer->body_bytes = kBodyLimitBytes;
+  const std::size_t bytes = size * count;
+  const auto room = static_cast<std::size_t>(
+      std::max<std::int64_t>(0, transfer->body_limit - transfer->body_bytes));
+  const std::size_t taken = std::min(bytes, room);
+  if (transfer->keep_body) transfer->body.append(data, taken);
+  transfer->body_bytes += static_cast<std::int64_t>(taken);
+  if (taken < bytes) {
     transfer->body_truncated = true;
-    return 0;  // makes libcurl stop reading: the rest of the body is not downloaded
+    return 0;  // makes libcurl stop reading
   }
-  transfer->body_bytes += bytes;
-  return size * count;
+  return bytes;
+}
+
+// Called for every header line of every response (redirects and 1xx included): a status line
+// starts a new response, so what is kept is the final response's.
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  const std::string_view line{data, bytes};
+  if (line.rfind("HTTP/", 0) == 0) {
+    transfer->headers.clear();
+    transfer->header_bytes = 0;
+    // The connection is open now; without keepalive it is closed before the transfer returns.
+    transfer->tls = inspect_tls(transfer->easy.get());
+    return bytes;
+  }
+  const std::size_t colon = line.find(':');
+  if (!transfer->keep_headers || colon == std::string_view::npos) return bytes;
+  // Bounded like the body, so that a flood of headers cannot grow without limit either.
+  transfer->header_bytes += static_cast<std::int64_t>(bytes);
+  if (transfer->header_bytes > transfer->body_limit) return bytes;
+  transfer->headers.emplace_back(std::string{trim_space(line.substr(0, colon))},
+                                 std::string{trim_space(line.substr(colon + 1))});
+  return bytes;
 }
 
 bool build_header_list(const ProbeRequest& request, CurlSlist& list) {
@@ -83,25 +127,61 @@ bool build_header_list(const ProbeRequest& request, CurlSlist& list) {
   return true;
 }
 
+long ip_resolve(int ip_version) {
+  if (ip_version == 4) return CURL_IPRESOLVE_V4;
+  if (ip_version == 6) return CURL_IPRESOLVE_V6;
+  return CURL_IPRESOLVE_WHATEVER;
+}
+
+// Connection, TLS and proxy options. Returns false when libcurl refuses one.
+bool configure_connection(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
+  bool ok = true;
+  auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
+  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L));
+  set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects));
+  if (!request.keepalive) {
+    // A fresh connection per probe, so that connect and TLS time are part of what is measured.
+    set(curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L));
+    set(curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L));
+  }
+  set(curl_easy_setopt(easy, CURLOPT_IPRESOLVE, ip_resolve(request.ip_version)));
+  if (request.ca_file) set(curl_easy_setopt(easy, CURLOPT_CAINFO, request.ca_file->c_str()));
+  if (request.cert_file) set(curl_easy_setopt(easy, CURLOPT_SSLCERT, request.cert_file->c_str()));
+  if (request.key_file) set(curl_easy_setopt(easy, CURLOPT_SSLKEY, request.key_file->c_str()));
+  if (request.insecure_skip_verify) {
+    set(curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L));
+    set(curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L));
+  }
+  // Without one, libcurl keeps honouring the usual http_proxy/https_proxy/no_proxy variables.
+  if (request.proxy) set(curl_easy_setopt(easy, CURLOPT_PROXY, request.proxy->c_str()));
+  if (request.no_proxy) set(curl_easy_setopt(easy, CURLOPT_NOPROXY, request.no_proxy->c_str()));
+  std::string url = request.url;
+  if (request.server_name) {
+    const std::optional<ServerNameRoute> route =
+        route_to_server_name(request.url, *request.server_name);
+    if (!route || !append(transfer.connect_to, route->connect_to.c_str())) return false;
+    url = route->url;
+    set(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer.connect_to.get()));
+  }
+  set(curl_easy_setopt(easy, CURLOPT_URL, url.c_str()));  // libcurl copies it
+  return ok;
+}
+
 // Sets every option of one probe. Returns false when libcurl refuses one (the probe then fails
 // as `other` without being sent).
 bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
-  bool ok = true;
+  bool ok = configure_connection(easy, request, transfer);
   auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
-  set(curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str()));
   set(curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer));
   set(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
   set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
-  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L));
-  set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects));
   set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count())));
-  // A fresh connection per probe, so that connect and TLS time are part of what is measured.
-  set(curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L));
-  set(curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L));
-  set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, count_body));
+  set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body));
   set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
+  set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
+  set(curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer));
   if (!has_header(request, "User-Agent")) {
     set(curl_easy_setopt(easy, CURLOPT_USERAGENT, request.default_user_agent.c_str()));
   }
@@ -109,6 +189,9 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
     set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC)));
     set(curl_easy_setopt(easy, CURLOPT_USERNAME, request.auth_user->c_str()));
     set(curl_easy_setopt(easy, CURLOPT_PASSWORD, request.auth_pass.value_or("").c_str()));
+  } else if (request.bearer_token) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BEARER)));
+    set(curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, request.bearer_token->c_str()));
   }
   if (request.method == "HEAD") {
     set(curl_easy_setopt(easy, CURLOPT_NOBODY, 1L));
@@ -127,8 +210,59 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   return ok;
 }
 
-ProbeResult read_result(CURL* easy, CURLcode code, const Transfer& transfer) {
+curl_off_t microseconds_of(CURL* easy, CURLINFO info) {
+  curl_off_t microseconds = 0;
+  curl_easy_getinfo(easy, info, &microseconds);
+  return microseconds;
+}
+
+// libcurl's timers are offsets from the start of each request, added up over redirects; their
+// differences are the phases, and together they make up the total. Integer microseconds until the
+// end, so that 113 us prints as 0.000113.
+PhaseTimes read_phases(CURL* easy) {
+  const curl_off_t dns = microseconds_of(easy, CURLINFO_NAMELOOKUP_TIME_T);
+  const curl_off_t connect = microseconds_of(easy, CURLINFO_CONNECT_TIME_T);
+  const curl_off_t tls = microseconds_of(easy, CURLINFO_APPCONNECT_TIME_T);
+  const curl_off_t first_byte = microseconds_of(easy, CURLINFO_STARTTRANSFER_TIME_T);
+  const curl_off_t total = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
+  const auto seconds = [](curl_off_t from, curl_off_t to) {
+    return to > from ? static_cast<double>(to - from) / 1e6 : 0.0;
+  };
+  PhaseTimes phases;
+  phases.dns = seconds(0, dns);
+  phases.connect = seconds(dns, connect);
+  phases.tls = tls > 0 ? seconds(connect, tls) : 0;
+  if (first_byte > 0) {
+    phases.ttfb = seconds(std::max(connect, tls), first_byte);
+    phases.transfer = seconds(first_byte, total);
+  }
+  return phases;
+}
+
+double http_version_of(CURL* easy) {
+  long version = 0;
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+      return 1.0;
+    case CURL_HTTP_VERSION_1_1:
+      return 1.1;
+    case CURL_HTTP_VERSION_2_0:
+      return 2;
+    case CURL_HTTP_VERSION_3:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   ProbeResult result;
+  result.finished_unix_seconds = unix_now();
   long os_errno = 0;
   curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
   // Stopping at the body limit is our choice, not a failure of the target.
@@ -138,19 +272,30 @@ ProbeResult read_result(CURL* easy, CURLcode code, const Transfer& transfer) {
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     result.status_code = static_cast<int>(status);
+    result.http_version = http_version_of(easy);
+    if (transfer.tls) {
+      result.tls_version = transfer.tls->version;
+      result.cert_not_after = transfer.tls->cert_not_after;
+    }
+    result.body = std::move(transfer.body);
+    result.headers = std::move(transfer.headers);
   } else {
     result.error_detail =
         transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
   }
-  curl_off_t total_us = 0;
-  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
+  const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
   if (total_us > 0) {
     result.duration_seconds = static_cast<double>(total_us) / 1e6;
   } else {  // libcurl leaves it at 0 for some early failures; our own clock still knows
     result.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - transfer.started).count();
   }
+  result.phases = read_phases(easy);
+  long redirects = 0;
+  curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+  result.redirects = redirects;
   result.response_bytes = transfer.body_bytes;
+  result.body_truncated = transfer.body_truncated;
   return result;
 }
 
@@ -158,6 +303,7 @@ ProbeResult failed_before_sending(const char* why) {
   ProbeResult result;
   result.error = ProbeError::other;
   result.error_detail = why;
+  result.finished_unix_seconds = unix_now();
   return result;
 }
 
@@ -200,6 +346,9 @@ struct HttpEngine::Impl {
       return;
     }
     CURL* easy = transfer->easy.get();
+    transfer->body_limit = item.request.body_limit;
+    transfer->keep_body = item.request.keep_body;
+    transfer->keep_headers = item.request.keep_headers;
     if (!configure(easy, item.request, *transfer)) {
       finish_without_transfer(*transfer, "libcurl refused an option of this request");
       return;

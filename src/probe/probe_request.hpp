@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,9 +16,26 @@ struct ProbeRequest {
   std::chrono::milliseconds timeout{15'000};
   std::optional<std::string> auth_user;  // HTTP basic auth when set
   std::optional<std::string> auth_pass;
+  std::optional<std::string> bearer_token;  // Authorization: Bearer when set
   std::optional<std::string> body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string default_user_agent;  // sent unless `headers` has a User-Agent
+
+  bool follow_redirects = true;  // at most 10 hops
+  bool keepalive = false;        // false: a fresh connection, closed after the probe
+  int ip_version = 0;            // 0 (either), 4 or 6
+  std::optional<std::string> ca_file;
+  std::optional<std::string> cert_file;  // client certificate (mTLS)
+  std::optional<std::string> key_file;
+  bool insecure_skip_verify = false;
+  // Sent as the host (SNI, Host, certificate name) while connecting to the URL's own host.
+  std::optional<std::string> server_name;
+  std::optional<std::string> proxy;
+  std::optional<std::string> no_proxy;
+
+  std::int64_t body_limit = 1 << 20;  // bytes read at most; the rest is not downloaded
+  bool keep_body = false;             // return the body (at most body_limit bytes)
+  bool keep_headers = false;          // return the final response's headers
 };
 
 }  // namespace epsitter

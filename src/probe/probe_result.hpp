@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace epsitter {
 
@@ -25,12 +28,35 @@ enum class ProbeError {
 // The label value used in sitter_http_error_total{error="..."}.
 std::string_view to_label(ProbeError error);
 
+// Seconds spent in each phase of the final request (after any redirects). They follow each other,
+// so they add up to that request's time: name lookup, TCP connect, TLS handshake, then from the
+// connection being ready to the first response byte (request sent, server at work), then the rest.
+struct PhaseTimes {
+  double dns = 0;
+  double connect = 0;
+  double tls = 0;
+  double ttfb = 0;
+  double transfer = 0;
+};
+
+using ResponseHeaders = std::vector<std::pair<std::string, std::string>>;
+
 struct ProbeResult {
   ProbeError error = ProbeError::none;
   int status_code = 0;  // the final HTTP status; 0 when no response arrived
   double duration_seconds = 0;
-  std::int64_t response_bytes = 0;
-  std::string error_detail;  // libcurl's message, for logs only
+  std::int64_t response_bytes = 0;  // body bytes received, at most the body limit
+  std::string error_detail;         // libcurl's message, for logs only
+
+  double finished_unix_seconds = 0;  // wall-clock time the probe ended
+  PhaseTimes phases;
+  long redirects = 0;       // redirects followed
+  double http_version = 0;  // of the final response: 1.0, 1.1, 2 or 3; 0 when none
+  std::string tls_version;  // "TLSv1.3", ...; empty unless the final response used TLS
+  std::optional<std::int64_t> cert_not_after;  // earliest notAfter in the served chain, Unix s
+  bool body_truncated = false;  // the body was longer than the limit; the rest was not read
+  std::string body;             // only when the request asked for it, at most the body limit
+  ResponseHeaders headers;      // of the final response, only when the request asked for them
 };
 
 }  // namespace epsitter

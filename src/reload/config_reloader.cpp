@@ -22,8 +22,13 @@ double system_wall_clock() {
   return std::chrono::duration<double>(since_epoch).count();
 }
 
-ConfigReloader::ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now)
-    : path_(std::move(path)), apply_(std::move(apply)), log_(log), now_(std::move(now)) {}
+ConfigReloader::ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now,
+                               EnvLookup env)
+    : path_(std::move(path)),
+      apply_(std::move(apply)),
+      log_(log),
+      now_(std::move(now)),
+      env_(std::move(env)) {}
 
 ReloadOutcome ConfigReloader::apply(Config config, std::string_view trigger) {
   const std::lock_guard<std::mutex> lock{reload_mutex_};
@@ -34,7 +39,7 @@ ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
   const std::lock_guard<std::mutex> lock{reload_mutex_};
   Config config;
   try {
-    config = load_config_file(path_);
+    config = load_config_file(path_, env_);
   } catch (const ConfigError& error) {
     return fail_locked(error.what(), trigger);
   }
@@ -45,7 +50,7 @@ ReloadOutcome ConfigReloader::apply_locked(Config config, std::string_view trigg
   const std::string loaded = summarize(config);
   std::string applied;
   try {
-    applied = apply_(std::move(config.targets));
+    applied = apply_(std::move(config));
   } catch (const std::runtime_error& error) {
     return fail_locked(error.what(), trigger);
   }

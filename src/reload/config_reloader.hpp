@@ -31,13 +31,15 @@ struct ReloadStatus {
 
 class ConfigReloader {
  public:
-  // Applies a validated target set to the running system and returns a one-line summary of what
+  // Applies a validated config to the running system and returns a one-line summary of what
   // changed. Throws std::runtime_error when it cannot.
-  using Apply = std::function<std::string(std::vector<Target>)>;
+  using Apply = std::function<std::string(Config)>;
   // Seconds since the Unix epoch (injected so that tests control time).
   using WallClock = std::function<double()>;
 
-  ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now);
+  // `env` resolves ${VAR} in the file on every reload, as at start.
+  ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now,
+                 EnvLookup env = {});
   ConfigReloader(const ConfigReloader&) = delete;
   ConfigReloader& operator=(const ConfigReloader&) = delete;
 
@@ -58,6 +60,7 @@ class ConfigReloader {
   const Apply apply_;
   spdlog::logger& log_;
   const WallClock now_;
+  const EnvLookup env_;
   std::mutex reload_mutex_;          // serialises whole reloads (load + apply)
   mutable std::mutex status_mutex_;  // guards status_ only, so readers never wait for a reload
   ReloadStatus status_;

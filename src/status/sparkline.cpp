@@ -32,7 +32,7 @@ void append_sparkline(std::string& out, const std::vector<ProbeRecord>& history,
   std::size_t failures = 0;
   for (const auto& record : history) {
     if (answered(record)) slowest = std::max(slowest, record.duration_seconds);
-    failures += record.success ? 0 : 1;
+    failures += record.success() ? 0 : 1;
   }
 
   fmt::format_to(std::back_inserter(out),
@@ -46,7 +46,7 @@ void append_sparkline(std::string& out, const std::vector<ProbeRecord>& history,
   if (failures > 0) {
     out += R"(<path class="f" d=")";
     for (std::size_t i = 0; i < history.size(); ++i) {
-      if (!history[i].success)
+      if (!history[i].success())
         fmt::format_to(std::back_inserter(out), "M{} 0v{}", first_x + i, kHeight);
     }
     out += "\"/>";

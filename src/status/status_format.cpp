@@ -6,32 +6,45 @@
 #include <cmath>
 #include <ctime>
 
+#include "expect/failure_reason.hpp"
+
 namespace epsitter {
 
 namespace {
 
-std::string describe(ProbeError error) {
-  switch (error) {
-    case ProbeError::none:
-      return "response";
-    case ProbeError::timeout:
+// Words for a reason; the expectation reasons are completed with the status in describe_outcome.
+std::string describe(FailureReason reason) {
+  switch (reason) {
+    case FailureReason::timeout:
       return "timeout";
-    case ProbeError::dns:
+    case FailureReason::dns:
       return "DNS lookup failed";
-    case ProbeError::connection_refused:
+    case FailureReason::connection_refused:
       return "connection refused";
-    case ProbeError::connect:
+    case FailureReason::connect:
       return "cannot connect";
-    case ProbeError::tls:
+    case FailureReason::tls:
       return "TLS error";
-    case ProbeError::reset:
+    case FailureReason::reset:
       return "connection reset";
-    case ProbeError::protocol:
+    case FailureReason::protocol:
       return "not valid HTTP";
-    case ProbeError::too_many_redirects:
+    case FailureReason::too_many_redirects:
       return "too many redirects";
-    case ProbeError::other:
+    case FailureReason::other:
       return "request failed";
+    case FailureReason::status:
+      return "unexpected status";
+    case FailureReason::header:
+      return "header check failed";
+    case FailureReason::body:
+      return "body check failed";
+    case FailureReason::json:
+      return "JSON check failed";
+    case FailureReason::slow:
+      return "too slow";
+    case FailureReason::cert_expiring:
+      return "certificate expiring";
   }
   return "request failed";
 }
@@ -53,6 +66,12 @@ std::string format_latency(double seconds) {
   return fmt::format("{:.2f} s", seconds);
 }
 
+std::string format_cert_days(double seconds_left) {
+  if (seconds_left <= 0) return "expired";
+  if (seconds_left < 86400) return "<1 d";
+  return fmt::format("{} d", static_cast<long long>(seconds_left / 86400));
+}
+
 std::string format_ratio(double ratio) {
   // Rounding must not turn 1 failure in 1000 into "100%", nor 1 success into "0%".
   double percent = std::floor(ratio * 1000) / 10;
@@ -63,8 +82,11 @@ std::string format_ratio(double ratio) {
 }
 
 std::string describe_outcome(const ProbeRecord& record) {
-  if (record.error != ProbeError::none || record.status_code == 0) return describe(record.error);
-  return fmt::format("HTTP {}", record.status_code);
+  if (record.status_code == 0) return describe(record.failure.value_or(FailureReason::other));
+  if (!record.failure || *record.failure == FailureReason::status) {
+    return fmt::format("HTTP {}", record.status_code);
+  }
+  return fmt::format("{} (HTTP {})", describe(*record.failure), record.status_code);
 }
 
 std::string format_utc(WallClock::time_point at) {

@@ -17,8 +17,12 @@ std::string format_latency(double seconds);
 // "99.2%"; 100% only when every probe succeeded, 0% only when none did.
 std::string format_ratio(double ratio);
 
-// What the last probe got: "HTTP 200", "HTTP 503", "connection refused", "timeout", ...
+// What the last probe got: "HTTP 200", "HTTP 503", "connection refused", "timeout",
+// "body check failed (HTTP 200)", ...
 std::string describe_outcome(const ProbeRecord& record);
+
+// Days a certificate has left: "83 d", "<1 d", or "expired".
+std::string format_cert_days(double seconds_left);
 
 // "2026-11-25T05:58:53.945Z": RFC 3339, UTC, milliseconds.
 std::string format_utc(WallClock::time_point at);

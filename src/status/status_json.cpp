@@ -5,6 +5,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "expect/failure_reason.hpp"
 #include "status/status_format.hpp"
 
 namespace epsitter {
@@ -27,8 +28,8 @@ json probe_json(const ProbeRecord& record) {
       {"at", format_utc(record.at)},
       {"duration_seconds", record.duration_seconds},
       {"status_code", record.status_code != 0 ? json(record.status_code) : json(nullptr)},
-      {"error", record.error != ProbeError::none ? json(to_label(record.error)) : json(nullptr)},
-      {"success", record.success},
+      {"reason", record.failure ? json(to_label(*record.failure)) : json(nullptr)},
+      {"success", record.success()},
   };
 }
 
@@ -46,6 +47,10 @@ json target_json(const TargetStatus& target, WallClock::time_point now, bool wit
       {"outcome", target.last ? json(describe_outcome(*target.last)) : json(nullptr)},
       {"last_probe", target.last ? probe_json(*target.last) : json(nullptr)},
       {"success_ratio", target.success_ratio ? json(*target.success_ratio) : json(nullptr)},
+      {"cert_expires_at", time_or_null(target.cert_expires_at)},
+      {"cert_days_left", target.cert_expires_at
+                             ? json(seconds_between(now, *target.cert_expires_at) / 86400)
+                             : json(nullptr)},
       {"probes", target.probes},
   };
   if (with_history) {

@@ -17,7 +17,9 @@ namespace {
 
 constexpr const char* kColumnWidths =
     R"(<colgroup><col class="k1"><col><col class="k3"><col class="k4"><col class="k5">)"
-    R"(<col class="k6"><col class="k7"><col class="k8"></colgroup>)";
+    R"(<col class="k6"><col class="k7"><col class="k9"><col class="k8"></colgroup>)";
+// A certificate with less than this left is shown as a warning, as the README's example alert.
+constexpr double kCertWarningSeconds = 14 * 86400.0;
 
 std::string page_title(const StateCounts& all) {
   if (all.down > 0) return fmt::format("{} down · epsitter", all.down);
@@ -59,6 +61,16 @@ void append_row(std::string& out, const TargetStatus& target, std::size_t capaci
   if (target.success_ratio) {
     fmt::format_to(std::back_inserter(out), R"(<td class="x">{})",
                    format_ratio(*target.success_ratio));
+  } else {
+    out += R"(<td class="x">–)";
+  }
+  if (target.cert_expires_at) {
+    const double left = seconds_between(now, *target.cert_expires_at);
+    fmt::format_to(std::back_inserter(out), R"(<td class="x{}" title="{}">{})",
+                   left <= 0                    ? " ce"
+                   : left < kCertWarningSeconds ? " cw"
+                                                : "",
+                   format_utc(*target.cert_expires_at), format_cert_days(left));
   } else {
     out += R"(<td class="x">–)";
   }
@@ -120,7 +132,8 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
     out += kColumnWidths;
     fmt::format_to(std::back_inserter(out),
                    "<thead><tr><th>State<th>Target<th>Last result<th class=\"x\">Latency"
-                   "<th>Last success<th>In state for<th class=\"x\">Success<th>Last {} probes"
+                   "<th>Last success<th>In state for<th class=\"x\">Success<th class=\"x\">Cert"
+                   "<th>Last {} probes"
                    "</thead></table>\n",
                    snapshot.history_capacity);
     for (auto group = targets.begin(); group != targets.end();) {
@@ -139,7 +152,9 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
     }
   }
   out +=
-      "</main>\n<footer>A probe succeeds when an HTTP response with a 2xx or 3xx status arrives. ";
+      "</main>\n<footer>A probe succeeds when a response arrives and meets the target's "
+      "expectations (by default: a 2xx status). Cert: days until the served certificate chain "
+      "expires. ";
   fmt::format_to(std::back_inserter(out),
                  "The last {} probes of each target are kept. Same data as JSON: "
                  R"(<a href="api/v1/targets">api/v1/targets</a>. Type / to filter.</footer>)",

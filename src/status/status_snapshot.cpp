@@ -2,6 +2,7 @@
 #include "status/status_snapshot.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <map>
 #include <string>
 #include <string_view>
@@ -85,6 +86,10 @@ TargetStatus status_of(const TargetLabels& labels, const TargetStats& stats) {
   status.state_since = history.state_since();
   status.success_ratio = history.success_ratio();
   status.history = history.recent();
+  if (stats.last && stats.last->cert_not_after) {
+    status.cert_expires_at =
+        WallClock::from_time_t(static_cast<std::time_t>(*stats.last->cert_not_after));
+  }
   return status;
 }
 

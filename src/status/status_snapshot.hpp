@@ -22,9 +22,10 @@ struct TargetStatus {
   std::uint64_t probes = 0;  // every finished probe since the target was configured
   std::optional<ProbeRecord> last;
   std::optional<WallClock::time_point> last_success_at;
-  std::optional<WallClock::time_point> state_since;  // unset while pending
-  std::optional<double> success_ratio;               // over `history`
-  std::vector<ProbeRecord> history;                  // oldest first
+  std::optional<WallClock::time_point> state_since;      // unset while pending
+  std::optional<double> success_ratio;                   // over `history`
+  std::optional<WallClock::time_point> cert_expires_at;  // the served chain's first notAfter
+  std::vector<ProbeRecord> history;                      // oldest first
 };
 
 struct StatusSnapshot {

@@ -1,13 +1,16 @@
 """The status page and its JSON API on the real binary: order, reasons, names, secrets, reloads."""
 
 import json
-import os
 import signal
+import tempfile
+import time
 import unittest
 import urllib.parse
 
 import harness
+import tls
 from harness import Backend, Epsitter, config_yaml, refused_port, wait_until
+from scripted import ScriptedServer
 
 HOSTILE = 'we<ird> & "q"/x y'
 
@@ -45,7 +48,7 @@ class StatusApi(unittest.TestCase):
                 down, up = doc["targets"]
                 self.assertEqual((down["name"], down["state"]), ("db", "down"))
                 self.assertEqual(down["outcome"], "connection refused")
-                self.assertEqual(down["last_probe"]["error"], "connection_refused")
+                self.assertEqual(down["last_probe"]["reason"], "connection_refused")
                 self.assertIsNone(down["last_probe"]["status_code"])
                 self.assertIsNone(down["last_success_at"])
                 self.assertEqual(down["success_ratio"], 0)
@@ -140,6 +143,35 @@ class StatusApi(unittest.TestCase):
                 self.assertEqual(kept_after["state_since"], kept_before["state_since"])
                 self.assertLess(changed_after["probes"], 5)
                 self.assertLess(len(changed_after["history"]), 5)
+
+    def test_a_failed_expectation_is_down_with_its_reason_and_cert_days_are_shown(self):
+        with tempfile.TemporaryDirectory(prefix="epsitter-status-tls-") as directory:
+            ca = tls.make_ca(directory, days=365)
+            leaf = tls.make_cert(directory, "leaf", ca=ca, days=40)
+            chain = tls.chain_file(directory, "chain", leaf, ca)
+            with ScriptedServer(ssl_context=tls.server_context(chain, leaf.key)) as server:
+                config = config_yaml({
+                    "tls-ok": {"namespace": "x", "url": server.url("/"), "ca_file": ca.cert},
+                    "wrong-body": {"namespace": "x", "url": server.url("/"), "ca_file": ca.cert,
+                                   "expect_body": "no such text"},
+                })
+                with Epsitter(config, env={"POLL_INTERVAL": "0.3"}) as sitter:
+                    wait_until(lambda: probed(sitter, "tls-ok", 1) and probed(sitter, "wrong-body", 1),
+                               message="a probe of each target")
+                    good, bad = target(sitter, "tls-ok"), target(sitter, "wrong-body")
+                    self.assertEqual(good["state"], "up")
+                    days = (leaf.not_after() - time.time()) / 86400
+                    self.assertAlmostEqual(good["cert_days_left"], days, delta=0.01)
+                    self.assertEqual(good["cert_expires_at"],
+                                     time.strftime("%Y-%m-%dT%H:%M:%S.000Z",
+                                                   time.gmtime(leaf.not_after())))
+                    self.assertEqual(bad["state"], "down")
+                    self.assertEqual(bad["outcome"], "body check failed (HTTP 200)")
+                    self.assertEqual(bad["last_probe"]["reason"], "body")
+                    self.assertEqual(bad["last_probe"]["status_code"], 200)
+                    _, _, page = sitter.get("/")
+                    self.assertIn(f'">{int(days)} d<', page)
+                    self.assertIn("body check failed (HTTP 200)", page)
 
 
 if __name__ == "__main__":

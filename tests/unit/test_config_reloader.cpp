@@ -25,9 +25,10 @@ struct Fixture {
   std::vector<std::vector<std::string>> applied;  // target names, per apply
   double clock = 1000;
   ConfigReloader reloader{path,
-                          [this](std::vector<Target> targets) {
+                          [this](Config config) {
                             std::vector<std::string> names;
-                            for (const auto& target : targets) names.push_back(target.labels.name);
+                            for (const auto& target : config.targets)
+                              names.push_back(target.labels.name);
                             applied.push_back(names);
                             return std::string("applied");
                           },
@@ -95,9 +96,9 @@ TEST_CASE("a config the running system cannot take is a failed reload", "[reload
   testing::TempDirectory dir;
   const std::string path = dir.write("sitter.yaml", kTwoTargets);
   auto log = make_stderr_logger(LogLevel::critical);
-  ConfigReloader reloader{
-      path, [](std::vector<Target>) -> std::string { throw std::runtime_error("no supervisor"); },
-      *log, [] { return 5.0; }};
+  ConfigReloader reloader{path,
+                          [](Config) -> std::string { throw std::runtime_error("no supervisor"); },
+                          *log, [] { return 5.0; }};
   const ReloadOutcome outcome = reloader.reload("test");
   CHECK_FALSE(outcome.ok);
   CHECK(outcome.message == "no supervisor");
@@ -122,7 +123,7 @@ TEST_CASE("concurrent reloads run one at a time", "[reload]") {
   std::atomic<int> most_inside{0};
   std::atomic<int> calls{0};
   ConfigReloader reloader{path,
-                          [&](std::vector<Target>) {
+                          [&](Config) {
                             const int now = ++inside;
                             int seen = most_inside.load();
                             while (now > seen && !most_inside.compare_exchange_weak(seen, now)) {
@@ -142,4 +143,23 @@ TEST_CASE("concurrent reloads run one at a time", "[reload]") {
   for (auto& thread : threads) thread.join();
   CHECK(calls == 20);
   CHECK(most_inside == 1);
+}
+
+TEST_CASE("a reload resolves ${VAR} through the environment it was given", "[reload]") {
+  testing::TempDirectory dir;
+  const std::string path =
+      dir.write("sitter.yaml", "urls:\n  api:\n    url: http://127.0.0.1:${API_PORT}/\n");
+  auto log = make_stderr_logger(LogLevel::critical);
+  std::vector<std::string> urls;
+  ConfigReloader reloader{path,
+                          [&urls](Config config) {
+                            urls.push_back(config.targets.at(0).url);
+                            return std::string("applied");
+                          },
+                          *log, [] { return 1.0; },
+                          [](const char* name) -> const char* {
+                            return std::string(name) == "API_PORT" ? "8081" : nullptr;
+                          }};
+  REQUIRE(reloader.reload("test").ok);
+  CHECK(urls == std::vector<std::string>{"http://127.0.0.1:8081/"});
 }

@@ -7,16 +7,45 @@ using namespace epsitter;
 
 namespace {
 
+const std::vector<double> kBounds{0.1, 1};
+
 TargetLabels labels(const std::string& name) {
   return TargetLabels{name, "prod", "GET", "http://127.0.0.1:1/x"};
 }
 
+ProbeResult result(ProbeError error, int status, double seconds) {
+  ProbeResult probe;
+  probe.error = error;
+  probe.status_code = status;
+  probe.duration_seconds = seconds;
+  return probe;
+}
+
+Verdict verdict_of(const ProbeResult& probe) {
+  if (probe.error != ProbeError::none) return Verdict{failure_reason_of(probe.error), ""};
+  if (probe.status_code >= 300) return Verdict{FailureReason::status, ""};
+  return Verdict{};
+}
+
+void record(TargetStats& stats, const ProbeResult& probe) {
+  stats.record(probe, verdict_of(probe), kBounds);
+}
+
+std::string render(std::string_view prefix, const StatsByTarget& stats) {
+  return render_exposition(prefix, stats, kBounds);
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find(line + "\n") != std::string::npos;
+}
+
 }  // namespace
 
-TEST_CASE("the exposition matches the original tool's families, with error reasons") {
+TEST_CASE(
+    "the exposition starts with the original tool's families, unchanged, with error reasons") {
   StatsByTarget stats;
-  stats[labels("b")].record(ProbeResult{ProbeError::none, 200, 0.5, 0, ""});
-  stats[labels("b")].record(ProbeResult{ProbeError::connection_refused, 0, 0.25, 0, ""});
+  record(stats[labels("b")], result(ProbeError::none, 200, 0.5));
+  record(stats[labels("b")], result(ProbeError::connection_refused, 0, 0.25));
   stats[labels("a")];  // configured, not probed yet
   const std::string expected =
       "# HELP sitter_request_time Time taken by each probe request, in seconds.\n"
@@ -37,14 +66,16 @@ TEST_CASE("the exposition matches the original tool's families, with error reaso
       "# TYPE sitter_http_error_total counter\n"
       "sitter_http_error_total{name=\"b\",namespace=\"prod\",method=\"GET\",url=\"http://"
       "127.0.0.1:1/x\",error=\"connection_refused\"} 1.0\n";
-  CHECK(render_exposition("sitter", stats) == expected);
+  const std::string text = render("sitter", stats);
+  CHECK(text.substr(0, expected.size()) == expected);
+  CHECK(text.compare(expected.size(), 9, "# HELP si") == 0);  // only new families follow
 }
 
 TEST_CASE("the prefix names every family and label values are escaped") {
   StatsByTarget stats;
-  stats[TargetLabels{"we\"ird\\na\nme", "ns", "POST", "http://h/"}].record(
-      ProbeResult{ProbeError::none, 204, 0.1, 0, ""});
-  const std::string text = render_exposition("my_app", stats);
+  record(stats[TargetLabels{"we\"ird\\na\nme", "ns", "POST", "http://h/"}],
+         result(ProbeError::none, 204, 0.1));
+  const std::string text = render("my_app", stats);
   CHECK(text.find("# TYPE my_app_request_time summary\n") != std::string::npos);
   CHECK(text.find("# TYPE my_app_http_status_code_total counter\n") != std::string::npos);
   CHECK(text.find("# TYPE my_app_http_error_total counter\n") != std::string::npos);
@@ -56,13 +87,77 @@ TEST_CASE("the prefix names every family and label values are escaped") {
 TEST_CASE("series come out in the same order whatever order results arrived in") {
   StatsByTarget one;
   StatsByTarget two;
-  const ProbeResult ok{ProbeError::none, 200, 0.1, 0, ""};
-  const ProbeResult gone{ProbeError::none, 404, 0.1, 0, ""};
-  one[labels("x")].record(ok);
-  one[labels("y")].record(gone);
-  one[labels("x")].record(gone);
-  two[labels("y")].record(gone);
-  two[labels("x")].record(gone);
-  two[labels("x")].record(ok);
-  CHECK(render_exposition("sitter", one) == render_exposition("sitter", two));
+  const ProbeResult ok = result(ProbeError::none, 200, 0.1);
+  const ProbeResult gone = result(ProbeError::none, 404, 0.1);
+  record(one[labels("x")], ok);
+  record(one[labels("y")], gone);
+  record(one[labels("x")], gone);
+  record(two[labels("y")], gone);
+  record(two[labels("x")], ok);
+  record(two[labels("x")], gone);
+  CHECK(render("sitter", one) == render("sitter", two));
+}
+
+TEST_CASE("outcome, histogram and last-probe families carry the target labels") {
+  StatsByTarget stats;
+  ProbeResult probe = result(ProbeError::none, 503, 0.5);
+  probe.phases = PhaseTimes{0.001, 0.002, 0.003, 0.25, 0.004};
+  probe.response_bytes = 42;
+  probe.redirects = 3;
+  probe.http_version = 1.1;
+  probe.tls_version = "TLSv1.3";
+  probe.cert_not_after = 1'900'000'000;
+  probe.finished_unix_seconds = 1'800'000'000.25;
+  record(stats[labels("t")], probe);
+  record(stats[labels("t")], result(ProbeError::timeout, 0, 2));
+  stats[labels("t")].last->tls_version = "TLSv1.3";  // as if the last one had used TLS too
+  stats[labels("t")].last->cert_not_after = 1'900'000'000;
+  stats[labels("t")].extra_labels = {{"team", "sre"}, {"tier", "1"}};
+  stats[labels("u")];  // configured, not probed yet
+  const std::string text = render("sitter", stats);
+  const std::string t = "name=\"t\",namespace=\"prod\",method=\"GET\",url=\"http://127.0.0.1:1/x\"";
+  const std::string u = "name=\"u\",namespace=\"prod\",method=\"GET\",url=\"http://127.0.0.1:1/x\"";
+  CHECK(has_line(text, "# TYPE sitter_probe_success gauge"));
+  CHECK(has_line(text, "sitter_probe_success{" + t + "} 0.0"));
+  CHECK(text.find("sitter_probe_success{" + u) == std::string::npos);
+  CHECK(has_line(text, "# TYPE sitter_probe_failures_total counter"));
+  CHECK(has_line(text, "sitter_probe_failures_total{" + t + ",reason=\"status\"} 1.0"));
+  CHECK(has_line(text, "sitter_probe_failures_total{" + t + ",reason=\"timeout\"} 1.0"));
+  CHECK(has_line(text, "sitter_consecutive_failures{" + t + "} 2.0"));
+  CHECK(has_line(text, "sitter_consecutive_failures{" + u + "} 0.0"));
+  CHECK(has_line(text, "# TYPE sitter_request_duration_seconds histogram"));
+  CHECK(has_line(text, "sitter_request_duration_seconds_bucket{" + t + ",le=\"0.1\"} 0.0"));
+  CHECK(has_line(text, "sitter_request_duration_seconds_bucket{" + t + ",le=\"1.0\"} 1.0"));
+  CHECK(has_line(text, "sitter_request_duration_seconds_bucket{" + t + ",le=\"+Inf\"} 2.0"));
+  CHECK(has_line(text, "sitter_request_duration_seconds_sum{" + t + "} 2.5"));
+  CHECK(has_line(text, "sitter_request_duration_seconds_count{" + t + "} 2.0"));
+  CHECK(has_line(text, "sitter_request_duration_seconds_count{" + u + "} 0.0"));
+  CHECK(has_line(text, "sitter_last_status_code{" + t + "} 0.0"));
+  CHECK(has_line(text, "sitter_tls_cert_expiry_timestamp_seconds{" + t + "} 1900000000.0"));
+  CHECK(has_line(text, "sitter_tls_version_info{" + t + ",version=\"TLSv1.3\"} 1.0"));
+  CHECK(has_line(text, "sitter_target_info{" + t + ",team=\"sre\",tier=\"1\"} 1.0"));
+  CHECK(has_line(text, "sitter_target_info{" + u + "} 1.0"));
+  CHECK(text.find("sitter_last_status_code{" + u) == std::string::npos);
+  for (const char* family :
+       {"sitter_request_phase_seconds", "sitter_last_status_code",
+        "sitter_last_probe_timestamp_seconds", "sitter_response_size_bytes", "sitter_redirects",
+        "sitter_http_version", "sitter_tls_cert_expiry_timestamp_seconds",
+        "sitter_tls_version_info", "sitter_target_info"}) {
+    CHECK(has_line(text, std::string{"# TYPE "} + family + " gauge"));
+  }
+}
+
+TEST_CASE("the phases of the last probe each have a series") {
+  StatsByTarget stats;
+  ProbeResult probe = result(ProbeError::none, 200, 0.5);
+  probe.phases = PhaseTimes{0.001, 0.002, 0.003, 0.25, 0.004};
+  record(stats[labels("t")], probe);
+  const std::string text = render("sitter", stats);
+  const std::string t = "name=\"t\",namespace=\"prod\",method=\"GET\",url=\"http://127.0.0.1:1/x\"";
+  CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"dns\"} 0.001"));
+  CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"connect\"} 0.002"));
+  CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"tls\"} 0.003"));
+  CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"ttfb\"} 0.25"));
+  CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"transfer\"} 0.004"));
+  CHECK(has_line(text, "sitter_http_version{" + t + "} 0.0"));
 }

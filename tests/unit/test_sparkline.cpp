@@ -11,14 +11,14 @@ ProbeRecord answered(double seconds, int status = 200) {
   ProbeRecord record;
   record.duration_seconds = seconds;
   record.status_code = status;
-  record.success = status < 400;
+  if (status >= 300) record.failure = FailureReason::status;
   return record;
 }
 
 ProbeRecord failed(double seconds) {
   ProbeRecord record;
   record.duration_seconds = seconds;
-  record.error = ProbeError::timeout;
+  record.failure = FailureReason::timeout;
   return record;
 }
 

@@ -31,19 +31,33 @@ TEST_CASE("a success ratio never rounds up to 100% nor down to 0%") {
   CHECK(format_ratio(0.0001) == "0.1%");
 }
 
-TEST_CASE("the outcome names the HTTP status or the reason no response came") {
+TEST_CASE("the outcome names the HTTP status, the failed check or why no response came") {
   ProbeRecord record;
-  record.status_code = 503;
-  CHECK(describe_outcome(record) == "HTTP 503");
   record.status_code = 200;
   CHECK(describe_outcome(record) == "HTTP 200");
+  record.status_code = 503;
+  record.failure = FailureReason::status;
+  CHECK(describe_outcome(record) == "HTTP 503");
+  record.status_code = 200;
+  record.failure = FailureReason::json;
+  CHECK(describe_outcome(record) == "JSON check failed (HTTP 200)");
+  record.failure = FailureReason::cert_expiring;
+  CHECK(describe_outcome(record) == "certificate expiring (HTTP 200)");
   record.status_code = 0;
-  record.error = ProbeError::connection_refused;
+  record.failure = FailureReason::connection_refused;
   CHECK(describe_outcome(record) == "connection refused");
-  record.error = ProbeError::timeout;
+  record.failure = FailureReason::timeout;
   CHECK(describe_outcome(record) == "timeout");
-  record.error = ProbeError::dns;
+  record.failure = FailureReason::dns;
   CHECK(describe_outcome(record) == "DNS lookup failed");
+}
+
+TEST_CASE("certificate days are whole days left, then <1 d, then expired") {
+  CHECK(format_cert_days(83.9 * 86400) == "83 d");
+  CHECK(format_cert_days(86400) == "1 d");
+  CHECK(format_cert_days(3600) == "<1 d");
+  CHECK(format_cert_days(0) == "expired");
+  CHECK(format_cert_days(-86400) == "expired");
 }
 
 TEST_CASE("times are RFC 3339 in UTC with milliseconds") {

@@ -3,22 +3,17 @@
 #include <nlohmann/json.hpp>
 
 #include "status/status_json.hpp"
+#include "status_samples.hpp"
 
 using namespace epsitter;
+using namespace epsitter::samples;
 using nlohmann::json;
 using std::chrono::seconds;
 
 namespace {
 
-const WallClock::time_point t0 = WallClock::time_point{} + seconds(1'764'050'000);
-const ProbeResult ok{ProbeError::none, 200, 0.012, 0, ""};
-const ProbeResult refused{ProbeError::connection_refused, 0, 0.0004, 0, "curl's words"};
-
-void probe(StatsByTarget& stats, const TargetLabels& target, const ProbeResult& result,
-           WallClock::time_point at) {
-  stats[target].record(result);
-  stats[target].history.record(result, at);
-}
+const ProbeResult ok = answer(200, 0.012);
+const ProbeResult refused = no_answer(ProbeError::connection_refused, 0.0004);
 
 }  // namespace
 
@@ -49,20 +44,21 @@ TEST_CASE("the list has counts and every target with its state, last probe and h
   CHECK(first["last_probe"] == json{{"at", "2025-11-25T05:53:50.000Z"},
                                     {"duration_seconds", 0.0004},
                                     {"status_code", nullptr},
-                                    {"error", "connection_refused"},
+                                    {"reason", "connection_refused"},
                                     {"success", false}});
   CHECK(first["success_ratio"] == 0.5);
   CHECK(first["probes"] == 2);
   REQUIRE(first["history"].size() == 2);
   CHECK(first["history"][0]["status_code"] == 200);
-  CHECK(first["history"][0]["error"] == nullptr);
+  CHECK(first["history"][0]["reason"] == nullptr);
   CHECK(first["history"][0]["success"] == true);
-  CHECK(doc.dump().find("curl's words") == std::string::npos);  // details stay in the logs
+  CHECK(doc.dump().find("libcurl's words") == std::string::npos);  // details stay in the logs
 
   const json& pending = doc["targets"][1];
   CHECK(pending["state"] == "pending");
-  for (const char* field : {"state_since", "seconds_in_state", "last_success_at",
-                            "seconds_since_success", "outcome", "last_probe", "success_ratio"}) {
+  for (const char* field :
+       {"state_since", "seconds_in_state", "last_success_at", "seconds_since_success", "outcome",
+        "last_probe", "success_ratio", "cert_expires_at", "cert_days_left"}) {
     CHECK(pending[field] == nullptr);
   }
   CHECK(pending["history"] == json::array());
@@ -96,4 +92,21 @@ TEST_CASE("invalid UTF-8 is replaced, never a thrown exception") {
   CHECK(json::parse(text)["targets"][0]["name"] == "bad\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(json::parse(render_json_error("no target named \"\xc3\"")) ==
         json{{"error", "no target named \"\xEF\xBF\xBD\""}});
+}
+
+TEST_CASE("a failed expectation names its reason, and the certificate's expiry is shown") {
+  StatsByTarget stats;
+  const TargetLabels api{"api", "prod", "GET", "https://127.0.0.1:3/"};
+  ProbeResult result = answer(200, 0.02);
+  result.cert_not_after = 1'764'050'000 + 30 * 86400;
+  stats[api].record(result, Verdict{FailureReason::body, "no match"}, {});
+  stats[api].history.record(result, Verdict{FailureReason::body, "no match"}, t0);
+  const json doc = json::parse(render_targets_json(make_status_snapshot(stats), t0, true));
+  const json& target = doc["targets"][0];
+  CHECK(target["state"] == "down");
+  CHECK(target["outcome"] == "body check failed (HTTP 200)");
+  CHECK(target["last_probe"]["reason"] == "body");
+  CHECK(target["last_probe"]["status_code"] == 200);
+  CHECK(target["cert_expires_at"] == "2025-12-25T05:53:20.000Z");
+  CHECK(target["cert_days_left"].get<double>() == Approx(30));
 }

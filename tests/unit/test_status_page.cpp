@@ -2,22 +2,17 @@
 #include <catch2/catch.hpp>
 
 #include "status/status_page.hpp"
+#include "status_samples.hpp"
 
 using namespace epsitter;
+using namespace epsitter::samples;
 using std::chrono::seconds;
 
 namespace {
 
-const WallClock::time_point t0 = WallClock::time_point{} + seconds(1'764'050'000);
-const ProbeResult ok{ProbeError::none, 200, 0.012, 0, ""};
-const ProbeResult refused{ProbeError::connection_refused, 0, 0.0004, 0, ""};
-const ProbeResult unavailable{ProbeError::none, 503, 0.02, 0, ""};
-
-void probe(StatsByTarget& stats, const TargetLabels& target, const ProbeResult& result,
-           WallClock::time_point at) {
-  stats[target].record(result);
-  stats[target].history.record(result, at);
-}
+const ProbeResult ok = answer(200, 0.012);
+const ProbeResult refused = no_answer(ProbeError::connection_refused, 0.0004);
+const ProbeResult unavailable = answer(503, 0.02);
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -80,6 +75,27 @@ TEST_CASE("the down target comes first with its reason, the up one after it") {
   CHECK(page.find(R"(prod<small>1 down · 1 up</small>)") != std::string::npos);
   CHECK(page.find("updated <time datetime=\"2025-11-25T05:55:00.000Z\">05:55:00 UTC</time>") !=
         std::string::npos);
+}
+
+TEST_CASE("certificate days left are shown, in warning colours when close or past") {
+  StatsByTarget stats;
+  const auto with_cert = [](std::int64_t days_left) {
+    ProbeResult result = answer(200);
+    result.cert_not_after = 1'764'050'000 + days_left * 86400;
+    return result;
+  };
+  probe(stats, TargetLabels{"far", "ns", "GET", "https://127.0.0.1:1/"}, with_cert(90), t0);
+  probe(stats, TargetLabels{"near", "ns", "GET", "https://127.0.0.1:2/"}, with_cert(5), t0);
+  probe(stats, TargetLabels{"past", "ns", "GET", "https://127.0.0.1:3/"}, with_cert(-1), t0);
+  probe(stats, TargetLabels{"plain", "ns", "GET", "http://127.0.0.1:4/"}, answer(200), t0);
+  const std::string page = render_status_page(make_status_snapshot(stats), t0);
+  CHECK(page.find(R"(<td class="x" title="2026-02-23T05:53:20.000Z">90 d)") != std::string::npos);
+  CHECK(page.find(R"(<td class="x cw" title="2025-11-30T05:53:20.000Z">5 d)") != std::string::npos);
+  CHECK(page.find(R"(<td class="x ce" title="2025-11-24T05:53:20.000Z">expired)") !=
+        std::string::npos);
+  const auto plain = page.find(R"(<span class="n">plain</span>)");
+  REQUIRE(plain != std::string::npos);
+  CHECK(page.find("<td class=\"x\">100%<td class=\"x\">–<td>", plain) != std::string::npos);
 }
 
 TEST_CASE("a target not probed yet is pending and says so") {

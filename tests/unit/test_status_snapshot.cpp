@@ -2,24 +2,19 @@
 #include <catch2/catch.hpp>
 
 #include "status/status_snapshot.hpp"
+#include "status_samples.hpp"
 
 using namespace epsitter;
+using namespace epsitter::samples;
 using std::chrono::seconds;
 
 namespace {
 
-const WallClock::time_point t0 = WallClock::time_point{} + seconds(1'700'000'000);
-const ProbeResult ok{ProbeError::none, 200, 0.01, 0, ""};
-const ProbeResult refused{ProbeError::connection_refused, 0, 0.001, 0, ""};
+const ProbeResult ok = answer(200);
+const ProbeResult refused = no_answer(ProbeError::connection_refused);
 
 TargetLabels labels(const std::string& name, const std::string& ns) {
   return TargetLabels{name, ns, "GET", "http://127.0.0.1:1/" + name};
-}
-
-void probe(StatsByTarget& stats, const TargetLabels& target, const ProbeResult& result,
-           WallClock::time_point at) {
-  stats[target].record(result);
-  stats[target].history.record(result, at);
 }
 
 std::vector<std::string> names(const StatusSnapshot& snapshot) {
@@ -65,7 +60,7 @@ TEST_CASE("each target carries its state, last probe, times, ratio and history")
   CHECK(found->state == TargetState::down);
   CHECK(found->probes == 2);
   REQUIRE(found->last);
-  CHECK(found->last->error == ProbeError::connection_refused);
+  CHECK(found->last->failure == FailureReason::connection_refused);
   CHECK(found->last_success_at == t0);
   CHECK(found->state_since == t0 + seconds(30));
   CHECK(found->success_ratio == Approx(0.5));

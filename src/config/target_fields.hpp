@@ -1,0 +1,52 @@
+// The readers of a target's fields: each turns its YAML entries into a part of a Target, failing
+// with the file, line, column, field path and (for non-secrets) the bad value.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/target.hpp"
+#include "config/yaml_fields.hpp"
+
+namespace epsitter::detail {
+
+// One field as found in the file: from the target's own map or inherited from `defaults:`, with
+// the path errors name (urls.NAME.FIELD or defaults.FIELD).
+struct Field {
+  Entry entry;
+  Where where;
+
+  const std::string& name() const { return entry.name(); }
+  YAML::Mark mark() const { return entry.value_mark(); }
+  [[noreturn]] void fail(const std::string& message) const { where.fail(mark(), message); }
+};
+
+using Fields = std::vector<Field>;
+
+const Field* find_field(const Fields& fields, std::string_view name);
+
+// Shared value readers.
+std::string text_of(const Field& field, const std::string& expected);
+std::optional<std::string> optional_text(const Fields& fields, std::string_view name,
+                                         const std::string& expected);
+double seconds_of(const Field& field, double max_seconds);
+bool flag_of(const Field& field);
+std::string path_of(const Field& field);  // a readable file; resolved against the config's dir
+
+// Request shape (request_fields.cpp): url, timeout, method, auth and secrets, headers, payload.
+// `complete` is false while `defaults:` is checked on its own: checks that need the whole target
+// (a url, auth_pass with auth_user, ...) wait until it is merged into one.
+void read_request_fields(const Fields& fields, bool complete, Target& target);
+
+// Schedule, connection, TLS and proxy (connection_fields.cpp).
+void read_connection_fields(const Fields& fields, Target& target);
+
+// expect_* (expectation_fields.cpp).
+void read_expectation_fields(const Fields& fields, Target& target);
+
+// labels: for sitter_target_info (label_fields.cpp).
+void read_label_fields(const Fields& fields, Target& target);
+
+}  // namespace epsitter::detail

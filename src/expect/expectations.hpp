@@ -1,0 +1,77 @@
+// What a target's response must look like to count as a success: the expect_* options, compiled.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace epsitter {
+
+// An inclusive range of status codes: 200..200 for `200`, 200..299 for `"2xx"`.
+struct StatusRange {
+  int low;
+  int high;
+
+  friend bool operator==(const StatusRange& a, const StatusRange& b) {
+    return a.low == b.low && a.high == b.high;
+  }
+};
+
+// A regular expression compiled once (RE2: linear time, whatever the body) with its source text,
+// which is what makes two patterns equal.
+struct Pattern {
+  std::string text;
+  std::shared_ptr<const re2::RE2> regex;
+
+  friend bool operator==(const Pattern& a, const Pattern& b) { return a.text == b.text; }
+};
+
+// Compiles `text`; throws std::invalid_argument with RE2's reason when it is not a valid pattern.
+Pattern compile_pattern(const std::string& text);
+
+struct HeaderExpectation {
+  std::string name;  // matched ignoring case
+  Pattern pattern;
+
+  friend bool operator==(const HeaderExpectation& a, const HeaderExpectation& b) {
+    return a.name == b.name && a.pattern == b.pattern;
+  }
+};
+
+struct JsonExpectation {
+  std::string path;                   // as written, for messages: "checks.0.state"
+  std::vector<std::string> segments;  // "checks", "0", "state"
+  std::string expected_json;          // the expected value, serialised: "\"ok\"", "3", "true"
+
+  friend bool operator==(const JsonExpectation& a, const JsonExpectation& b) {
+    return a.path == b.path && a.expected_json == b.expected_json;
+  }
+};
+
+struct Expectations {
+  std::vector<StatusRange> status{{200, 299}};  // any of them; default 2xx
+  std::optional<Pattern> body;                  // must match somewhere in the body
+  std::optional<Pattern> body_absent;           // must not match anywhere in the body
+  std::vector<HeaderExpectation> headers;       // each header present, one of its values matching
+  std::vector<JsonExpectation> json;            // each path present with that value
+  std::optional<std::chrono::milliseconds> max_response_time;
+  std::optional<double> min_cert_days;  // checked when the final response came over TLS
+
+  // What the HTTP engine must keep of a response for these checks; nothing more is kept.
+  bool needs_body() const { return body || body_absent || !json.empty(); }
+  bool needs_headers() const { return !headers.empty(); }
+
+  friend bool operator==(const Expectations& a, const Expectations& b) {
+    return a.status == b.status && a.body == b.body && a.body_absent == b.body_absent &&
+           a.headers == b.headers && a.json == b.json &&
+           a.max_response_time == b.max_response_time && a.min_cert_days == b.min_cert_days;
+  }
+};
+
+}  // namespace epsitter

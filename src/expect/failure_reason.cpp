@@ -1,0 +1,67 @@
+// Why a probe failed: the transport errors plus the failed expectations, a fixed set to alert on.
+#include "expect/failure_reason.hpp"
+
+namespace epsitter {
+
+std::string_view to_label(FailureReason reason) {
+  switch (reason) {
+    case FailureReason::timeout:
+      return "timeout";
+    case FailureReason::dns:
+      return "dns";
+    case FailureReason::connection_refused:
+      return "connection_refused";
+    case FailureReason::connect:
+      return "connect";
+    case FailureReason::tls:
+      return "tls";
+    case FailureReason::reset:
+      return "reset";
+    case FailureReason::protocol:
+      return "protocol";
+    case FailureReason::too_many_redirects:
+      return "too_many_redirects";
+    case FailureReason::other:
+      return "other";
+    case FailureReason::status:
+      return "status";
+    case FailureReason::header:
+      return "header";
+    case FailureReason::body:
+      return "body";
+    case FailureReason::json:
+      return "json";
+    case FailureReason::slow:
+      return "slow";
+    case FailureReason::cert_expiring:
+      return "cert_expiring";
+  }
+  return "other";
+}
+
+FailureReason failure_reason_of(ProbeError error) {
+  switch (error) {
+    case ProbeError::timeout:
+      return FailureReason::timeout;
+    case ProbeError::dns:
+      return FailureReason::dns;
+    case ProbeError::connection_refused:
+      return FailureReason::connection_refused;
+    case ProbeError::connect:
+      return FailureReason::connect;
+    case ProbeError::tls:
+      return FailureReason::tls;
+    case ProbeError::reset:
+      return FailureReason::reset;
+    case ProbeError::protocol:
+      return FailureReason::protocol;
+    case ProbeError::too_many_redirects:
+      return FailureReason::too_many_redirects;
+    case ProbeError::none:
+    case ProbeError::other:
+      break;
+  }
+  return FailureReason::other;
+}
+
+}  // namespace epsitter

@@ -1,0 +1,53 @@
+// Why a probe failed: the transport errors plus the failed expectations, a fixed set to alert on.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "probe/probe_result.hpp"
+
+namespace epsitter {
+
+// Transport reasons first (no response arrived, as in sitter_http_error_total), then the
+// expectations a response failed, in the order they are checked.
+enum class FailureReason {
+  timeout,
+  dns,
+  connection_refused,
+  connect,
+  tls,
+  reset,
+  protocol,
+  too_many_redirects,
+  other,
+  status,         // the status code is not one of expect_status
+  header,         // an expect_headers header is missing or does not match
+  body,           // expect_body did not match, or expect_body_absent did
+  json,           // the body is not JSON, or an expect_json path is missing or different
+  slow,           // the probe took longer than max_response_time
+  cert_expiring,  // the served certificate chain expires within min_cert_days
+};
+
+inline constexpr std::array<FailureReason, 15> kAllFailureReasons{FailureReason::timeout,
+                                                                  FailureReason::dns,
+                                                                  FailureReason::connection_refused,
+                                                                  FailureReason::connect,
+                                                                  FailureReason::tls,
+                                                                  FailureReason::reset,
+                                                                  FailureReason::protocol,
+                                                                  FailureReason::too_many_redirects,
+                                                                  FailureReason::other,
+                                                                  FailureReason::status,
+                                                                  FailureReason::header,
+                                                                  FailureReason::body,
+                                                                  FailureReason::json,
+                                                                  FailureReason::slow,
+                                                                  FailureReason::cert_expiring};
+
+// The label value in sitter_probe_failures_total{reason="..."}.
+std::string_view to_label(FailureReason reason);
+
+// The reason for a probe that got no response; `error` must not be ProbeError::none.
+FailureReason failure_reason_of(ProbeError error);
+
+}  // namespace epsitter

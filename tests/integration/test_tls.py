@@ -1,0 +1,137 @@
+"""HTTPS targets with certificates made by `openssl`: expiry, verification, mTLS, server_name."""
+
+import subprocess
+import tempfile
+import unittest
+
+import harness
+import tls
+from harness import Epsitter, wait_until
+from scripted import ScriptedServer
+
+TRANSPORT_FAILURES = ("tls", "reset")  # how a refused client certificate can surface
+
+
+def probed(sitter, name, count=1):
+    return sitter.value("sitter_request_time_count", name=name) >= count
+
+
+class Tls(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-tls-")
+        self.addCleanup(self.tmp.cleanup)
+        self.dir = self.tmp.name
+
+    def test_expiry_is_the_leaf_not_after_and_min_cert_days_fails_a_3_day_certificate(self):
+        ca = tls.make_ca(self.dir, days=365)
+        leaf = tls.make_cert(self.dir, "expiring", ca=ca, days=3)
+        chain = tls.chain_file(self.dir, "chain", leaf, ca)
+        with ScriptedServer(ssl_context=tls.server_context(chain, leaf.key)) as server:
+            config = harness.config_yaml({
+                "strict": {"url": server.url("/"), "ca_file": ca.cert, "min_cert_days": 14},
+                "lenient": {"url": server.url("/"), "ca_file": ca.cert, "min_cert_days": 2},
+            })
+            with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
+                wait_until(lambda: probed(sitter, "strict") and probed(sitter, "lenient"),
+                           message="both targets probed")
+                for name in ("strict", "lenient"):
+                    self.assertEqual(
+                        sitter.value("sitter_tls_cert_expiry_timestamp_seconds", name=name),
+                        leaf.not_after())
+                self.assertLess(leaf.not_after(), ca.not_after())
+                self.assertEqual(sitter.value("sitter_probe_success", name="lenient"), 1)
+                self.assertEqual(sitter.value("sitter_probe_success", name="strict"), 0)
+                self.assertGreaterEqual(sitter.value("sitter_probe_failures_total", name="strict",
+                                                     reason="cert_expiring"), 1)
+                versions = [dict(labels)["version"] for (metric, labels) in sitter.metrics()
+                            if metric == "sitter_tls_version_info" and
+                            dict(labels)["name"] == "lenient"]
+                self.assertEqual(len(versions), 1)
+                self.assertIn(versions[0], ("TLSv1.2", "TLSv1.3"))
+                self.assertGreater(sitter.value("sitter_request_phase_seconds", name="lenient",
+                                                phase="tls"), 0)
+                self.assertIn('reason=cert_expiring', sitter.log())
+                if harness.PROMTOOL:  # the page with every TLS family filled in
+                    lint = subprocess.run([harness.PROMTOOL, "check", "metrics"],
+                                          input=sitter.scrape(), capture_output=True, text=True)
+                    self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+
+    def test_the_earliest_expiry_in_the_served_chain_counts(self):
+        ca = tls.make_ca(self.dir, "short-lived-ca", days=2)
+        leaf = tls.make_cert(self.dir, "long-lived", ca=ca, days=60)
+        chain = tls.chain_file(self.dir, "chain", leaf, ca)
+        with ScriptedServer(ssl_context=tls.server_context(chain, leaf.key)) as server:
+            config = harness.config_yaml({"chained": {"url": server.url("/"), "ca_file": ca.cert}})
+            with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
+                wait_until(lambda: probed(sitter, "chained"), message="a probe")
+                self.assertLess(ca.not_after(), leaf.not_after())
+                self.assertEqual(sitter.value("sitter_tls_cert_expiry_timestamp_seconds",
+                                              name="chained"), ca.not_after())
+
+    def test_a_self_signed_certificate_fails_unless_insecure_skip_verify(self):
+        leaf = tls.make_cert(self.dir, "selfsigned", days=30)
+        with ScriptedServer(ssl_context=tls.server_context(leaf.cert, leaf.key)) as server:
+            config = harness.config_yaml({
+                "verified": {"url": server.url("/")},
+                "skipped": {"url": server.url("/"), "insecure_skip_verify": "true"},
+            })
+            with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
+                wait_until(lambda: probed(sitter, "verified") and probed(sitter, "skipped"),
+                           message="both targets probed")
+                self.assertGreaterEqual(sitter.value("sitter_http_error_total", name="verified",
+                                                     error="tls"), 1)
+                self.assertGreaterEqual(sitter.value("sitter_probe_failures_total",
+                                                     name="verified", reason="tls"), 1)
+                self.assertEqual(sitter.value("sitter_probe_success", name="verified"), 0)
+                self.assertEqual(sitter.value("sitter_probe_success", name="skipped"), 1)
+                self.assertEqual(sitter.value("sitter_tls_cert_expiry_timestamp_seconds",
+                                              name="skipped"), leaf.not_after())
+
+    def test_mtls_is_accepted_only_with_the_client_certificate(self):
+        server_ca = tls.make_ca(self.dir, "server-ca")
+        client_ca = tls.make_ca(self.dir, "client-ca")
+        leaf = tls.make_cert(self.dir, "server", ca=server_ca)
+        client = tls.make_cert(self.dir, "prober", ca=client_ca, client=True)
+        context = tls.server_context(leaf.cert, leaf.key, client_ca=client_ca)
+        with ScriptedServer(ssl_context=context) as server:
+            config = harness.config_yaml({
+                "anonymous": {"url": server.url("/anonymous"), "ca_file": server_ca.cert},
+                "with_cert": {"url": server.url("/with-cert"), "ca_file": server_ca.cert,
+                              "cert_file": client.cert, "key_file": client.key},
+            })
+            with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
+                wait_until(lambda: probed(sitter, "anonymous", 2) and probed(sitter, "with_cert"),
+                           message="both targets probed")
+                self.assertEqual(sitter.value("sitter_probe_success", name="with_cert"), 1)
+                self.assertEqual(sitter.value("sitter_probe_success", name="anonymous"), 0)
+                failures = sum(sitter.value("sitter_probe_failures_total", name="anonymous",
+                                            reason=reason) for reason in TRANSPORT_FAILURES)
+                self.assertGreaterEqual(failures, 2)
+                self.assertEqual(server.seen("/anonymous"), [])
+                peer = server.seen("/with-cert")[0].peer_cert
+                self.assertIn((("commonName", "prober"),), peer["subject"])
+
+    def test_server_name_sets_sni_host_and_the_name_verified(self):
+        ca = tls.make_ca(self.dir)
+        leaf = tls.make_cert(self.dir, "named", ca=ca, hosts=("api.example.test",))
+        with ScriptedServer(ssl_context=tls.server_context(leaf.cert, leaf.key)) as server:
+            config = harness.config_yaml({
+                "by_address": {"url": server.url("/by-address"), "ca_file": ca.cert},
+                "by_name": {"url": server.url("/by-name"), "ca_file": ca.cert,
+                            "server_name": "api.example.test"},
+            })
+            with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
+                wait_until(lambda: probed(sitter, "by_address") and probed(sitter, "by_name"),
+                           message="both targets probed")
+                self.assertEqual(sitter.value("sitter_probe_success", name="by_name"), 1)
+                self.assertGreaterEqual(sitter.value("sitter_probe_failures_total",
+                                                     name="by_address", reason="tls"), 1)
+                host = server.seen("/by-name")[0].headers["Host"]
+                self.assertEqual(host, f"api.example.test:{server.port}")
+                # The url label stays what was configured.
+                self.assertEqual(sitter.value("sitter_probe_success", name="by_name",
+                                              url=server.url("/by-name")), 1)
+
+
+if __name__ == "__main__":
+    harness.main()

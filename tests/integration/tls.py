@@ -1,0 +1,90 @@
+"""Certificates made with the `openssl` command for HTTPS tests, and server contexts that use them.
+
+Every file goes into a directory the caller owns (a TemporaryDirectory), so nothing is shared
+between tests.
+"""
+
+import calendar
+import os
+import ssl
+import subprocess
+import time
+
+EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+
+def _openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, text=True)
+
+
+class Cert:
+    """A certificate and its key, as PEM files."""
+
+    def __init__(self, directory, name):
+        self.cert = os.path.join(directory, name + ".pem")
+        self.key = os.path.join(directory, name + ".key")
+
+    def not_after(self):
+        """The certificate's notAfter as Unix seconds, read back with `openssl x509 -enddate`."""
+        out = subprocess.run(["openssl", "x509", "-noout", "-enddate", "-in", self.cert],
+                             check=True, capture_output=True, text=True).stdout
+        text = out.strip().split("=", 1)[1]  # e.g. "Nov 28 15:00:00 2026 GMT"
+        return calendar.timegm(time.strptime(text, "%b %d %H:%M:%S %Y %Z"))
+
+
+def _san(hosts):
+    entries = []
+    for host in hosts:
+        kind = "IP" if host.replace(".", "").isdigit() or ":" in host else "DNS"
+        entries.append(f"{kind}:{host}")
+    return "subjectAltName=" + ",".join(entries)
+
+
+def make_ca(directory, name="ca", days=30):
+    """A self-signed CA certificate."""
+    ca = Cert(directory, name)
+    _openssl("req", "-x509", *EC_KEY, "-keyout", ca.key, "-out", ca.cert, "-days", str(days),
+             "-subj", f"/CN=epsitter test {name}",
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=directory)
+    return ca
+
+
+def make_cert(directory, name, ca=None, days=30, hosts=("127.0.0.1", "localhost"), client=False):
+    """A leaf certificate for `hosts`, signed by `ca` or self-signed when ca is None."""
+    leaf = Cert(directory, name)
+    usage = "extendedKeyUsage=clientAuth" if client else "extendedKeyUsage=serverAuth"
+    if ca is None:
+        _openssl("req", "-x509", *EC_KEY, "-keyout", leaf.key, "-out", leaf.cert,
+                 "-days", str(days), "-subj", f"/CN={name}", "-addext", _san(hosts),
+                 "-addext", usage, cwd=directory)
+        return leaf
+    csr = os.path.join(directory, name + ".csr")
+    extensions = os.path.join(directory, name + ".ext")
+    with open(extensions, "w") as f:
+        f.write(_san(hosts) + "\n" + usage + "\n")
+    _openssl("req", "-new", *EC_KEY, "-keyout", leaf.key, "-out", csr, "-subj", f"/CN={name}",
+             cwd=directory)
+    _openssl("x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial",
+             "-days", str(days), "-out", leaf.cert, "-extfile", extensions, cwd=directory)
+    return leaf
+
+
+def chain_file(directory, name, *certs):
+    """One PEM file with `certs` in order (leaf first): what a server sends as its chain."""
+    path = os.path.join(directory, name + ".pem")
+    with open(path, "w") as out:
+        for cert in certs:
+            with open(cert.cert) as f:
+                out.write(f.read())
+    return path
+
+
+def server_context(cert_chain, key, client_ca=None):
+    """A server-side SSLContext; with `client_ca`, clients must present a certificate it signed."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_chain, key)
+    if client_ca is not None:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(client_ca.cert)
+    return context

@@ -1,0 +1,405 @@
+// Unit tests for the per-target options beyond the seed format: defaults, expectations, secrets,
+// ${ENV}, TLS, proxy, body_limit, labels and the histogram buckets.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "config/config_loader.hpp"
+
+using namespace epsitter;
+using namespace std::chrono_literals;
+using Catch::Contains;
+
+namespace {
+
+EnvLookup fake_env(std::map<std::string, std::string> variables) {
+  return [variables = std::move(variables)](const char* name) -> const char* {
+    const auto found = variables.find(name);
+    return found == variables.end() ? nullptr : found->second.c_str();
+  };
+}
+
+Config parse(const std::string& yaml, const EnvLookup& env = {}) {
+  return parse_config(yaml, "sitter.yaml", env);
+}
+
+Target only_target(const std::string& fields, const EnvLookup& env = {}) {
+  const Config config = parse("urls:\n  t:\n    url: http://h/\n" + fields, env);
+  REQUIRE(config.targets.size() == 1);
+  return config.targets.front();
+}
+
+ConfigError error_for(const std::string& yaml, const EnvLookup& env = {}) {
+  try {
+    parse(yaml, env);
+  } catch (const ConfigError& error) {
+    return error;
+  }
+  throw std::logic_error("the config was accepted but should have been rejected:\n" + yaml);
+}
+
+ConfigError field_error(const std::string& fields, const EnvLookup& env = {}) {
+  return error_for("urls:\n  t:\n    url: http://h/\n" + fields, env);
+}
+
+std::string message_of(const ConfigError& error) {
+  return error.what();
+}
+
+// A directory of its own per test, removed afterwards.
+struct TempDir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("epsitter_fields_" + std::to_string(::getpid()));
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream out{path / name, std::ios::binary};
+    out << text;
+    return (path / name).string();
+  }
+};
+
+}  // namespace
+
+// --- defaults ------------------------------------------------------------------------------------
+
+TEST_CASE("defaults apply to every target and a target's own value wins", "[config][defaults]") {
+  const Config config = parse(R"(defaults:
+  timeout: 3
+  interval: 60
+  headers: {X-Team: sre}
+  expect_status: [200, 204]
+urls:
+  a:
+    url: http://a/
+  b:
+    url: http://b/
+    timeout: 7
+    headers: {X-Other: 1}
+)");
+  REQUIRE(config.targets.size() == 2);
+  const Target& a = config.targets[0];
+  const Target& b = config.targets[1];
+  CHECK(a.timeout == std::optional<std::chrono::milliseconds>{3s});
+  CHECK(a.interval == std::optional<std::chrono::milliseconds>{60s});
+  CHECK(a.headers == HeaderList{{"X-Team", "sre"}});
+  CHECK(a.expect.status == std::vector<StatusRange>{{200, 200}, {204, 204}});
+  CHECK(b.timeout == std::optional<std::chrono::milliseconds>{7s});
+  CHECK(b.interval == std::optional<std::chrono::milliseconds>{60s});
+  CHECK(b.headers == HeaderList{{"X-Other", "1"}});  // maps are replaced, not merged
+}
+
+TEST_CASE("a target's secret file overrides a default inline secret and back",
+          "[config][defaults]") {
+  const TempDir dir;
+  const std::string token = dir.write("token", "from-file");
+  const Config config = parse(
+      "defaults:\n  bearer_token: inline\nurls:\n  a:\n    url: http://a/\n"
+      "    bearer_token_file: " +
+      token + "\n  b:\n    url: http://b/\n");
+  CHECK(config.targets[0].bearer_token == std::optional<std::string>{"from-file"});
+  CHECK(config.targets[1].bearer_token == std::optional<std::string>{"inline"});
+}
+
+TEST_CASE("an error in defaults names defaults.FIELD at its line", "[config][defaults]") {
+  const ConfigError error = error_for("defaults:\n  timeout: soon\nurls:\n  a: {url: http://a}\n");
+  CHECK(error.line() == 2);
+  CHECK(error.column() == 12);
+  CHECK(error.field() == "defaults.timeout");
+  CHECK_THAT(message_of(error), Contains("\"soon\" is not a number of seconds"));
+}
+
+TEST_CASE("defaults reject url and unknown fields with a suggestion", "[config][defaults]") {
+  CHECK_THAT(message_of(error_for("defaults:\n  url: http://x\nurls:\n  a: {url: http://a}\n")),
+             Contains("sitter.yaml:2:3: defaults.url: url cannot have a default"));
+  CHECK_THAT(
+      message_of(error_for("defaults:\n  intervall: 5\nurls:\n  a: {url: http://a}\n")),
+      Contains(R"(defaults.intervall: unknown field "intervall" (did you mean "interval"?))"));
+  CHECK_THAT(message_of(error_for("defaults: [1]\nurls:\n  a: {url: http://a}\n")),
+             Contains("defaults: expected a map of per-target fields"));
+}
+
+TEST_CASE("new top-level keys are known; a typo still gets a suggestion", "[config]") {
+  CHECK_THAT(message_of(error_for("default:\n  timeout: 1\nurls:\n  a: {url: http://a}\n")),
+             Contains(R"(unknown top-level key "default" (did you mean "defaults"?))"));
+}
+
+// --- schedule and connection --------------------------------------------------------------------
+
+TEST_CASE("the seed defaults hold when no new option is set", "[config]") {
+  const Target target = only_target("");
+  CHECK_FALSE(target.interval);
+  CHECK(target.follow_redirects);
+  CHECK_FALSE(target.keepalive);
+  CHECK(target.ip_version == 0);
+  CHECK(target.body_limit == 1 << 20);
+  CHECK(target.expect.status == std::vector<StatusRange>{{200, 299}});
+  CHECK_FALSE(target.expect.needs_body());
+  CHECK(target.extra_labels.empty());
+}
+
+TEST_CASE("interval, redirects, keepalive, ip_version and body_limit are read", "[config]") {
+  const Target target = only_target(
+      "    interval: 2.5\n    follow_redirects: no\n    keepalive: true\n    ip_version: 6\n"
+      "    body_limit: 4096\n");
+  CHECK(target.interval == std::optional<std::chrono::milliseconds>{2500ms});
+  CHECK_FALSE(target.follow_redirects);
+  CHECK(target.keepalive);
+  CHECK(target.ip_version == 6);
+  CHECK(target.body_limit == 4096);
+  CHECK(only_target("    ip_version: any\n").ip_version == 0);
+  CHECK(only_target("    ip_version: '4'\n").ip_version == 4);
+}
+
+TEST_CASE("bad connection values are rejected at their position", "[config][errors]") {
+  const ConfigError interval = field_error("    interval: 0\n");
+  CHECK(interval.field() == "urls.t.interval");
+  CHECK(interval.line() == 4);
+  CHECK_THAT(message_of(interval), Contains("at most 86400"));
+  CHECK_THAT(message_of(field_error("    keepalive: maybe\n")),
+             Contains(R"(urls.t.keepalive: "maybe" is not true or false)"));
+  CHECK_THAT(message_of(field_error("    ip_version: 5\n")),
+             Contains(R"("5" is not an IP version: expected any, 4 or 6)"));
+  CHECK_THAT(message_of(field_error("    body_limit: 1MB\n")),
+             Contains(R"("1MB" is not a whole number of bytes)"));
+  CHECK_THAT(message_of(field_error("    body_limit: 2000000000\n")), Contains("out of range"));
+}
+
+TEST_CASE("proxy must be a proxy URL and no_proxy may be a list", "[config]") {
+  const Target target =
+      only_target("    proxy: http://proxy:3128\n    no_proxy: [internal.example, 10.0.0.1]\n");
+  CHECK(target.proxy == std::optional<std::string>{"http://proxy:3128"});
+  CHECK(target.no_proxy == std::optional<std::string>{"internal.example,10.0.0.1"});
+  CHECK(only_target("    no_proxy: a,b\n").no_proxy == std::optional<std::string>{"a,b"});
+  CHECK(only_target("    proxy: socks5h://p:1080\n").proxy ==
+        std::optional<std::string>{"socks5h://p:1080"});
+  const ConfigError error = field_error("    proxy: ftp://u:pw@p/\n");
+  CHECK(error.field() == "urls.t.proxy");
+  CHECK_THAT(message_of(error), Contains("uses scheme \"ftp\""));
+  CHECK(message_of(error).find("pw") == std::string::npos);
+}
+
+// --- TLS
+// ------------------------------------------------------------------------------------------
+
+TEST_CASE("TLS files must exist and be readable; paths are relative to the config",
+          "[config][tls]") {
+  const TempDir dir;
+  const std::string ca = dir.write("ca.pem", "not checked for content here");
+  dir.write("client.pem", "x");
+  dir.write("client.key", "y");
+  const std::string config = dir.write("sitter.yaml", R"(urls:
+  t:
+    url: https://h/
+    ca_file: )" + ca + R"(
+    cert_file: client.pem
+    key_file: client.key
+    insecure_skip_verify: yes
+    server_name: api.example.test
+)");
+  const Target target = load_config_file(config).targets.front();
+  CHECK(target.ca_file == std::optional<std::string>{ca});
+  CHECK(target.cert_file == std::optional<std::string>{(dir.path / "client.pem").string()});
+  CHECK(target.key_file == std::optional<std::string>{(dir.path / "client.key").string()});
+  CHECK(target.insecure_skip_verify);
+  CHECK(target.server_name == std::optional<std::string>{"api.example.test"});
+
+  const ConfigError missing = field_error("    ca_file: /nonexistent/ca.pem\n");
+  CHECK(missing.field() == "urls.t.ca_file");
+  CHECK(missing.line() == 4);
+  CHECK_THAT(message_of(missing),
+             Contains(R"(cannot read file "/nonexistent/ca.pem": No such file or directory)"));
+  CHECK_THAT(message_of(field_error("    key_file: " + ca + "\n")),
+             Contains("key_file is set but cert_file is not"));
+  CHECK_THAT(message_of(field_error("    server_name: 'a b'\n")),
+             Contains(R"("a b" is not a host name)"));
+}
+
+// --- expectations
+// ---------------------------------------------------------------------------------
+
+TEST_CASE("expect_status takes a code, a class or a list of both", "[config][expect]") {
+  CHECK(only_target("    expect_status: 204\n").expect.status ==
+        std::vector<StatusRange>{{204, 204}});
+  CHECK(only_target("    expect_status: [\"2xx\", 301, 3XX]\n").expect.status ==
+        std::vector<StatusRange>{{200, 299}, {301, 301}, {300, 399}});
+  const ConfigError error = field_error("    expect_status: [200, 6xx]\n");
+  CHECK(error.field() == "urls.t.expect_status[1]");
+  CHECK(error.line() == 4);
+  CHECK(error.column() == 26);
+  CHECK_THAT(message_of(error), Contains(R"("6xx" is not a status code (100 to 599) or class)"));
+  CHECK_THAT(message_of(field_error("    expect_status: 99\n")), Contains("\"99\" is not"));
+  CHECK_THAT(message_of(field_error("    expect_status: []\n")), Contains("non-empty list"));
+}
+
+TEST_CASE("regular expressions are compiled at load and a bad one is a config error",
+          "[config][expect]") {
+  const Target target = only_target(
+      "    expect_body: '\"status\": *\"UP\"'\n    expect_body_absent: (?i)error\n"
+      "    expect_headers: {Content-Type: ^application/json}\n");
+  REQUIRE(target.expect.body);
+  CHECK(target.expect.body->text == "\"status\": *\"UP\"");
+  CHECK(target.expect.body->regex);
+  REQUIRE(target.expect.body_absent);
+  REQUIRE(target.expect.headers.size() == 1);
+  CHECK(target.expect.headers[0].name == "Content-Type");
+  CHECK(target.expect.needs_body());
+  CHECK(target.expect.needs_headers());
+
+  const ConfigError error = field_error("    expect_body: 'ok(('\n");
+  CHECK(error.field() == "urls.t.expect_body");
+  CHECK(error.line() == 4);
+  CHECK(error.column() == 18);
+  CHECK_THAT(message_of(error),
+             Contains(R"("ok((" is not a valid regular expression (RE2 syntax): )"));
+  const ConfigError header = field_error("    expect_headers: {X-A: '[z-a]'}\n");
+  CHECK(header.field() == "urls.t.expect_headers.X-A");
+  CHECK_THAT(message_of(header), Contains("not a valid regular expression"));
+}
+
+TEST_CASE("expect_json values are typed as YAML types them", "[config][expect]") {
+  const Target target = only_target(
+      "    expect_json:\n      status: UP\n      checks.0.state: ok\n      count: 3\n"
+      "      healthy: true\n      version: \"2\"\n      nothing: null\n");
+  const auto& json = target.expect.json;
+  REQUIRE(json.size() == 6);
+  CHECK(json[0].path == "status");
+  CHECK(json[0].expected_json == "\"UP\"");
+  CHECK(json[1].segments == std::vector<std::string>{"checks", "0", "state"});
+  CHECK(json[2].expected_json == "3");
+  CHECK(json[3].expected_json == "true");
+  CHECK(json[4].expected_json == "\"2\"");
+  CHECK(json[5].expected_json == "null");
+  const ConfigError error = field_error("    expect_json: {a..b: 1}\n");
+  CHECK(error.field() == "urls.t.expect_json.a..b");
+  CHECK_THAT(message_of(error), Contains("is not a dotted path: the path has an empty segment"));
+}
+
+TEST_CASE("max_response_time and min_cert_days are read and bounded", "[config][expect]") {
+  const Target target = only_target("    max_response_time: 0.5\n    min_cert_days: 14\n");
+  CHECK(target.expect.max_response_time == std::optional<std::chrono::milliseconds>{500ms});
+  CHECK(target.expect.min_cert_days == std::optional<double>{14});
+  CHECK_THAT(message_of(field_error("    min_cert_days: -1\n")), Contains("out of range"));
+  CHECK_THAT(message_of(field_error("    max_response_time: fast\n")),
+             Contains("is not a number of seconds"));
+}
+
+TEST_CASE("targets that differ only in an expectation are not equal (a reload restarts them)",
+          "[config][expect]") {
+  CHECK(only_target("    expect_body: a\n") == only_target("    expect_body: a\n"));
+  CHECK(only_target("    expect_body: a\n") != only_target("    expect_body: b\n"));
+  CHECK(only_target("    labels: {team: a}\n") != only_target("    labels: {team: b}\n"));
+}
+
+// --- secrets and ${ENV}
+// ---------------------------------------------------------------------------
+
+TEST_CASE("${VAR} is expanded in string values from the injected environment", "[config][env]") {
+  const EnvLookup env =
+      fake_env({{"API_HOST", "api.internal"}, {"PASS", "s3cr3t"}, {"TEAM", "sre"}, {"N", "3"}});
+  const Target target = only_target(
+      "    namespace: ${TEAM}\n    auth_user: me\n    auth_pass: ${PASS}\n"
+      "    headers: {X-Team: \"${TEAM}\"}\n    method: POST\n    payload:\n      n: ${N}\n"
+      "      s: \"${N}\"\n",
+      env);
+  CHECK(target.labels.namespace_ == "sre");
+  CHECK(target.auth_pass == std::optional<std::string>{"s3cr3t"});
+  CHECK(target.headers.front() == std::pair<std::string, std::string>{"X-Team", "sre"});
+  CHECK(target.body == std::optional<std::string>{R"({"n":3,"s":"3"})"});
+  const Config config = parse("urls:\n  t:\n    url: https://${API_HOST}:8443/x\n", env);
+  CHECK(config.targets.front().url == "https://api.internal:8443/x");
+  CHECK(config.targets.front().labels.url == "https://api.internal:8443/x");
+}
+
+TEST_CASE("a missing variable is a config error naming it, never the value", "[config][env]") {
+  const ConfigError error = field_error("    auth_user: me\n    auth_pass: hunter2${NOPE}\n");
+  CHECK(error.field() == "urls.t.auth_pass");
+  CHECK(error.line() == 5);
+  CHECK(error.column() == 16);
+  CHECK_THAT(message_of(error),
+             Contains("uses ${NOPE}, but the environment variable NOPE is not set"));
+  CHECK(message_of(error).find("hunter2") == std::string::npos);
+  CHECK(only_target("    headers: {X-A: \"$${NOT_EXPANDED}\"}\n").headers.front().second ==
+        "${NOT_EXPANDED}");
+}
+
+TEST_CASE("secret files are read at load, one trailing newline dropped, and re-read",
+          "[config][secrets]") {
+  const TempDir dir;
+  const std::string password = dir.write("password", "p4ss\n");
+  const std::string token = dir.write("token", "t0ken\r\n");
+  const std::string yaml =
+      "urls:\n  basic:\n    url: http://h/\n    auth_user: me\n"
+      "    auth_pass_file: " +
+      password +
+      "\n"
+      "  bearer:\n    url: http://h/\n    bearer_token_file: " +
+      token + "\n";
+  Config config = parse(yaml);
+  CHECK(config.targets[0].auth_pass == std::optional<std::string>{"p4ss"});
+  CHECK(config.targets[1].bearer_token == std::optional<std::string>{"t0ken"});
+  dir.write("password", "rotated");
+  config = parse(yaml);
+  CHECK(config.targets[0].auth_pass == std::optional<std::string>{"rotated"});
+  CHECK(only_target("    bearer_token: abc\n").bearer_token == std::optional<std::string>{"abc"});
+}
+
+TEST_CASE("secrets conflict and missing files are errors that never show the secret",
+          "[config][secrets]") {
+  const TempDir dir;
+  const std::string token = dir.write("token", "t0ken");
+  const ConfigError both =
+      field_error("    bearer_token: abc\n    bearer_token_file: " + token + "\n");
+  CHECK(both.field() == "urls.t.bearer_token_file");
+  CHECK_THAT(message_of(both), Contains("set either bearer_token or bearer_token_file, not both"));
+  CHECK_THAT(message_of(field_error("    auth_pass_file: " + token + "\n")),
+             Contains("auth_pass_file is set but auth_user is not"));
+  CHECK_THAT(message_of(field_error("    auth_user: u\n    bearer_token: abc\n")),
+             Contains("either basic auth (auth_user) or a bearer token"));
+  CHECK_THAT(message_of(field_error("    bearer_token: abc\n    headers: {authorization: x}\n")),
+             Contains("a bearer token and an Authorization header cannot both be set"));
+  const ConfigError missing = field_error("    bearer_token_file: /nonexistent/token\n");
+  CHECK(missing.field() == "urls.t.bearer_token_file");
+  CHECK_THAT(message_of(missing), Contains("cannot read file \"/nonexistent/token\""));
+  const std::string bad = dir.write("bad", "line1\nline2");
+  const ConfigError injected = field_error("    bearer_token_file: " + bad + "\n");
+  CHECK_THAT(message_of(injected), Contains("line break or control character"));
+  CHECK(message_of(injected).find("line1") == std::string::npos);
+}
+
+// --- labels and buckets
+// ---------------------------------------------------------------------------
+
+TEST_CASE("labels are sorted by name; invalid and reserved names are rejected",
+          "[config][labels]") {
+  const Target target = only_target("    labels: {tier: \"1\", team: sre}\n");
+  CHECK(target.extra_labels == HeaderList{{"team", "sre"}, {"tier", "1"}});
+  const ConfigError reserved = field_error("    labels: {namespace: x}\n");
+  CHECK(reserved.field() == "urls.t.labels.namespace");
+  CHECK_THAT(message_of(reserved), Contains(R"("namespace" is reserved)"));
+  CHECK_THAT(message_of(field_error("    labels: {url: x}\n")), Contains("is reserved"));
+  CHECK_THAT(message_of(field_error("    labels: {\"my-team\": x}\n")),
+             Contains(R"("my-team" is not a Prometheus label name)"));
+  CHECK_THAT(message_of(field_error("    labels: {__x: y}\n")), Contains("not starting with"));
+  CHECK_THAT(message_of(field_error("    labels: [a]\n")), Contains("expected a map of label"));
+}
+
+TEST_CASE("request_duration_buckets overrides the default buckets", "[config][buckets]") {
+  CHECK(parse("urls:\n  a: {url: http://a}\n").duration_buckets == kDefaultDurationBuckets);
+  CHECK(kDefaultDurationBuckets.front() == 0.005);
+  CHECK(kDefaultDurationBuckets.back() == 30);
+  CHECK(parse("request_duration_buckets: [0.1, 1, 10]\nurls:\n  a: {url: http://a}\n")
+            .duration_buckets == std::vector<double>{0.1, 1, 10});
+  const ConfigError error =
+      error_for("request_duration_buckets: [0.1, 0.1]\nurls:\n  a: {url: http://a}\n");
+  CHECK(error.field() == "request_duration_buckets[1]");
+  CHECK_THAT(message_of(error), Contains("must increase"));
+  CHECK_THAT(message_of(error_for("request_duration_buckets: [0]\nurls:\n  a: {url: http://a}\n")),
+             Contains("greater than 0"));
+  CHECK_THAT(message_of(error_for("request_duration_buckets: 1\nurls:\n  a: {url: http://a}\n")),
+             Contains("expected a list of 1 to 64 bucket bounds"));
+}
