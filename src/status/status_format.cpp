@@ -36,15 +36,15 @@ std::string describe(FailureReason reason) {
     case FailureReason::status:
       return "unexpected status";
     case FailureReason::header:
-      return "header check failed";
+      return "header mismatch";
     case FailureReason::body:
-      return "body check failed";
+      return "body mismatch";
     case FailureReason::json:
-      return "JSON check failed";
+      return "JSON mismatch";
     case FailureReason::slow:
       return "too slow";
     case FailureReason::cert_expiring:
-      return "certificate expiring";
+      return "cert expiring";
   }
   return "request failed";
 }

@@ -18,7 +18,7 @@ std::string format_latency(double seconds);
 std::string format_ratio(double ratio);
 
 // What the last probe got: "HTTP 200", "HTTP 503", "connection refused", "timeout",
-// "body check failed (HTTP 200)", ...
+// "body mismatch (HTTP 200)", ...
 std::string describe_outcome(const ProbeRecord& record);
 
 // Days a certificate has left: "83 d", "<1 d", or "expired".

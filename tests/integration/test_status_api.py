@@ -166,12 +166,12 @@ class StatusApi(unittest.TestCase):
                                      time.strftime("%Y-%m-%dT%H:%M:%S.000Z",
                                                    time.gmtime(leaf.not_after())))
                     self.assertEqual(bad["state"], "down")
-                    self.assertEqual(bad["outcome"], "body check failed (HTTP 200)")
+                    self.assertEqual(bad["outcome"], "body mismatch (HTTP 200)")
                     self.assertEqual(bad["last_probe"]["reason"], "body")
                     self.assertEqual(bad["last_probe"]["status_code"], 200)
                     _, _, page = sitter.get("/")
                     self.assertIn(f'">{int(days)} d<', page)
-                    self.assertIn("body check failed (HTTP 200)", page)
+                    self.assertIn("body mismatch (HTTP 200)", page)
 
 
 if __name__ == "__main__":

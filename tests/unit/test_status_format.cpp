@@ -40,9 +40,9 @@ TEST_CASE("the outcome names the HTTP status, the failed check or why no respons
   CHECK(describe_outcome(record) == "HTTP 503");
   record.status_code = 200;
   record.failure = FailureReason::json;
-  CHECK(describe_outcome(record) == "JSON check failed (HTTP 200)");
+  CHECK(describe_outcome(record) == "JSON mismatch (HTTP 200)");
   record.failure = FailureReason::cert_expiring;
-  CHECK(describe_outcome(record) == "certificate expiring (HTTP 200)");
+  CHECK(describe_outcome(record) == "cert expiring (HTTP 200)");
   record.status_code = 0;
   record.failure = FailureReason::connection_refused;
   CHECK(describe_outcome(record) == "connection refused");

@@ -104,7 +104,7 @@ TEST_CASE("a failed expectation names its reason, and the certificate's expiry i
   const json doc = json::parse(render_targets_json(make_status_snapshot(stats), t0, true));
   const json& target = doc["targets"][0];
   CHECK(target["state"] == "down");
-  CHECK(target["outcome"] == "body check failed (HTTP 200)");
+  CHECK(target["outcome"] == "body mismatch (HTTP 200)");
   CHECK(target["last_probe"]["reason"] == "body");
   CHECK(target["last_probe"]["status_code"] == 200);
   CHECK(target["cert_expires_at"] == "2025-12-25T05:53:20.000Z");
