@@ -24,7 +24,7 @@ main{padding:0 1rem;overflow-x:auto}
 table{border-collapse:collapse;width:100%;min-width:66rem;table-layout:fixed}
 th,td{padding:.25rem .6rem;text-align:left;vertical-align:middle;border-bottom:1px solid var(--line);
 white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.k1{width:6.6rem}.k3{width:12.5rem}.k4,.k7{width:5.6rem}.k5,.k6{width:7.2rem}
+.k1{width:6.6rem}.k3{width:14rem}.k4,.k7{width:5.6rem}.k5,.k6{width:7.2rem}
 .k8{width:calc(120px + 1.2rem)}.k9{width:4.8rem}
 .cw{color:var(--pend);font-weight:600}.ce{color:var(--down);font-weight:700}
 .h th{overflow:visible;padding-top:.8rem;font-size:.72rem;font-weight:600;text-transform:uppercase;
@@ -38,7 +38,8 @@ h2 small{margin-left:.8rem;font-weight:400;color:var(--mut)}
 font-size:.72rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:#fff;
 background:var(--pend)}
 tr.down{background:var(--downbg)}tr.down .s{background:var(--down)}tr.up .s{background:var(--up)}
-tr.down .r{color:var(--down);font-weight:600}
+tr.down .r{color:var(--down)}
+td.r{white-space:normal}
 .x{text-align:right;font-variant-numeric:tabular-nums}
 .sp{display:block;width:120px;height:24px;background:var(--head)}
 .sp .l{fill:none;stroke:var(--spark);stroke-width:1.5;stroke-linecap:round;stroke-linejoin:round;
