@@ -170,6 +170,36 @@ def scrape(port, path, gzip_ok):
     return elapsed, len(body), text.decode()
 
 
+def wait_ready(port, timeout=60):
+    """Seconds until /-/ready answers 200: config loaded and every target scheduled."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=5) as r:
+                if r.status == 200:
+                    return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.01)
+    raise RuntimeError("epsitter did not become ready")
+
+
+def timed_reload(port):
+    """Wall seconds of one POST /-/reload (it answers once the diff is applied)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", method="POST")
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
+def write_config(path, urls):
+    with open(path, "w") as f:
+        f.write("urls:\n")
+        for i, url in enumerate(urls):
+            f.write(f"  t{i}:\n    namespace: bench\n    url: {url}\n    timeout: {TIMEOUT}\n")
+
+
 def probes_done(text):
     return sum(float(m.group(1)) for m in
                re.finditer(r"^\w+_request_time_count\{[^}]*\} (\S+)$", text, re.M))
@@ -179,18 +209,14 @@ def run_epsitter(nginx, n, duration, hang_port=None):
     urls = target_urls(n, "e", hang_port)
     workdir = tempfile.mkdtemp(prefix="epsitter-bench-")
     config = os.path.join(workdir, "sitter.yaml")
-    with open(config, "w") as f:
-        f.write("urls:\n")
-        for i, url in enumerate(urls):
-            f.write(f"  t{i}:\n    namespace: bench\n    url: {url}\n    timeout: {TIMEOUT}\n")
+    write_config(config, urls)
     env = dict(os.environ, POLL_INTERVAL=str(INTERVAL), SERVER_PORT=str(EPSITTER_PORT),
                LOG_LEVEL="ERROR", POOL_SIZE="2")
     binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
-    started = time.monotonic()
-    proc = subprocess.Popen([binary, config], env=env)
+    # --no-watch: the reloads measured below are the POSTs, not the file watcher's.
+    proc = subprocess.Popen([binary, "--no-watch", config], env=env)
     try:
-        wait_port(EPSITTER_PORT)
-        startup = time.monotonic() - started
+        startup = wait_ready(EPSITTER_PORT)
         time.sleep(3 + (TIMEOUT if hang_port else 0))  # warm up; let hanging probes settle
         offset = nginx.log_offset()
         before = probes_done(scrape(EPSITTER_PORT, "/metrics", False)[2])
@@ -206,6 +232,9 @@ def run_epsitter(nginx, n, duration, hang_port=None):
         fast_expected = sum(1 for u in urls if f":{NGINX_PORT}/" in u) / INTERVAL
         fast_rate = sum(len(v) for v in arrivals.values()) / (t1 - t0)
         p50, p99 = jitter_ms(arrivals)
+        unchanged_reload = timed_reload(EPSITTER_PORT)
+        write_config(config, urls[:-1] + [urls[-1] + "-changed"])
+        one_changed_reload = timed_reload(EPSITTER_PORT)
         return {
             "probes/s": rate,
             "fast targets probed/s (expected)": f"{fast_rate:.0f} ({fast_expected:.0f})",
@@ -215,12 +244,38 @@ def run_epsitter(nginx, n, duration, hang_port=None):
             "/metrics scrape ms (gzip)": statistics.median(s[0] for s in scrapes) * 1000,
             "/metrics bytes (gzip / plain)": f"{scrapes[0][1]:,} / {plain[1]:,}",
             "start jitter p50 / p99 ms": f"{p50:.1f} / {p99:.1f}" if p50 is not None else "n/a",
-            "start-up to listening s": startup,
+            "start-up to ready s": startup,
+            "reload s (nothing / one target changed)":
+                f"{unchanged_reload:.3f} / {one_changed_reload:.3f}",
         }
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_soak(n, seconds, sample_every=30):
+    """RSS of epsitter probing n targets every second for `seconds`: (minutes, MiB) samples."""
+    workdir = tempfile.mkdtemp(prefix="epsitter-soak-")
+    config = os.path.join(workdir, "sitter.yaml")
+    write_config(config, target_urls(n, "s"))
+    env = dict(os.environ, POLL_INTERVAL=str(INTERVAL), SERVER_PORT=str(EPSITTER_PORT),
+               LOG_LEVEL="ERROR", POOL_SIZE="2")
+    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
+    proc = subprocess.Popen([binary, "--no-watch", config], env=env)
+    samples = []
+    try:
+        wait_ready(EPSITTER_PORT)
+        started = time.monotonic()
+        while time.monotonic() - started < seconds:
+            time.sleep(sample_every)
+            scrape(EPSITTER_PORT, "/metrics", True)  # as Prometheus would, every sample
+            samples.append(((time.monotonic() - started) / 60, status_kib(proc.pid, "VmRSS") / 1024))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return samples
 
 
 WRK_SCRIPT = """
@@ -277,7 +332,8 @@ def run_blackbox(nginx, n, duration, hang_port=None):
             "/metrics scrape ms (gzip)": "n/a (one /probe per target)",
             "/metrics bytes (gzip / plain)": f"{size:,} per /probe",
             "start jitter p50 / p99 ms": "n/a (Prometheus schedules)",
-            "start-up to listening s": "n/a",
+            "start-up to ready s": "n/a",
+            "reload s (nothing / one target changed)": "n/a",
         }
     finally:
         proc.terminate()
@@ -315,6 +371,8 @@ def main():
     parser.add_argument("--duration", type=int, default=15, help="seconds measured per run")
     parser.add_argument("--skip-blackbox", action="store_true")
     parser.add_argument("--write", action="store_true", help="rewrite bench/RESULTS.md")
+    parser.add_argument("--soak", type=int, default=0, metavar="SECONDS",
+                        help="also run the largest size for SECONDS and report RSS over time")
     args = parser.parse_args()
     for tool in ("nginx", "wrk", "prometheus-blackbox-exporter"):
         if not shutil.which(tool):
@@ -341,6 +399,19 @@ def main():
                 title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
                 out.append(table(title, columns))
                 print(out[-1], flush=True)
+        if args.soak:
+            n = max(int(s) for s in args.sizes.split(","))
+            samples = run_soak(n, args.soak)
+            rss = [mib for _, mib in samples]
+            lines = [f"### Soak: {n:,} targets probed every second for {args.soak / 60:.0f} minutes",
+                     "", f"RSS MiB: first sample {rss[0]:.1f}, last {rss[-1]:.1f}, "
+                     f"min {min(rss):.1f}, max {max(rss):.1f} ({len(rss)} samples, one every 30 s, "
+                     "each after a gzip scrape).", "",
+                     "| minute | RSS MiB |", "|---|---|"]
+            step = max(1, len(samples) // 12)
+            lines += [f"| {minute:.0f} | {mib:.1f} |" for minute, mib in samples[::step]]
+            out.append("\n".join(lines) + "\n")
+            print(out[-1], flush=True)
 
     cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
     header = (f"# Benchmark results\n\nRun {datetime.date.today()} on {os.cpu_count()} cores "

@@ -16,6 +16,7 @@
 #include "config/settings.hpp"
 #include "log/logger.hpp"
 #include "metrics/runtime_metrics.hpp"
+#include "os/descriptor_limit.hpp"
 #include "probe/http_engine.hpp"
 #include "reload/config_reloader.hpp"
 #include "reload/config_watcher.hpp"
@@ -50,6 +51,16 @@ sigset_t block_handled_signals() {
 // The real environment, for settings and for ${VAR} in the config.
 const char* process_env(const char* name) {
   return std::getenv(name);
+}
+
+void log_descriptor_limit(const DescriptorLimit& limit, spdlog::logger& log) {
+  if (!limit.error.empty()) {
+    log.warn("msg=\"cannot raise the open file limit\" soft={} hard={} error=\"{}\"", limit.soft,
+             limit.hard, limit.error);
+    return;
+  }
+  log.info("msg=\"open file limit\" soft={} hard={} soft_before={}", limit.soft, limit.hard,
+           limit.soft_before);
 }
 
 // Reloads on SIGHUP; returns on SIGTERM or SIGINT.
@@ -114,12 +125,13 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
 
 int run(const CommandLine& line, const Settings& settings, Config config, spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
+  log_descriptor_limit(raise_descriptor_limit(), log);
 
   caf::actor_system_config caf_config;
   caf_config.set("scheduler.max-threads", static_cast<std::size_t>(settings.pool_size));
   caf::actor_system system{caf_config};
 
-  HttpEngine engine{log};
+  HttpEngine engine{log, static_cast<std::size_t>(settings.max_in_flight)};
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor supervisor =
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));
@@ -139,7 +151,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
 
   int exit_code = 0;
   try {
-    WebServer server{WebServer::Options{settings.server_port, 8},
+    WebServer server{WebServer::Options{settings.server_port},
                      make_routes(settings, system, metrics, supervisor, reloader, stopping), log};
     const std::size_t target_count = config.targets.size();
     const ReloadOutcome started = reloader.apply(std::move(config), "start");

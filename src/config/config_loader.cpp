@@ -15,6 +15,7 @@
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/target_fields.hpp"
+#include "config/yaml_documents.hpp"
 
 namespace epsitter {
 namespace {
@@ -149,18 +150,24 @@ std::vector<double> read_buckets(const Entry* entry, const Where& root) {
 
 // PyYAML's safe_load refused a stream of several documents, so a second one is an error here too.
 YAML::Node load_single_document(const std::string& yaml_text, const Where& root) {
-  std::vector<YAML::Node> documents;
+  DocumentCount documents;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(yaml_text);
+    documents = count_documents(yaml_text);  // bounded: YAML::LoadAll may never return
+    if (documents.count == 1) document = YAML::Load(yaml_text);
   } catch (const YAML::Exception& error) {
     root.fail(error.mark, "invalid YAML: " + error.msg);
   }
   const std::string expected = "expected a map with a \"urls\" key";
-  if (documents.empty()) root.fail(YAML::Mark::null_mark(), "the file is empty: " + expected);
-  if (documents.size() > 1) {
-    root.fail(documents[1].Mark(), "found a second YAML document (---): expected only one");
+  if (documents.count == 0) root.fail(YAML::Mark::null_mark(), "the file is empty: " + expected);
+  if (documents.stuck) {
+    const auto pos = static_cast<std::size_t>(std::max(documents.second_start.pos, 0));
+    const std::string token = pos < yaml_text.size() ? yaml_text.substr(pos, 1) : "";
+    root.fail(documents.second_start, "invalid YAML: unexpected " + detail::quote(token));
   }
-  const YAML::Node& document = documents.front();
+  if (documents.count > 1) {
+    root.fail(documents.second_start, "found a second YAML document (---): expected only one");
+  }
   if (document.IsNull()) root.fail(document.Mark(), "the document is empty: " + expected);
   if (!document.IsMap()) {
     root.fail(document.Mark(), expected + ", got " + detail::describe(document));

@@ -14,7 +14,8 @@ namespace {
 constexpr double kMaxPollIntervalSeconds = 86'400;  // a day: anything longer is surely a typo
 constexpr double kMaxRequestTimeoutSeconds = 3'600;
 constexpr int kMaxPort = 65'535;
-constexpr int kMaxPoolSize = 256;  // each worker is a thread: a bound that catches typos
+constexpr int kMaxPoolSize = 256;
+constexpr int kMaxInFlight = 1'000'000;  // each worker is a thread: a bound that catches typos
 
 struct LogLevelName {
   std::string_view name;
@@ -124,6 +125,9 @@ Settings settings_from_env(const EnvLookup& lookup) {
   }
   if (const auto value = read_variable(lookup, "METRIC_PREFIX")) {
     settings.metric_prefix = parse_metric_prefix(*value);
+  }
+  if (const auto value = read_variable(lookup, "MAX_IN_FLIGHT")) {
+    settings.max_in_flight = parse_int_setting("MAX_IN_FLIGHT", *value, 1, kMaxInFlight);
   }
   return settings;
 }

@@ -17,6 +17,9 @@ struct Settings {
   int pool_size = 5;       // CAF scheduler worker threads
   std::chrono::milliseconds request_timeout{15'000};
   std::string metric_prefix = "sitter";
+  // Probes open at once (each holds a socket); more wait their turn. The default does not bind
+  // below 10,000 targets even with a tenth of them hanging.
+  int max_in_flight = 10'000;
 };
 
 // A malformed environment variable: names the variable and the bad value.

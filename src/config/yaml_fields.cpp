@@ -3,6 +3,8 @@
 #include "config/yaml_fields.hpp"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "config/config_loader.hpp"
 #include "config/env_expansion.hpp"
@@ -20,16 +22,30 @@ bool is_merge_key(const YAML::Node& key) {
   return key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<";
 }
 
-// Adds or replaces by key, keeping the first position: how PyYAML builds a dict from merges.
-void put(std::vector<Entry>& entries, const Entry& entry) {
-  const auto same_key = [&](const Entry& other) { return other.name() == entry.name(); };
-  const auto found = std::find_if(entries.begin(), entries.end(), same_key);
-  if (found == entries.end()) {
-    entries.push_back(entry);
-  } else {
-    *found = entry;
+// A map's entries in order with an index by key: a `urls:` map of 10,000 targets must not cost a
+// linear search per key.
+class OrderedEntries {
+ public:
+  // Adds or replaces by key, keeping the first position: how PyYAML builds a dict from merges.
+  void put(const Entry& entry) {
+    const auto [found, added] = index_.try_emplace(entry.name(), entries_.size());
+    if (added) {
+      entries_.push_back(entry);
+    } else {
+      entries_[found->second] = entry;
+    }
   }
-}
+  // The entry already stored under `name`, if any.
+  const Entry* find(const std::string& name) const {
+    const auto found = index_.find(name);
+    return found == index_.end() ? nullptr : &entries_[found->second];
+  }
+  std::vector<Entry> take() { return std::move(entries_); }
+
+ private:
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
 
 void check_key(const YAML::Node& key, const Where& where, std::string_view noun) {
   if (key.IsScalar()) return;
@@ -38,22 +54,21 @@ void check_key(const YAML::Node& key, const Where& where, std::string_view noun)
 
 // yaml-cpp 0.7 keeps both entries of a repeated key when iterating (and [] returns the first), so a
 // repeated key would silently hide a target or a field: reject it.
-void check_not_repeated(const std::vector<Entry>& earlier, const YAML::Node& key,
-                        const Where& where, std::string_view noun) {
-  for (const Entry& entry : earlier) {
-    if (entry.name() != key.Scalar()) continue;
-    where.at(key.Scalar())
-        .fail(key.Mark(), "duplicate " + std::string{noun} + " " + quote(key.Scalar()) +
-                              ": first at line " + std::to_string(entry.key.Mark().line + 1) +
-                              ", again at line " + std::to_string(key.Mark().line + 1));
-  }
+void check_not_repeated(const OrderedEntries& earlier, const YAML::Node& key, const Where& where,
+                        std::string_view noun) {
+  const Entry* first = earlier.find(key.Scalar());
+  if (first == nullptr) return;
+  where.at(key.Scalar())
+      .fail(key.Mark(), "duplicate " + std::string{noun} + " " + quote(key.Scalar()) +
+                            ": first at line " + std::to_string(first->key.Mark().line + 1) +
+                            ", again at line " + std::to_string(key.Mark().line + 1));
 }
 
 // PyYAML's merge order: the map's own keys beat merged ones, and in `<<: [*a, *b]` a beats b.
-void merge_into(std::vector<Entry>& merged, const YAML::Node& source, const Where& where,
+void merge_into(OrderedEntries& merged, const YAML::Node& source, const Where& where,
                 std::string_view noun, int depth) {
   if (source.IsMap()) {
-    for (const Entry& entry : map_entries(source, where, noun, depth + 1)) put(merged, entry);
+    for (const Entry& entry : map_entries(source, where, noun, depth + 1)) merged.put(entry);
     return;
   }
   if (!source.IsSequence()) {
@@ -65,7 +80,7 @@ void merge_into(std::vector<Entry>& merged, const YAML::Node& source, const Wher
     if (!it->IsMap()) {
       where.fail(it->Mark(), "a merge key (<<) takes maps only, not " + describe(*it));
     }
-    for (const Entry& entry : map_entries(*it, where, noun, depth + 1)) put(merged, entry);
+    for (const Entry& entry : map_entries(*it, where, noun, depth + 1)) merged.put(entry);
   }
 }
 
@@ -97,8 +112,8 @@ std::vector<Entry> map_entries(const YAML::Node& map, const Where& where, std::s
   if (depth > kMaxDepth) {
     where.fail(map.Mark(), "merge keys (<<) nest too deeply or refer to themselves");
   }
-  std::vector<Entry> merged;
-  std::vector<Entry> own;
+  OrderedEntries merged;
+  OrderedEntries own;
   for (const auto& pair : map) {
     if (is_merge_key(pair.first)) {
       merge_into(merged, pair.second, where, noun, depth);
@@ -106,10 +121,10 @@ std::vector<Entry> map_entries(const YAML::Node& map, const Where& where, std::s
     }
     check_key(pair.first, where, noun);
     check_not_repeated(own, pair.first, where, noun);
-    own.push_back({pair.first, pair.second});
+    own.put({pair.first, pair.second});
   }
-  for (const Entry& entry : own) put(merged, entry);
-  return merged;
+  for (const Entry& entry : own.take()) merged.put(entry);
+  return merged.take();
 }
 
 const Entry* find_entry(const std::vector<Entry>& entries, std::string_view name) {

@@ -77,4 +77,11 @@ ProbeError classify_curl_error(CURLcode code, long os_errno) {
   }
 }
 
+std::string_view os_error_hint(long os_errno) {
+  if (os_errno == EMFILE || os_errno == ENFILE) {
+    return " (out of file descriptors: raise the open file limit, ulimit -n)";
+  }
+  return {};
+}
+
 }  // namespace epsitter

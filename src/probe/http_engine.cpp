@@ -3,12 +3,15 @@
 #include "probe/http_engine.hpp"
 
 #include <spdlog/logger.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -69,6 +72,7 @@ struct Transfer {
   ResponseHeaders headers;
   std::int64_t header_bytes = 0;
   std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
+  int socket_errno = 0;  // why socket() failed, when it did
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -110,6 +114,14 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   transfer->headers.emplace_back(std::string{trim_space(line.substr(0, colon))},
                                  std::string{trim_space(line.substr(colon + 1))});
   return bytes;
+}
+
+// Opens sockets as libcurl would, but keeps socket()'s errno: libcurl reports a failure for lack of
+// descriptors only as "Couldn't connect to server", which sends the reader after the target.
+curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* address) {
+  const curl_socket_t sock = socket(address->family, address->socktype, address->protocol);
+  if (sock == CURL_SOCKET_BAD) static_cast<Transfer*>(user)->socket_errno = errno;
+  return sock;
 }
 
 bool build_header_list(const ProbeRequest& request, CurlSlist& list) {
@@ -182,6 +194,8 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
   set(curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &transfer));
   if (!has_header(request, "User-Agent")) {
     set(curl_easy_setopt(easy, CURLOPT_USERAGENT, request.default_user_agent.c_str()));
   }
@@ -282,6 +296,8 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   } else {
     result.error_detail =
         transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
+    result.error_detail +=
+        os_error_hint(transfer.socket_errno != 0 ? transfer.socket_errno : os_errno);
   }
   const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
   if (total_us > 0) {
@@ -316,6 +332,7 @@ struct HttpEngine::Impl {
   };
 
   spdlog::logger& log;
+  const std::size_t max_transfers;  // transfers open at once; the rest wait in `waiting`
   CurlMulti multi;
   MultiDriver driver;  // after `multi`: destroyed before it
   std::thread thread;
@@ -327,9 +344,15 @@ struct HttpEngine::Impl {
 
   // Engine thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
+  // Submitted but not started because `max_transfers` are open; started first come, first served.
+  // A transfer's timeout runs from its start, so waiting here never eats into it.
+  std::deque<Pending> waiting;
 
-  explicit Impl(spdlog::logger& logger)
-      : log(logger), multi(checked(curl_multi_init())), driver(multi.get()) {}
+  Impl(spdlog::logger& logger, std::size_t max_open)
+      : log(logger),
+        max_transfers(std::max<std::size_t>(1, max_open)),
+        multi(checked(curl_multi_init())),
+        driver(multi.get()) {}
 
   static CURLM* checked(CURLM* handle) {
     if (handle == nullptr) throw std::runtime_error("curl_multi_init failed");
@@ -394,7 +417,11 @@ struct HttpEngine::Impl {
       bool stop_now = false;
       auto incoming = take_pending(stop_now);
       if (stop_now) break;
-      for (auto& item : incoming) start(std::move(item));
+      std::move(incoming.begin(), incoming.end(), std::back_inserter(waiting));
+      while (!waiting.empty() && transfers.size() < max_transfers) {
+        start(std::move(waiting.front()));
+        waiting.pop_front();
+      }
       // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup from submit()/stop();
       // a handle added above asks for an immediate timeout, so it starts without delay.
       driver.wait_and_drive(kIdleWait);
@@ -409,16 +436,18 @@ struct HttpEngine::Impl {
       in_flight -= pending.size();
       pending.clear();
     }
+    in_flight -= waiting.size();
+    waiting.clear();
     for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(multi.get(), easy);
     in_flight -= transfers.size();
     transfers.clear();
   }
 };
 
-HttpEngine::HttpEngine(spdlog::logger& log) {
+HttpEngine::HttpEngine(spdlog::logger& log, std::size_t max_transfers) {
   // Reference-counted and thread-safe in this libcurl build; paired with the cleanup below.
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  impl_ = std::make_unique<Impl>(log);
+  impl_ = std::make_unique<Impl>(log, max_transfers);
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 

@@ -23,7 +23,10 @@ class HttpEngine {
   // Called on the engine thread; must return quickly (e.g. send a message and return).
   using Completion = std::function<void(ProbeResult)>;
 
-  explicit HttpEngine(spdlog::logger& log);
+  // At most `max_transfers` transfers are open at once (each holds a socket and ~20 KiB); further
+  // requests wait their turn, so an overloaded or mostly hanging target set costs bounded memory
+  // and descriptors.
+  HttpEngine(spdlog::logger& log, std::size_t max_transfers);
   ~HttpEngine();  // stops, aborting whatever is in flight
   HttpEngine(const HttpEngine&) = delete;
   HttpEngine& operator=(const HttpEngine&) = delete;

@@ -12,7 +12,7 @@ namespace epsitter {
 
 struct HttpRequest {
   std::string method;                              // as sent: GET, HEAD, POST, ...
-  std::string path;                                // decoded path, no query string
+  std::string path;                                // as sent (plain), no query string
   std::string query;                               // raw query string, without '?'
   std::function<const char*(const char*)> header;  // a header's value, or nullptr
   std::string subpath;                             // prefix routes: the decoded rest of the path

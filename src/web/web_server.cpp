@@ -9,6 +9,9 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+
+#include "web/url_decode.hpp"
 
 namespace epsitter {
 
@@ -55,29 +58,53 @@ std::string allow_header(const Route& route) {
   return allow;
 }
 
-// Exact routes match CivetWeb's URL-decoded, dot-segment-cleaned path. Prefix routes match the
-// decoded path before cleaning, so that a name holding "/" or ".." (sent as %2F) arrives whole.
-std::vector<Route>::const_iterator find_route(const std::vector<Route>& routes,
-                                              const std::string& path, const std::string& uncleaned,
-                                              std::string& subpath) {
-  const auto exact = std::find_if(routes.begin(), routes.end(),
-                                  [&path](const Route& r) { return !r.prefix && r.path == path; });
-  if (exact != routes.end()) return exact;
-  const auto prefixed = std::find_if(routes.begin(), routes.end(), [&uncleaned](const Route& r) {
-    return r.prefix && uncleaned.compare(0, r.path.size(), r.path) == 0;
+// Routes are plain ASCII paths. A path that needs decoding or normalising ("%2e%2e", "%00",
+// "/a/../b", "//metrics") names none of them and is refused, not guessed at. CivetWeb runs with
+// decode_url=no, so local_uri_raw is the path exactly as sent. Only the one segment a prefix route
+// takes (a target's name) may be percent-encoded: it is decoded, never normalised.
+bool is_plain(std::string_view path, bool allow_percent) {
+  return std::none_of(path.begin(), path.end(), [allow_percent](char c) {
+    return (c == '%' && !allow_percent) || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+           c == 0x7f;
   });
-  if (prefixed != routes.end()) subpath = uncleaned.substr(prefixed->path.size());
-  return prefixed;
+}
+
+bool is_canonical(const mg_request_info& info) {
+  return info.local_uri_raw != nullptr && info.local_uri != nullptr &&
+         std::string_view(info.local_uri_raw) == info.local_uri;
+}
+
+// An exact route for a plain path; else a prefix route followed by one percent-encoded segment
+// ("/" inside a name arrives as %2F), decoded into `subpath`.
+const Route* find_route(const std::vector<Route>& routes, std::string_view path,
+                        std::string& subpath) {
+  if (is_plain(path, false)) {
+    for (const auto& route : routes) {
+      if (!route.prefix && route.path == path) return &route;
+    }
+  }
+  for (const auto& route : routes) {
+    if (!route.prefix || path.substr(0, route.path.size()) != route.path) continue;
+    const std::string_view rest = path.substr(route.path.size());
+    if (rest.find('/') != std::string_view::npos || !is_plain(rest, true)) return nullptr;
+    subpath = url_decode(rest);
+    return &route;
+  }
+  return nullptr;
 }
 
 HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info& info,
                      mg_connection* conn) {
-  const std::string path = info.local_uri != nullptr ? info.local_uri : "";
-  // CivetWeb decodes local_uri_raw too (decode_url defaults to yes); it only skips the cleaning.
-  const std::string uncleaned = info.local_uri_raw != nullptr ? info.local_uri_raw : path;
+  if (!is_canonical(info)) {
+    return HttpResponse::text(400, "400 bad request: encoded or non-canonical path\n");
+  }
+  const std::string path = info.local_uri_raw;
   std::string subpath;
-  const auto route = find_route(dispatch.routes, path, uncleaned, subpath);
-  if (route == dispatch.routes.end()) return HttpResponse::text(404, "404 not found\n");
+  const Route* route = find_route(dispatch.routes, path, subpath);
+  if (route == nullptr && !is_plain(path, false)) {
+    return HttpResponse::text(400, "400 bad request: encoded or non-canonical path\n");
+  }
+  if (route == nullptr) return HttpResponse::text(404, "404 not found\n");
   const std::string method = info.request_method;
   if (!allows(*route, method)) {
     HttpResponse response = HttpResponse::text(405, "405 method not allowed\n");
@@ -130,16 +157,24 @@ WebServer::WebServer(Options options, std::vector<Route> routes, spdlog::logger&
   const std::string port = std::to_string(options.port);
   const std::string threads = std::to_string(options.threads);
   // No document_root: CivetWeb serves no files and lists no directories, only our routes.
-  std::array<const char*, 11> config{"listening_ports",
+  // Each connection holds a worker until its request is complete, so a client that sends slowly
+  // (or announces a body and never sends it) holds one for request_timeout_ms: the timeout is short
+  // (a scrape request fits in one packet) and there are enough workers that a few such clients
+  // leave room for Prometheus.
+  std::array<const char*, 15> config{"listening_ports",
                                      port.c_str(),
                                      "num_threads",
                                      threads.c_str(),
                                      "request_timeout_ms",
-                                     "10000",
+                                     "5000",
+                                     "keep_alive_timeout_ms",
+                                     "500",
                                      "enable_keep_alive",
                                      "yes",
                                      "max_request_size",
                                      "16384",
+                                     "decode_url",
+                                     "no",
                                      nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = log_civetweb_message;

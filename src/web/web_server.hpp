@@ -17,8 +17,8 @@ namespace epsitter {
 class WebServer {
  public:
   struct Options {
-    int port = 8989;  // 0: any free port; see port()
-    int threads = 8;  // CivetWeb workers, one per open connection
+    int port = 8989;   // 0: any free port; see port()
+    int threads = 32;  // CivetWeb workers, one per open connection (slow clients hold one each)
   };
 
   // Starts listening at once. Throws std::runtime_error with CivetWeb's reason (e.g. port in use).

@@ -4,6 +4,7 @@ schemas (npm kubernetes-models, installed here on first use), the objects fit to
 security context, probes on the operating endpoints, named ports, selectors), the ConfigMap's config
 passes `epsitter --check-config`, and the alert rules pass promtool's checks and unit tests."""
 
+import base64
 import hashlib
 import json
 import os
@@ -186,15 +187,54 @@ class Manifests(unittest.TestCase):
         self.assertEqual([e["port"] for e in monitor["spec"]["endpoints"]], ["metrics"])
         self.assertEqual(monitor["spec"]["endpoints"][0]["path"], "/metrics")
 
+    def secret_mount(self):
+        """(mount path, {file name: content}) of the Secret as the init container sees it."""
+        pod = self.one("Deployment")["spec"]["template"]["spec"]
+        volume = next(v for v in pod["volumes"] if "secret" in v)
+        check = next(c for c in pod["initContainers"] if c["name"] == "check-config")
+        mount = next(m for m in check["volumeMounts"] if m["name"] == volume["name"])
+        secret = self.one("Secret")
+        self.assertEqual(secret["metadata"]["name"], volume["secret"]["secretName"])
+        files = dict(secret.get("stringData", {}))
+        for key, value in secret.get("data", {}).items():
+            files[key] = base64.b64decode(value).decode()
+        return mount["mountPath"], files
+
+    def check_config_in_pod_layout(self, config_path, secret_files):
+        """--check-config with the Secret's files at their in-pod path: a private mount namespace
+        puts a tmpfs over /run (/var/run), so nothing on this machine changes."""
+        mount_path, files = self.secret_mount()
+        if not mount_path.startswith(("/var/run/", "/run/")):
+            self.fail(f"the test mounts a tmpfs over /run only; the Secret is at {mount_path}")
+        source = tempfile.mkdtemp(dir=self.tmp.name)
+        for key in secret_files:
+            with open(os.path.join(source, key), "w") as f:
+                f.write(files[key])
+        target = mount_path.replace("/var/run/", "/run/", 1)
+        script = ('mount -t tmpfs tmpfs /run && mkdir -p "$4" && cp -R "$1"/. "$4"/ && '
+                  'exec "$2" --check-config "$3"')
+        return run(["unshare", "--mount", "sh", "-c", script, "sh", source, harness.EPSITTER_BIN,
+                    config_path, target])
+
     def test_the_configmap_config_passes_check_config(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root for a private mount namespace (CI runs as root)")
+        _, secret_files = self.secret_mount()
         for name, text in self.one("ConfigMap")["data"].items():
             with self.subTest(file=name):
                 path = os.path.join(self.tmp.name, name)
                 with open(path, "w") as f:
                     f.write(text)
-                result = harness.run_epsitter(["--check-config", path])
+                result = self.check_config_in_pod_layout(path, secret_files)
                 self.assertEqual(result.returncode, 0, result.stderr)
                 self.assertIn("config OK", result.stdout)
+                # The example really reads the Secret: without its files the check fails, naming
+                # the field and never the password.
+                result = self.check_config_in_pod_layout(path, {})
+                self.assertEqual(result.returncode, 2, result.stdout)
+                self.assertIn("auth_pass_file", result.stderr)
+                for value in secret_files.values():
+                    self.assertNotIn(value, result.stderr)
         # The config baked into the image as its default, too.
         result = harness.run_epsitter(["--check-config",
                                        os.path.join(DEPLOY, "example-config.yaml")])

@@ -134,7 +134,7 @@ def config_yaml(targets):
 class Epsitter:
     """The real binary on a config; use as a context manager. Listens on a free port it picks."""
 
-    def __init__(self, config_text, env=None, args=()):
+    def __init__(self, config_text, env=None, args=(), preexec_fn=None):
         self.dir = tempfile.TemporaryDirectory(prefix="epsitter-test-")
         self.config_path = os.path.join(self.dir.name, "sitter.yaml")
         with open(self.config_path, "w") as f:
@@ -142,13 +142,15 @@ class Epsitter:
         self.env = dict(os.environ, SERVER_PORT="0", POLL_INTERVAL="0.5", LOG_LEVEL="INFO")
         self.env.update(env or {})
         self.args = list(args)
+        self.preexec_fn = preexec_fn  # runs in the child before exec, e.g. to set a ulimit
         self.stderr_lines = []
         self.port = None
         self.process = None
 
     def start(self):
         self.process = subprocess.Popen([EPSITTER_BIN, *self.args, self.config_path], env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                        preexec_fn=self.preexec_fn)
         self.reader = threading.Thread(target=self._read_stderr, daemon=True)
         self.reader.start()
         wait_until(lambda: self.port or self.process.poll() is not None, timeout=30,

@@ -72,7 +72,7 @@ class Exposition(unittest.TestCase):
         with Epsitter(config) as sitter:
             self.assertEqual(sitter.get("/nothing-here")[0], 404)
             self.assertEqual(sitter.get("/metrics/extra")[0], 404)
-            self.assertEqual(sitter.get("/../etc/passwd")[0], 404)
+            self.assertEqual(sitter.get("/../etc/passwd")[0], 400)  # paths must arrive plain
             status, headers, _ = sitter.get("/metrics", method="POST")
             self.assertEqual(status, 405)
             self.assertEqual(headers["Allow"], "GET, HEAD")

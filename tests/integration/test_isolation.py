@@ -1,5 +1,7 @@
 """A slow or hanging target never delays another: eight hanging targets, POOL_SIZE=2, one fast."""
 
+import socket
+import threading
 import unittest
 
 import harness
@@ -38,6 +40,69 @@ class Isolation(unittest.TestCase):
                 # are skipped rather than piling up sockets.
                 for i in range(8):
                     self.assertLessEqual(len(backend.seen(f"/hang{i}")), 4)
+
+    def test_max_in_flight_bounds_open_probes_and_the_rest_wait_their_turn(self):
+        with SilentServer() as server:
+            targets = {f"hang{i}": {"url": f"http://127.0.0.1:{server.port}/{i}", "timeout": 1}
+                       for i in range(6)}
+            env = {"MAX_IN_FLIGHT": "3", "POLL_INTERVAL": "0.5"}
+            with Epsitter(harness.config_yaml(targets), env=env) as sitter:
+                # Every target gets its turn (a waiting probe starts when an open one times out)...
+                wait_until(lambda: all(sitter.value("sitter_http_error_total", name=f"hang{i}",
+                                                    error="timeout") >= 1 for i in range(6)),
+                           timeout=20, message="every target probed and timed out")
+                # ...and never more than three connections were open at once.
+                self.assertGreaterEqual(server.accepted, 6)
+                self.assertLessEqual(server.most_open, 3)
+
+
+class SilentServer:
+    """Accepts connections and never answers; counts how many are open at once.
+
+    Before counting a new connection it reads every held one to the end of what has arrived, so a
+    connection the prober closed before opening the next is never counted twice (a FIN arrives
+    before the next SYN)."""
+
+    def __enter__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        self.most_open = self.accepted = 0
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+        return self
+
+    @staticmethod
+    def closed_by_peer(conn):
+        try:
+            while True:
+                if not conn.recv(4096):
+                    return True
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def accept_loop(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.setblocking(False)
+            still_open = []
+            for held in self.held:
+                if self.closed_by_peer(held):
+                    held.close()
+                else:
+                    still_open.append(held)
+            self.held = still_open + [conn]
+            self.accepted += 1
+            self.most_open = max(self.most_open, len(self.held))
+
+    def __exit__(self, *exc):
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
 
 
 if __name__ == "__main__":

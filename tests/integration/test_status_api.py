@@ -88,6 +88,10 @@ class StatusApi(unittest.TestCase):
             self.assertEqual((status, doc), (404, {"error": 'no target named "x/../../metrics"'}))
             status, doc = get_json(sitter, "/api/v1/targets/")
             self.assertEqual(status, 404)
+            # Only the name is percent-decoded; the path around it must still arrive plain.
+            self.assertEqual(sitter.get("/api/v1/targets/../../metrics")[0], 400)
+            self.assertEqual(sitter.get("/api/v1/targets/plain/x")[0], 404)
+            self.assertEqual(sitter.get("/api/v1/%74argets/plain")[0], 400)
 
             status, headers, body = sitter.get("/api/v1/targets/plain", method="HEAD")
             self.assertEqual((status, body), (200, ""))

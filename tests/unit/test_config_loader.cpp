@@ -412,6 +412,17 @@ TEST_CASE("a second YAML document is rejected as PyYAML's safe_load did", "[conf
   CHECK_THAT(message_of(error), Contains("second YAML document"));
 }
 
+// Found by fuzz/fuzz_config: yaml-cpp's LoadAll never returned on these and used up all memory.
+TEST_CASE("a stray comma at the top level is an error, not an endless document stream",
+          "[config][errors]") {
+  for (const char* text : {",", ",rls:\n  x: 1\n", ",a:\n  b: c\n"}) {
+    const ConfigError error = error_for(text);
+    CHECK(error.line() == 1);
+    CHECK(error.column() == 1);
+    CHECK_THAT(message_of(error), Contains("invalid YAML: unexpected \",\""));
+  }
+}
+
 TEST_CASE("duplicate target names are rejected naming both lines", "[config][errors]") {
   const ConfigError error = error_for(R"(urls:
   svc:

@@ -7,6 +7,7 @@
 #include "probe/error_classification.hpp"
 
 using epsitter::classify_curl_error;
+using epsitter::os_error_hint;
 using epsitter::ProbeError;
 using epsitter::to_label;
 
@@ -51,4 +52,11 @@ TEST_CASE("every reason has a distinct label made of lower-case letters and unde
     CHECK(label.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos);
     CHECK(seen.insert(label).second);
   }
+}
+
+TEST_CASE("running out of descriptors is named in the detail, other errnos add nothing") {
+  CHECK_THAT(std::string{os_error_hint(EMFILE)}, Catch::Contains("out of file descriptors"));
+  CHECK_THAT(std::string{os_error_hint(ENFILE)}, Catch::Contains("out of file descriptors"));
+  CHECK(os_error_hint(ECONNREFUSED).empty());
+  CHECK(os_error_hint(0).empty());
 }

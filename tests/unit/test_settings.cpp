@@ -41,6 +41,7 @@ TEST_CASE("no variables set gives the documented defaults", "[settings]") {
   CHECK(settings.pool_size == 5);
   CHECK(settings.request_timeout == 15s);
   CHECK(settings.metric_prefix == "sitter");
+  CHECK(settings.max_in_flight == 10'000);
 }
 
 TEST_CASE("an empty lookup function counts as an empty environment", "[settings]") {
@@ -187,4 +188,12 @@ TEST_CASE("is_valid_metric_prefix follows the metric name grammar", "[settings]"
 TEST_CASE("control characters in a bad value are escaped in the message", "[settings]") {
   CHECK(error_for("SERVER_PORT", "80\n81") ==
         "SERVER_PORT=\"80\\n81\": expected an integer from 0 to 65535");
+}
+
+TEST_CASE("MAX_IN_FLIGHT bounds the probes open at once", "[settings]") {
+  CHECK(settings_with({{"MAX_IN_FLIGHT", "250"}}).max_in_flight == 250);
+  CHECK(settings_with({{"MAX_IN_FLIGHT", " 1 "}}).max_in_flight == 1);
+  const std::string bad = GENERATE(as<std::string>{}, "0", "-5", "abc", "1.5", "1000001");
+  CHECK(error_for("MAX_IN_FLIGHT", bad) ==
+        "MAX_IN_FLIGHT=\"" + bad + "\": expected an integer from 1 to 1000000");
 }

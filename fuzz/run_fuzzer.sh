@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target for a bounded time from a copy of its seed corpus: run_fuzzer.sh BIN CORPUS SECONDS
+set -euo pipefail
+binary=$1 seeds=$2 seconds=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$seeds"/. "$work"/
+# A crash leaves its input in the build's fuzz-artifacts/ folder, to be turned into a unit test.
+artifacts="$(dirname "$binary")/fuzz-artifacts/"
+mkdir -p "$artifacts"
+exec "$binary" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix="$artifacts" -print_final_stats=1 "$work"

@@ -1,0 +1,377 @@
+"""Hostile peers for the fault suite: loopback servers that each misbehave in one way, a fast
+backend for crowds of targets, and readers of a process's descriptor count and memory.
+
+Python standard library only, like harness.py.
+"""
+
+import asyncio
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+ONE_GIB = 1 << 30
+REQUEST_END = b"\r\n\r\n"
+
+
+# --- What a process holds -------------------------------------------------------------------------
+
+def fd_count(pid):
+    """Open file descriptors of process `pid`."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def rss_kib(pid):
+    """Resident memory of process `pid` in KiB (VmRSS)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for pid {pid}")
+
+
+def open_files_limit(pid):
+    """(soft, hard) of RLIMIT_NOFILE as /proc/PID/limits shows them."""
+    with open(f"/proc/{pid}/limits") as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                soft, hard = line.split()[3:5]
+                return int(soft), int(hard)
+    raise AssertionError(f"no open files limit for pid {pid}")
+
+
+# --- Certificates ---------------------------------------------------------------------------------
+
+def make_certificate(directory, name, days):
+    """A self-signed certificate for 127.0.0.1 made by the openssl command; days < 0 is expired.
+
+    Returns (cert_path, key_path)."""
+    key = os.path.join(directory, name + ".key")
+    csr = os.path.join(directory, name + ".csr")
+    cert = os.path.join(directory, name + ".pem")
+    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)
+    run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    # `x509 -days -1` signs a certificate whose notAfter is a day before its notBefore.
+    run("x509", "-req", "-in", csr, "-signkey", key, "-out", cert, "-days", str(days))
+    return cert, key
+
+
+# --- Hostile servers ------------------------------------------------------------------------------
+
+class HostileServer:
+    """A raw TCP server on 127.0.0.1 that runs `behaviour(server, sock)` for every connection in a
+    thread of its own. With `tls=(cert, key)` it speaks TLS first. Use as a context manager.
+
+    `bytes_sent` lists what each finished connection was sent, so a test can prove what the client
+    read before it hung up."""
+
+    def __init__(self, behaviour, tls=None):
+        self.behaviour = behaviour
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.connections = 0
+        self.bytes_sent = []
+        self.tls = None
+        if tls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(*tls)
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def url(self, path="/"):
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def _accept(self):
+        while not self.stopping.is_set():
+            try:
+                sock, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with self.lock:
+                self.connections += 1
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock):
+        counter = SentCounter(sock)
+        try:
+            if self.tls:
+                sock.settimeout(5)
+                sock = self.tls.wrap_socket(sock, server_side=True)
+                counter = SentCounter(sock)
+            sock.settimeout(None)
+            self.behaviour(self, counter)
+        except (OSError, ssl.SSLError):
+            pass  # the client gave up or refused our certificate: what these servers are for
+        finally:
+            with self.lock:
+                self.bytes_sent.append(counter.sent)
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
+class SentCounter:
+    """Wraps a socket and counts the bytes sent through it."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.sent = 0
+
+    def send(self, data):
+        self.sock.sendall(data)
+        self.sent += len(data)
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
+
+def read_request(sock, limit=65536):
+    """Reads up to the end of the request headers (bodies are not read; probes here send none)."""
+    data = b""
+    while REQUEST_END not in data and len(data) < limit:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def wait_for_hangup(server, sock):
+    """Holds the connection open until the client closes it or the server stops."""
+    sock.settimeout(0.2)
+    while not server.stopping.is_set():
+        try:
+            if not sock.recv(4096):
+                return
+        except socket.timeout:
+            continue
+
+
+def hangs_before_headers(server, sock):
+    read_request(sock)
+    wait_for_hangup(server, sock)
+
+
+def hangs_after_headers(server, sock):
+    read_request(sock)
+    sock.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n")
+    wait_for_hangup(server, sock)
+
+
+def drips_a_byte_a_second(server, sock):
+    read_request(sock)
+    sock.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3600\r\n\r\n")
+    while not server.stopping.wait(1.0):
+        sock.send(b".")
+
+
+def resets_mid_body(server, sock):
+    read_request(sock)
+    sock.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n")
+    sock.send(b"x" * 1000)
+    # SO_LINGER with a zero timeout turns close() into a reset (RST) instead of an orderly FIN.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+
+
+def closes_without_response(server, sock):
+    read_request(sock)
+    sock.shutdown(socket.SHUT_RDWR)
+
+
+def sends_garbage(server, sock):
+    read_request(sock)
+    sock.send(b"\x00\xff\xfe\x16SSH-2.0-not-http\r\n\x1b[31m%n%n%s\r\n\r\n" + bytes(range(256)))
+    sock.shutdown(socket.SHUT_WR)
+    wait_for_hangup(server, sock)
+
+
+def streams_one_gib(server, sock):
+    """Announces and streams 1 GiB from one 64 KiB buffer: generated, never held in memory."""
+    read_request(sock)
+    sock.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+              b"Content-Length: %d\r\n\r\n" % ONE_GIB)
+    chunk = b"\xa5" * 65536
+    remaining = ONE_GIB
+    while remaining > 0 and not server.stopping.is_set():
+        sock.send(chunk[:remaining])
+        remaining -= len(chunk)
+
+
+def redirects_in_a_loop(server, sock):
+    read_request(sock)
+    sock.send(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n"
+              b"Connection: close\r\n\r\n")
+
+
+def answers_ok(server, sock):
+    """For the TLS servers: what a client that accepted the certificate would get."""
+    read_request(sock)
+    sock.send(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+
+
+# --- A fast backend for crowds of targets ---------------------------------------------------------
+
+COUNTS_PATH = "/__counts"
+
+
+async def _crowd_handler(counts, reader, writer):
+    """Answers every request 200 and counts it by path; COUNTS_PATH answers the counts as JSON."""
+    try:
+        while True:
+            head = await reader.readuntil(REQUEST_END)
+            path = head.split(b" ", 2)[1].decode("latin-1")
+            if path == COUNTS_PATH:
+                body = json.dumps(counts).encode()
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            else:
+                counts[path] = counts.get(path, 0) + 1
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+            await writer.drain()
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, IndexError):
+        pass
+    finally:
+        writer.close()
+
+
+def _serve_crowd():
+    """The child process of CrowdBackend: prints its port, serves until stdin closes."""
+    counts = {}
+
+    async def main():
+        server = await asyncio.start_server(
+            lambda r, w: _crowd_handler(counts, r, w), "127.0.0.1", 0, backlog=1024)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        server.close()
+
+    asyncio.run(main())
+
+
+class CrowdBackend:
+    """An asyncio HTTP/1.1 server on 127.0.0.1, in a process of its own, that answers every request
+    200 and counts requests per path. It keeps up with a thousand targets, and the test's own
+    threads (scrapers parsing pages) cannot starve it of Python's interpreter lock."""
+
+    def __init__(self):
+        self.process = None
+        self.port = None
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def snapshot(self):
+        """{path: requests so far}."""
+        with urllib.request.urlopen(self.url(COUNTS_PATH), timeout=30) as response:
+            return json.load(response)
+
+    def __enter__(self):
+        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "crowd"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.port = int(self.process.stdout.readline())
+        return self
+
+    def __exit__(self, *exc):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+
+
+# --- Crowds of scrapers ----------------------------------------------------------------------------
+
+def _scrape(url, seconds, threads, targets):
+    """A child process of scrape_crowd: `threads` scrapers for `seconds`; prints a JSON summary."""
+    import harness  # beside this file; parse_exposition is the suite's one exposition parser
+
+    stop = threading.Event()
+    lock = threading.Lock()
+    summary = {"pages": 0, "failures": [], "slowest": 0.0}
+
+    def check(body, length):
+        if length != len(body):
+            raise AssertionError(f"Content-Length {length} but {len(body)} bytes")
+        text = body.decode()
+        if not text.endswith("\n"):
+            raise AssertionError("page does not end with a newline")
+        names = {dict(labels)["name"] for name, labels in harness.parse_exposition(text)
+                 if name == "sitter_request_time_count"}
+        if len(names) != targets:
+            raise AssertionError(f"{len(names)} targets on the page, expected {targets}")
+
+    def loop():
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    body = response.read()
+                    length = int(response.headers["Content-Length"])
+                took = time.monotonic() - started
+                check(body, length)
+                with lock:
+                    summary["pages"] += 1
+                    summary["slowest"] = max(summary["slowest"], took)
+            except Exception as error:  # noqa: BLE001 - every failure is reported
+                with lock:
+                    summary["failures"].append(repr(error))
+
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    time.sleep(seconds)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    print(json.dumps(summary), flush=True)
+
+
+def scrape_crowd(url, seconds, scrapers, targets, per_process=10):
+    """Runs `scrapers` concurrent scrapers of `url` for `seconds`, in processes of `per_process`
+    threads each (so that the interpreter lock, not epsitter, is not what they measure). Every page
+    must be complete (Content-Length), end with a newline, parse, and list `targets` targets.
+    Returns {"pages", "failures", "slowest"} summed over the processes."""
+    processes = []
+    for start in range(0, scrapers, per_process):
+        count = min(per_process, scrapers - start)
+        processes.append(subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "scrape", url, str(seconds), str(count),
+             str(targets)], stdout=subprocess.PIPE, text=True))
+    total = {"pages": 0, "failures": [], "slowest": 0.0}
+    for process in processes:
+        out, _ = process.communicate(timeout=seconds + 120)
+        part = json.loads(out)
+        total["pages"] += part["pages"]
+        total["failures"] += part["failures"]
+        total["slowest"] = max(total["slowest"], part["slowest"])
+    return total
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["crowd"]:
+        _serve_crowd()
+    elif sys.argv[1:2] == ["scrape"]:
+        _scrape(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
