@@ -28,6 +28,7 @@
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
 #include "web/operations_routes.hpp"
+#include "web/status_routes.hpp"
 #include "web/web_server.hpp"
 
 namespace {
@@ -145,6 +146,10 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
       {[&system, metrics] { return request_exposition(system, metrics, kActorTimeout); },
        runtime_exposition(settings, reloader),
        discovery_exposition(settings, sources, discovery_stats)}));
+  for (auto& route : make_status_routes(
+           [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
+    routes.push_back(std::move(route));
+  }
   return routes;
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "actors/messages.hpp"
+#include "actors/status_messages.hpp"
 
 namespace epsitter {
 
@@ -48,6 +49,16 @@ std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
       .receive([&text](ExpositionText& reply) { text = std::move(reply.text); },
                [](const caf::error&) {});
   return text;
+}
+
+StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,
+                                 std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{system};
+  StatusSnapshotPtr snapshot;
+  self->request(metrics, timeout, status_atom::value)
+      .receive([&snapshot](StatusReply& reply) { snapshot = std::move(reply.snapshot); },
+               [](const caf::error&) {});
+  return snapshot;
 }
 
 }  // namespace epsitter

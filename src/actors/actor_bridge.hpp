@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config_loader.hpp"
+#include "status/status_snapshot.hpp"
 
 namespace epsitter {
 
@@ -26,5 +27,10 @@ bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
 std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
                                                       const caf::actor& metrics,
                                                       std::chrono::milliseconds timeout);
+
+// The metrics actor's current status snapshot (for the status page and its JSON API), or nullptr
+// when it does not answer in time.
+StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,
+                                 std::chrono::milliseconds timeout);
 
 }  // namespace epsitter

@@ -1,10 +1,11 @@
-// The metrics actor: aggregates probe results and renders the exposition text on request.
+// The metrics actor: aggregates probe results, serves the exposition and the status snapshot.
 #include "actors/metrics_actor.hpp"
 
 #include <caf/all.hpp>
 #include <set>
 
 #include "actors/messages.hpp"
+#include "actors/status_messages.hpp"
 #include "metrics/render.hpp"
 #include "metrics/target_stats.hpp"
 
@@ -20,6 +21,7 @@ struct MetricsState {
   // The last rendering, reused until a result or a target change makes it stale, so that
   // concurrent scrapers share one rendering.
   std::shared_ptr<const std::string> rendered;
+  StatusSnapshotPtr status;  // likewise for the status page and its JSON API
 };
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
@@ -42,6 +44,13 @@ void apply_bounds(MetricsState& state, std::vector<double> bounds) {
   for (auto& [labels, seen] : state.stats) seen.reset_histogram();
 }
 
+// The probe's own end time; the arrival time only if the engine did not stamp it.
+WallClock::time_point finished_at(const ProbeResult& result) {
+  if (result.finished_unix_seconds <= 0) return WallClock::now();
+  return WallClock::time_point{std::chrono::duration_cast<WallClock::duration>(
+      std::chrono::duration<double>(result.finished_unix_seconds))};
+}
+
 caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string prefix) {
   self->state.prefix = std::move(prefix);
   return {
@@ -51,12 +60,15 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         auto found = state.stats.find(done.labels);
         if (found == state.stats.end()) return;
         found->second.record(done.result, done.verdict, state.duration_bounds);
+        found->second.history.record(done.result, done.verdict, finished_at(done.result));
         state.rendered.reset();
+        state.status.reset();
       },
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
         self->state.rendered.reset();
+        self->state.status.reset();
       },
       [self](render_atom) -> ExpositionText {
         auto& state = self->state;
@@ -65,6 +77,13 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
               render_exposition(state.prefix, state.stats, state.duration_bounds));
         }
         return ExpositionText{state.rendered};
+      },
+      [self](status_atom) -> StatusReply {
+        auto& state = self->state;
+        if (!state.status) {
+          state.status = std::make_shared<const StatusSnapshot>(make_status_snapshot(state.stats));
+        }
+        return StatusReply{state.status};
       },
   };
 }

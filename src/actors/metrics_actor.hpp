@@ -1,4 +1,4 @@
-// The metrics actor: aggregates probe results and renders the exposition text on request.
+// The metrics actor: aggregates probe results, serves the exposition and the status snapshot.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -6,7 +6,8 @@
 
 namespace epsitter {
 
-// Accepts ProbeDone, LabelSet (targets_atom) and render_atom (replies with ExpositionText).
+// Accepts ProbeDone, LabelSet (targets_atom), render_atom (replies with ExpositionText) and
+// status_atom (replies with StatusReply).
 caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix);
 
 }  // namespace epsitter

@@ -9,6 +9,7 @@
 
 #include "config/target.hpp"
 #include "expect/evaluator.hpp"
+#include "metrics/probe_history.hpp"
 #include "probe/probe_result.hpp"
 
 namespace epsitter {
@@ -34,6 +35,7 @@ struct TargetStats {
   double duration_sum_seconds = 0;
   std::map<int, std::uint64_t> status_codes;   // responses by final HTTP status
   std::map<ProbeError, std::uint64_t> errors;  // probes that got no response, by reason
+  ProbeHistory history;  // the last probes, for the status page; recorded with their time
 
   // Expectations and detail.
   std::map<FailureReason, std::uint64_t> failures;  // failed probes, by their first failed check

@@ -15,6 +15,7 @@ struct HttpRequest {
   std::string path;                                // as sent (plain), no query string
   std::string query;                               // raw query string, without '?'
   std::function<const char*(const char*)> header;  // a header's value, or nullptr
+  std::string subpath;                             // prefix routes: the decoded rest of the path
 };
 
 struct HttpResponse {
@@ -29,9 +30,10 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct Route {
-  std::string path;                  // exact match
+  std::string path;                  // exact match (or, with `prefix`, what the path starts with)
   std::vector<std::string> methods;  // allowed; HEAD is implied by GET. Others get 405.
   HttpHandler handler;
+  bool prefix = false;  // exact routes win; the rest of the path goes to HttpRequest::subpath
 };
 
 }  // namespace epsitter

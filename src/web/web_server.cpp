@@ -1,4 +1,4 @@
-// The HTTP server (CivetWeb): dispatches exact paths to routes; everything else is 404 or 405.
+// The HTTP server (CivetWeb): dispatches exact and prefix paths to routes; else 404 or 405.
 #include "web/web_server.hpp"
 
 #include <civetweb.h>
@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "web/url_decode.hpp"
 
 namespace epsitter {
 
@@ -58,24 +60,51 @@ std::string allow_header(const Route& route) {
 
 // Routes are plain ASCII paths. A path that needs decoding or normalising ("%2e%2e", "%00",
 // "/a/../b", "//metrics") names none of them and is refused, not guessed at. CivetWeb runs with
-// decode_url=no, so local_uri_raw is the path exactly as sent.
-bool is_plain_path(const mg_request_info& info) {
-  if (info.local_uri_raw == nullptr || info.local_uri == nullptr) return false;
-  const std::string_view raw = info.local_uri_raw;
-  return raw == info.local_uri && std::none_of(raw.begin(), raw.end(), [](char c) {
-           return c == '%' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-         });
+// decode_url=no, so local_uri_raw is the path exactly as sent. Only the one segment a prefix route
+// takes (a target's name) may be percent-encoded: it is decoded, never normalised.
+bool is_plain(std::string_view path, bool allow_percent) {
+  return std::none_of(path.begin(), path.end(), [allow_percent](char c) {
+    return (c == '%' && !allow_percent) || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+           c == 0x7f;
+  });
+}
+
+bool is_canonical(const mg_request_info& info) {
+  return info.local_uri_raw != nullptr && info.local_uri != nullptr &&
+         std::string_view(info.local_uri_raw) == info.local_uri;
+}
+
+// An exact route for a plain path; else a prefix route followed by one percent-encoded segment
+// ("/" inside a name arrives as %2F), decoded into `subpath`.
+const Route* find_route(const std::vector<Route>& routes, std::string_view path,
+                        std::string& subpath) {
+  if (is_plain(path, false)) {
+    for (const auto& route : routes) {
+      if (!route.prefix && route.path == path) return &route;
+    }
+  }
+  for (const auto& route : routes) {
+    if (!route.prefix || path.substr(0, route.path.size()) != route.path) continue;
+    const std::string_view rest = path.substr(route.path.size());
+    if (rest.find('/') != std::string_view::npos || !is_plain(rest, true)) return nullptr;
+    subpath = url_decode(rest);
+    return &route;
+  }
+  return nullptr;
 }
 
 HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info& info,
                      mg_connection* conn) {
-  if (!is_plain_path(info)) {
+  if (!is_canonical(info)) {
     return HttpResponse::text(400, "400 bad request: encoded or non-canonical path\n");
   }
   const std::string path = info.local_uri_raw;
-  const auto route = std::find_if(dispatch.routes.begin(), dispatch.routes.end(),
-                                  [&path](const Route& r) { return r.path == path; });
-  if (route == dispatch.routes.end()) return HttpResponse::text(404, "404 not found\n");
+  std::string subpath;
+  const Route* route = find_route(dispatch.routes, path, subpath);
+  if (route == nullptr && !is_plain(path, false)) {
+    return HttpResponse::text(400, "400 bad request: encoded or non-canonical path\n");
+  }
+  if (route == nullptr) return HttpResponse::text(404, "404 not found\n");
   const std::string method = info.request_method;
   if (!allows(*route, method)) {
     HttpResponse response = HttpResponse::text(405, "405 method not allowed\n");
@@ -86,6 +115,7 @@ HttpResponse respond(const WebServer::Dispatch& dispatch, const mg_request_info&
   request.method = method;
   request.path = path;
   request.query = info.query_string != nullptr ? info.query_string : "";
+  request.subpath = std::move(subpath);
   request.header = [conn](const char* name) { return mg_get_header(conn, name); };
   return route->handler(request);
 }

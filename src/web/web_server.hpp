@@ -1,4 +1,4 @@
-// The HTTP server (CivetWeb): dispatches exact paths to routes; everything else is 404 or 405.
+// The HTTP server (CivetWeb): dispatches exact and prefix paths to routes; else 404 or 405.
 #pragma once
 
 #include <memory>

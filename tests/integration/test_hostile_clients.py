@@ -117,8 +117,8 @@ class HostileClients(unittest.TestCase):
     def test_unknown_paths_wrong_methods_and_path_tricks_get_4xx(self):
         with Epsitter(quiet_config()) as sitter:
             cases = {
-                # path -> status: nothing but /metrics exists, and no file is ever served
-                "/": 404, "/nothing-here": 404, "/metrics/": 404, "/metrics/extra": 404,
+                # path -> status: nothing but the routes exists, and no file is ever served
+                "/nothing-here": 404, "/api/v1/targets/x/../../../metrics": 400, "/metrics/": 404, "/metrics/extra": 404,
                 "/sitter.yaml": 404, "/etc/passwd": 404, "/index.html": 404,
                 "/../../etc/passwd": 400, "/%2e%2e/%2e%2e/etc/passwd": 400,
                 "/x/../metrics": 400, "//metrics": 400, "/./metrics": 400,

@@ -1,0 +1,17 @@
+// The status page (GET /) and its JSON API (GET /api/v1/targets, /api/v1/targets/NAME).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "status/status_snapshot.hpp"
+#include "web/route.hpp"
+
+namespace epsitter {
+
+// Returns the current snapshot, or nullptr when it is not available. Called on CivetWeb threads.
+using StatusSource = std::function<StatusSnapshotPtr()>;
+
+std::vector<Route> make_status_routes(const StatusSource& source);
+
+}  // namespace epsitter
