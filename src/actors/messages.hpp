@@ -59,6 +59,7 @@ struct AppliedTargets {
 struct ConfiguredTarget {
   TargetLabels labels;
   HeaderList extra_labels;  // the `labels:` map, for sitter_target_info
+  std::string source;       // file, service or ingress: shown on the status page and API
 };
 
 // The supervisor to the metrics actor: the targets now configured (series of others go).

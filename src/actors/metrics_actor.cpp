@@ -26,7 +26,8 @@ struct MetricsState {
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
 // zeroed series for new ones so that they are visible before their first probe, and drops the rest.
-// A target's extra labels may change without its identity changing: they are taken anew.
+// A target's extra labels and source may change without its identity changing: they are taken
+// anew.
 void retain_only(StatsByTarget& stats, const std::vector<ConfiguredTarget>& configured) {
   std::set<TargetLabels> wanted;
   for (const auto& target : configured) wanted.insert(target.labels);
@@ -34,7 +35,9 @@ void retain_only(StatsByTarget& stats, const std::vector<ConfiguredTarget>& conf
     it = wanted.count(it->first) ? std::next(it) : stats.erase(it);
   }
   for (const auto& target : configured) {
-    stats[target.labels].extra_labels = target.extra_labels;
+    TargetStats& seen = stats[target.labels];
+    seen.extra_labels = target.extra_labels;
+    seen.source = target.source;
   }
 }
 

@@ -44,6 +44,7 @@ struct TargetStats {
   double histogram_sum_seconds = 0;  // as duration_sum_seconds, but reset with the buckets
   std::optional<LastProbe> last;     // unset until the first probe finishes
   HeaderList extra_labels;           // the target's `labels:` map
+  std::string source = "file";       // where the target came from: file, service or ingress
 
   // `bounds` are the histogram's upper bounds; they must not change between calls (see
   // reset_histogram).

@@ -34,6 +34,7 @@ h2{margin:1.1rem 0 0;padding:.25rem .6rem;font-size:1rem;border-bottom:2px solid
 h2 small{margin-left:.8rem;font-weight:400;color:var(--mut)}
 .n{font-weight:600}
 .u{margin-left:.6rem;font-size:.8rem;color:var(--mut)}
+.src{margin-left:.4rem;padding:0 .3rem;border:1px solid var(--mut);border-radius:.3rem;font-size:.7rem;color:var(--mut)}
 .s{display:inline-block;min-width:4.6rem;padding:.1rem .4rem;border-radius:3px;text-align:center;
 font-size:.72rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:#fff;
 background:var(--pend)}

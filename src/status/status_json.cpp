@@ -39,6 +39,7 @@ json target_json(const TargetStatus& target, WallClock::time_point now, bool wit
       {"namespace", target.labels.namespace_},
       {"method", target.labels.method},
       {"url", target.labels.url},
+      {"source", target.source},
       {"state", to_string(target.state)},
       {"state_since", time_or_null(target.state_since)},
       {"seconds_in_state", age_or_null(target.state_since, now)},

@@ -44,7 +44,13 @@ void append_row(std::string& out, const TargetStatus& target, std::size_t capaci
   fmt::format_to(std::back_inserter(out), R"(<tr class="t {0}"><td><b class="s">{0}</b>)", state);
   out += R"(<td><span class="n">)";
   append_html_escaped(out, target.labels.name);
-  out += R"(</span><span class="u">)";
+  out += "</span>";
+  if (target.source != "file") {  // discovered: say from what, so it is not looked for in the file
+    out += R"(<span class="src">)";
+    append_html_escaped(out, target.source);
+    out += "</span>";
+  }
+  out += R"(<span class="u">)";
   append_html_escaped(out, target.labels.method);
   out += ' ';
   append_html_escaped(out, target.labels.url);

@@ -79,6 +79,7 @@ TargetStatus status_of(const TargetLabels& labels, const TargetStats& stats) {
   const ProbeHistory& history = stats.history;
   TargetStatus status;
   status.labels = labels;
+  status.source = stats.source;
   status.state = history.state();
   status.probes = stats.probes;
   status.last = history.last();

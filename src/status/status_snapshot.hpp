@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace epsitter {
 // Everything shown of one target. A new field goes here, then into status_json.cpp and
 // status_page.cpp; nothing else needs to change.
 struct TargetStatus {
-  TargetLabels labels;  // the URL is already without userinfo
+  TargetLabels labels;          // the URL is already without userinfo
+  std::string source = "file";  // file, service or ingress (Kubernetes discovery)
   TargetState state = TargetState::pending;
   std::uint64_t probes = 0;  // every finished probe since the target was configured
   std::optional<ProbeRecord> last;

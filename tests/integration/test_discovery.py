@@ -4,6 +4,7 @@ since *.svc names do not resolve here), a changed annotation changes the target,
 takes its series with it, unannotated and malformed objects are left out, the bearer token is sent,
 a 410 Gone makes epsitter list again, and a dropped stream is resumed where it broke."""
 
+import json
 import os
 import tempfile
 import time
@@ -101,6 +102,14 @@ class Discovery(unittest.TestCase):
             self.assertGreater(sitter.value("sitter_discovery_last_sync_timestamp_seconds"),
                                time.time() - 60)
             self.assertEqual(sitter.value("sitter_shard_targets"), 3)
+            # The status API and page say where each target came from.
+            status, _, body = sitter.get("/api/v1/targets?history=0")
+            self.assertEqual(status, 200)
+            self.assertEqual({t["name"]: t["source"] for t in json.loads(body)["targets"]},
+                             {"static_one": "file", "shop/web": "service",
+                              "shop/front/shop.example.com/": "ingress"})
+            page = sitter.get("/")[2]
+            self.assertIn('<span class="n">shop/web</span><span class="src">service</span>', page)
 
             # Every request carried the ServiceAccount token.
             requests = kube.seen()

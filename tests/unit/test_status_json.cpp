@@ -1,5 +1,6 @@
 // Unit tests for the JSON API documents: fields, escaping, nulls, history, invalid UTF-8.
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "status/status_json.hpp"
@@ -109,4 +110,14 @@ TEST_CASE("a failed expectation names its reason, and the certificate's expiry i
   CHECK(target["last_probe"]["status_code"] == 200);
   CHECK(target["cert_expires_at"] == "2025-12-25T05:53:20.000Z");
   CHECK(target["cert_days_left"].get<double>() == Approx(30));
+}
+
+TEST_CASE("each target says where it came from: the file or Kubernetes discovery") {
+  StatsByTarget stats;
+  probe(stats, TargetLabels{"static", "ns", "GET", "http://h/"}, ok, t0);
+  stats[TargetLabels{"shop/api", "shop", "GET", "http://api.shop.svc:80/"}].source = "service";
+  const json doc = json::parse(render_targets_json(make_status_snapshot(stats), t0, false));
+  std::map<std::string, std::string> sources;
+  for (const json& target : doc["targets"]) sources[target["name"]] = target["source"];
+  CHECK(sources == std::map<std::string, std::string>{{"shop/api", "service"}, {"static", "file"}});
 }

@@ -142,3 +142,14 @@ TEST_CASE("a thousand targets with full histories stay around a kilobyte each") 
   CHECK(count(page, "<tbody>") == 20);
   CHECK(page.size() < 1500 * 1000);
 }
+
+TEST_CASE("a discovered target is marked with its source; a file target is not") {
+  StatsByTarget stats;
+  stats[TargetLabels{"static", "ns", "GET", "http://h/"}];
+  stats[TargetLabels{"shop/web", "shop", "GET", "http://web.shop.svc:80/"}].source = "ingress";
+  const std::string page = render_status_page(make_status_snapshot(stats), t0);
+  CHECK(page.find(R"(<span class="n">shop/web</span><span class="src">ingress</span>)") !=
+        std::string::npos);
+  CHECK(page.find(R"(<span class="n">static</span><span class="u">)") != std::string::npos);
+  CHECK(count(page, R"(<span class="src">)") == 1);
+}
