@@ -194,15 +194,18 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
                      make_routes(settings, system, metrics, supervisor, reloader, sources,
                                  discovery_stats, stopping),
                      log};
-    const std::size_t target_count = config.targets.size();
-    const ReloadOutcome started = reloader.apply(std::move(config), "start");
-    if (!started.ok) throw std::runtime_error(started.message);
+    // Every descriptor the daemon needs for its whole life is taken before the first probe: with a
+    // low open-file limit and many hanging targets the probes take all that are left, which must
+    // cost counted probe errors, not the watcher.
     std::optional<ConfigWatcher> watcher;
     if (line.watch_config) {
       watcher.emplace(
           line.config_path, ConfigWatcher::Options{},
           [&reloader] { reloader.reload("file changed"); }, log);
     }
+    const std::size_t target_count = config.targets.size();
+    const ReloadOutcome started = reloader.apply_initial(std::move(config), "start");
+    if (!started.ok) throw std::runtime_error(started.message);
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
         "shard={}/{} version={} revision={}",

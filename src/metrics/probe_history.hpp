@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -50,8 +51,21 @@ class ProbeHistory {
   std::optional<double> success_ratio() const;
 
  private:
+  // One probe as the ring keeps it: 16 bytes instead of ProbeRecord's 32, since 10,000 targets
+  // keep 120 each (19 MiB instead of 38). Times and durations keep microseconds.
+  struct Slot {
+    std::int64_t at_us = 0;           // since the epoch
+    std::uint32_t duration_us = 0;    // timeouts are at most an hour: fits
+    std::uint16_t status_code = 0;    // 0: no response
+    std::uint8_t failure_plus_1 = 0;  // FailureReason + 1; 0: success
+
+    bool success() const { return failure_plus_1 == 0; }
+  };
+  static Slot pack(const ProbeRecord& record);
+  static ProbeRecord unpack(const Slot& slot);
+
   std::size_t capacity_;
-  std::vector<ProbeRecord> ring_;  // grows up to capacity_, then `next_` overwrites the oldest
+  std::vector<Slot> ring_;  // grows up to capacity_, then `next_` overwrites the oldest
   std::size_t next_ = 0;
   std::size_t successes_ = 0;  // among the records in ring_
   std::optional<WallClock::time_point> last_success_at_;

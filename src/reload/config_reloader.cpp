@@ -3,7 +3,6 @@
 #include "reload/config_reloader.hpp"
 
 #include <malloc.h>
-
 #include <spdlog/logger.h>
 
 #include <chrono>
@@ -39,8 +38,14 @@ ConfigReloader::ConfigReloader(std::string path, Apply apply, spdlog::logger& lo
       now_(std::move(now)),
       env_(std::move(env)) {}
 
-ReloadOutcome ConfigReloader::apply(Config config, std::string_view trigger) {
+ReloadOutcome ConfigReloader::apply_initial(Config config, std::string_view trigger) {
   const std::lock_guard<std::mutex> lock{reload_mutex_};
+  if (status().ever_applied) {
+    log_.info(
+        "msg=\"config reloaded before start applied it; keeping the newer one\" trigger=\"{}\"",
+        trigger);
+    return ReloadOutcome{true, "a newer config from the file was applied already"};
+  }
   return apply_locked(std::move(config), trigger);
 }
 

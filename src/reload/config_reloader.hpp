@@ -43,8 +43,10 @@ class ConfigReloader {
   ConfigReloader(const ConfigReloader&) = delete;
   ConfigReloader& operator=(const ConfigReloader&) = delete;
 
-  // Applies a config that was already loaded (the one read at start). `trigger` is logged.
-  ReloadOutcome apply(Config config, std::string_view trigger);
+  // Applies the config read at start. The file watcher starts before it (so that its descriptors
+  // are taken before probes can use them all up), and a change it reports may be applied first:
+  // then that newer config is kept and this older one is not applied. `trigger` is logged.
+  ReloadOutcome apply_initial(Config config, std::string_view trigger);
   // Reads the file again and applies it; a config that fails validation changes nothing.
   // Thread-safe: concurrent calls (signal, HTTP, file watcher) run one after the other.
   ReloadOutcome reload(std::string_view trigger);

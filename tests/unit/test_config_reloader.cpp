@@ -109,10 +109,20 @@ TEST_CASE("a config the running system cannot take is a failed reload", "[reload
 TEST_CASE("an already loaded config can be applied directly (the one read at start)", "[reload]") {
   Fixture f;
   Config config = parse_config("urls:\n  only:\n    url: http://127.0.0.1:3/\n", "inline");
-  CHECK(f.reloader.apply(std::move(config), "start").ok);
+  CHECK(f.reloader.apply_initial(std::move(config), "start").ok);
   REQUIRE(f.applied.size() == 1);
   CHECK(f.applied[0] == std::vector<std::string>{"only"});
   CHECK(f.reloader.status().ever_applied);
+}
+
+TEST_CASE("the start config does not replace a newer one a reload applied first", "[reload]") {
+  // The watcher runs before the start config is applied; a change it saw wins over the older text.
+  Fixture f;
+  REQUIRE(f.reloader.reload("file changed").ok);
+  Config stale = parse_config("urls:\n  stale:\n    url: http://127.0.0.1:3/\n", "inline");
+  CHECK(f.reloader.apply_initial(std::move(stale), "start").ok);
+  REQUIRE(f.applied.size() == 1);
+  CHECK(f.applied[0] == std::vector<std::string>{"a", "b"});
 }
 
 TEST_CASE("concurrent reloads run one at a time", "[reload]") {

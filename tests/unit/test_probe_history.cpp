@@ -100,3 +100,25 @@ TEST_CASE("a target down for longer than its history still knows its last succes
   CHECK(history.last_success_at() == t0);
   CHECK(history.state_since() == t0 + seconds(1));
 }
+
+TEST_CASE("a kept probe reads back as recorded, to the microsecond") {
+  ProbeHistory history(kAllFailureReasons.size() + 1);
+  const auto at = t0 + std::chrono::microseconds(123'456);
+  history.record(answer(204, 0.065572), judged(answer(204)), at);
+  for (const FailureReason reason : kAllFailureReasons) {
+    Verdict failed;
+    failed.failure = reason;
+    history.record(answer(503, 3599.5), failed, at);
+  }
+  const std::vector<ProbeRecord> kept = history.recent();
+  REQUIRE(kept.size() == kAllFailureReasons.size() + 1);
+  CHECK(kept[0].at == at);
+  CHECK(kept[0].duration_seconds == 0.065572);
+  CHECK(kept[0].status_code == 204);
+  CHECK(kept[0].success());
+  for (std::size_t i = 0; i < kAllFailureReasons.size(); ++i) {
+    CHECK(kept[i + 1].failure == kAllFailureReasons[i]);
+    CHECK(kept[i + 1].status_code == 503);
+    CHECK(kept[i + 1].duration_seconds == 3599.5);
+  }
+}
