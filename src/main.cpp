@@ -20,6 +20,7 @@
 #include "log/logger.hpp"
 #include "metrics/discovery_metrics.hpp"
 #include "metrics/runtime_metrics.hpp"
+#include "os/allocator_tuning.hpp"
 #include "os/descriptor_limit.hpp"
 #include "probe/http_engine.hpp"
 #include "reload/config_reloader.hpp"
@@ -229,6 +230,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
 }  // namespace
 
 int main(int argc, char** argv) {
+  tune_allocator();
   int exit_code = 0;
   const auto line = parse_command_line(argc, argv, exit_code);
   if (!line) return exit_code;

@@ -24,25 +24,45 @@ std::string_view type_name(MetricType type) {
   return "untyped";
 }
 
-}  // namespace
-
-std::string escape_label_value(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    switch (c) {
+// Appends `value` escaped for a label: runs without special characters are copied whole.
+void append_escaped_label_value(std::string& out, std::string_view value) {
+  for (;;) {
+    const std::size_t special = value.find_first_of("\\\"\n");
+    out.append(value.substr(0, special));
+    if (special == std::string_view::npos) return;
+    switch (value[special]) {
       case '\\':
         out += "\\\\";
         break;
       case '"':
         out += "\\\"";
         break;
-      case '\n':
-        out += "\\n";
-        break;
       default:
-        out += c;
+        out += "\\n";
     }
+    value.remove_prefix(special + 1);
+  }
+}
+
+}  // namespace
+
+std::string escape_label_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  append_escaped_label_value(out, value);
+  return out;
+}
+
+std::string render_labels(const Labels& labels) {
+  std::string out;
+  bool first = true;
+  for (const auto& [label, label_value] : labels) {
+    if (!first) out += ',';
+    first = false;
+    out += label;
+    out += "=\"";
+    append_escaped_label_value(out, label_value);
+    out += '"';
   }
   return out;
 }
@@ -65,21 +85,39 @@ std::string escape_help(std::string_view help) {
   return out;
 }
 
-std::string format_value(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+namespace {
+
+constexpr std::size_t kValueBufferSize = 32;
+
+// Writes format_value's text into `buffer` and returns its length.
+std::size_t format_value_to(double value, char (&buffer)[kValueBufferSize]) {
+  const auto copy = [&buffer](std::string_view text) {
+    text.copy(buffer, text.size());
+    return text.size();
+  };
+  if (std::isnan(value)) return copy("NaN");
+  if (std::isinf(value)) return copy(value > 0 ? "+Inf" : "-Inf");
+  char* const first = buffer;
+  char* const last = buffer + kValueBufferSize;
   // Integral values below 1e16 print as "N.0", the way Python's repr does.
   if (value == std::floor(value) && std::fabs(value) < 1e16) {
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-    (void)ec;
-    return std::string(buffer, end) + ".0";
+    auto [end, ec] = std::to_chars(first, last - 2, value, std::chars_format::fixed);
+    (void)ec;  // 17 digits and a sign always fit
+    *end++ = '.';
+    *end++ = '0';
+    return static_cast<std::size_t>(end - first);
   }
   // Otherwise the shortest text that reads back as the same double.
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  (void)ec;
-  return std::string(buffer, end);
+  auto [end, ec] = std::to_chars(first, last, value);
+  (void)ec;  // the shortest form of a double is at most 24 characters
+  return static_cast<std::size_t>(end - first);
+}
+
+}  // namespace
+
+std::string format_value(double value) {
+  char buffer[kValueBufferSize];
+  return std::string(buffer, format_value_to(value, buffer));
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
@@ -95,22 +133,28 @@ void ExpositionWriter::family(std::string_view name, std::string_view help, Metr
 }
 
 void ExpositionWriter::sample(std::string_view name, const Labels& labels, double value) {
+  sample_rendered(name, render_labels(labels), value);
+}
+
+void ExpositionWriter::sample_rendered(std::string_view name, std::string_view rendered_labels,
+                                       double value, std::string_view label,
+                                       std::string_view label_value) {
   text_ += name;
-  if (!labels.empty()) {
+  if (!rendered_labels.empty() || !label.empty()) {
     text_ += '{';
-    bool first = true;
-    for (const auto& [label, label_value] : labels) {
-      if (!first) text_ += ',';
-      first = false;
+    text_ += rendered_labels;
+    if (!label.empty()) {
+      if (!rendered_labels.empty()) text_ += ',';
       text_ += label;
       text_ += "=\"";
-      text_ += escape_label_value(label_value);
+      append_escaped_label_value(text_, label_value);
       text_ += '"';
     }
     text_ += '}';
   }
   text_ += ' ';
-  text_ += format_value(value);
+  char buffer[kValueBufferSize];
+  text_.append(buffer, format_value_to(value, buffer));
   text_ += '\n';
 }
 

@@ -18,12 +18,20 @@ class ExpositionWriter {
  public:
   void family(std::string_view name, std::string_view help, MetricType type);
   void sample(std::string_view name, const Labels& labels, double value);
+  // The same with labels already rendered by render_labels(), so that a target's labels are
+  // escaped once per scrape rather than once per series (a target has about 30); `label` and
+  // `label_value` (escaped here) follow them when `label` is not empty.
+  void sample_rendered(std::string_view name, std::string_view rendered_labels, double value,
+                       std::string_view label = {}, std::string_view label_value = {});
+  void reserve(std::size_t bytes) { text_.reserve(bytes); }
   std::string take() { return std::move(text_); }
 
  private:
   std::string text_;
 };
 
+// `a="x",b="y"`: labels with their values escaped, without the braces.
+std::string render_labels(const Labels& labels);
 // Label values escape backslash, double quote and newline.
 std::string escape_label_value(std::string_view value);
 // HELP text escapes backslash and newline.

@@ -26,6 +26,7 @@
 #include "probe/multi_driver.hpp"
 #include "probe/server_name.hpp"
 #include "probe/tls_inspection.hpp"
+#include "probe/young_transfers.hpp"
 
 namespace epsitter {
 
@@ -34,6 +35,10 @@ namespace {
 constexpr long kMaxRedirects = 10;
 // The loop re-checks for stop() at least this often even when nothing wakes it.
 constexpr std::chrono::milliseconds kIdleWait{1000};
+// Transfers starting up at once (see YoungTransfers): enough for 10,000 loopback probes a second
+// with room to spare, few enough that connecting and answering stay cheap.
+constexpr std::size_t kYoungLimit = 512;
+constexpr std::chrono::milliseconds kYoungFor{100};
 
 bool iequals(const std::string& a, const char* b) {
   const std::string other{b};
@@ -63,6 +68,7 @@ struct Transfer {
   CurlSlist connect_to;
   HttpEngine::Completion on_done;
   std::chrono::steady_clock::time_point started;
+  std::uint64_t serial = 0;  // start order, for YoungTransfers
   std::int64_t body_limit = 0;
   bool keep_body = false;
   bool keep_headers = false;
@@ -344,9 +350,12 @@ struct HttpEngine::Impl {
 
   // Engine thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
-  // Submitted but not started because `max_transfers` are open; started first come, first served.
-  // A transfer's timeout runs from its start, so waiting here never eats into it.
+  // Submitted but not started because `max_transfers` are open or kYoungLimit are starting up;
+  // started first come, first served. A transfer's timeout runs from its start, so waiting here
+  // never eats into it.
   std::deque<Pending> waiting;
+  YoungTransfers young{kYoungLimit, kYoungFor};
+  std::uint64_t next_serial = 0;
 
   Impl(spdlog::logger& logger, std::size_t max_open)
       : log(logger),
@@ -363,6 +372,7 @@ struct HttpEngine::Impl {
     auto transfer = std::make_unique<Transfer>();
     transfer->on_done = std::move(item.on_done);
     transfer->started = std::chrono::steady_clock::now();
+    transfer->serial = next_serial++;
     transfer->easy.reset(curl_easy_init());
     if (!transfer->easy) {
       finish_without_transfer(*transfer, "curl_easy_init failed");
@@ -380,6 +390,7 @@ struct HttpEngine::Impl {
       finish_without_transfer(*transfer, "curl_multi_add_handle failed");
       return;
     }
+    young.started(transfer->serial, transfer->started);
     transfers.emplace(easy, std::move(transfer));
   }
 
@@ -399,6 +410,7 @@ struct HttpEngine::Impl {
       if (found == transfers.end()) continue;
       std::unique_ptr<Transfer> transfer = std::move(found->second);
       transfers.erase(found);
+      young.finished(transfer->serial);
       curl_multi_remove_handle(multi.get(), easy);
       ProbeResult result = read_result(easy, code, *transfer);
       --in_flight;
@@ -418,16 +430,29 @@ struct HttpEngine::Impl {
       auto incoming = take_pending(stop_now);
       if (stop_now) break;
       std::move(incoming.begin(), incoming.end(), std::back_inserter(waiting));
-      while (!waiting.empty() && transfers.size() < max_transfers) {
+      young.age(std::chrono::steady_clock::now());
+      while (!waiting.empty() && transfers.size() < max_transfers && young.has_room()) {
         start(std::move(waiting.front()));
         waiting.pop_front();
       }
-      // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup from submit()/stop();
-      // a handle added above asks for an immediate timeout, so it starts without delay.
-      driver.wait_and_drive(kIdleWait);
+      // Sleeps until a socket is ready, libcurl's next timeout, a wakeup from submit()/stop(), or
+      // a waiting probe's turn; a handle added above asks for an immediate timeout, so it starts
+      // without delay.
+      driver.wait_and_drive(wait_budget());
       collect_finished();
     }
     abort_all();
+  }
+
+  // How long the loop may sleep: when probes wait only because kYoungLimit are starting up, until
+  // the oldest of those stops counting.
+  std::chrono::milliseconds wait_budget() const {
+    if (waiting.empty() || young.has_room() || transfers.size() >= max_transfers) return kIdleWait;
+    const auto next = young.next_aging();
+    if (!next) return kIdleWait;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*next - std::chrono::steady_clock::now());
+    return std::clamp(left, std::chrono::milliseconds(0), kIdleWait);
   }
 
   void abort_all() {
@@ -441,6 +466,7 @@ struct HttpEngine::Impl {
     for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(multi.get(), easy);
     in_flight -= transfers.size();
     transfers.clear();
+    young.clear();
   }
 };
 

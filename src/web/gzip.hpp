@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace epsitter {
 
@@ -12,5 +13,7 @@ bool accepts_gzip(std::string_view accept_encoding);
 // `text` as a gzip member (RFC 1952). Level 1: a scrape of 10,000 targets shrinks about tenfold
 // at a fraction of the CPU of the default level. Throws std::runtime_error if zlib fails.
 std::string gzip_compress(std::string_view text, int level = 1);
+// The concatenation of `parts` as one gzip member, without concatenating them first.
+std::string gzip_compress(const std::vector<std::string_view>& parts, int level = 1);
 
 }  // namespace epsitter

@@ -2,7 +2,10 @@
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "web/gzip.hpp"
 
@@ -56,4 +59,20 @@ TEST_CASE("gzip output is a gzip member that inflates to the input") {
   CHECK(compressed.size() < text.size() / 5);
   CHECK(gunzip(compressed) == text);
   CHECK(gunzip(gzip_compress("")).empty());
+}
+
+TEST_CASE("gzip of parts is the gzip of their concatenation, however they compress") {
+  std::string repetitive;
+  for (int i = 0; i < 20000; ++i) repetitive += "sitter_probe_success{name=\"t\"} 1.0\n";
+  // Pseudo-random bytes barely compress: the output outgrows its first room several times.
+  std::string noise;
+  std::uint32_t state = 12345;
+  for (int i = 0; i < 300000; ++i) {
+    state = state * 1664525u + 1013904223u;
+    noise += static_cast<char>(state >> 24);
+  }
+  const std::vector<std::string_view> parts{repetitive, "", noise, "tail\n"};
+  CHECK(gunzip(gzip_compress(parts)) == repetitive + noise + "tail\n");
+  CHECK(gunzip(gzip_compress(std::vector<std::string_view>{})).empty());
+  CHECK(gunzip(gzip_compress(std::vector<std::string_view>{noise})) == noise);
 }
