@@ -4,6 +4,7 @@
 
 #include <spdlog/logger.h>
 
+#include <future>
 #include <stdexcept>
 
 #include "config/number_parsing.hpp"
@@ -25,6 +26,18 @@ void TargetSources::stop_discovery() {
   discovery_.reset();
 }
 
+namespace {
+
+// The file's targets, copied on a thread of its own so that the copy lands in another malloc
+// arena, packed together. The parsed ones sit scattered among the freed nodes of the YAML tree
+// they came from, one live string keeping each page of it resident: about 40 MiB at 10,000
+// targets, for the life of the daemon, where the copy takes a few.
+Config copied_compactly(const Config& config) {
+  return std::async(std::launch::async, [&config] { return Config{config}; }).get();
+}
+
+}  // namespace
+
 std::string TargetSources::apply_config(Config config) {
   const std::lock_guard<std::mutex> lifecycle{lifecycle_mutex_};
   const bool restart = !stopped_ && config.kubernetes != running_kubernetes_;
@@ -42,7 +55,7 @@ std::string TargetSources::apply_config(Config config) {
   {
     const std::lock_guard<std::mutex> lock{apply_mutex_};
     Config previous = std::move(config_);
-    config_ = std::move(config);
+    config_ = copied_compactly(config);
     try {
       summary = recompute_locked();
     } catch (const std::runtime_error&) {
