@@ -51,6 +51,16 @@ std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
   return text;
 }
 
+std::shared_ptr<const DeflatedPiece> request_deflated_exposition(
+    caf::actor_system& system, const caf::actor& metrics, std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{system};
+  std::shared_ptr<const DeflatedPiece> piece;
+  self->request(metrics, timeout, deflate_atom::value)
+      .receive([&piece](DeflatedExposition& reply) { piece = std::move(reply.piece); },
+               [](const caf::error&) {});
+  return piece;
+}
+
 StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,
                                  std::chrono::milliseconds timeout) {
   caf::scoped_actor self{system};

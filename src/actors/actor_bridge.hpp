@@ -13,6 +13,8 @@
 
 namespace epsitter {
 
+struct DeflatedPiece;
+
 // Hands the config's targets (and histogram buckets) to the supervisor and waits until the diff is
 // applied. Returns a one-line summary ("targets=3 started=1 kept=2 stopped=1"). Throws
 // std::runtime_error when the supervisor does not answer in time.
@@ -27,6 +29,11 @@ bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
 std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
                                                       const caf::actor& metrics,
                                                       std::chrono::milliseconds timeout);
+
+// The same, compressed (for gzip scrapes), or nullptr when the actor does not answer in time.
+std::shared_ptr<const DeflatedPiece> request_deflated_exposition(caf::actor_system& system,
+                                                                 const caf::actor& metrics,
+                                                                 std::chrono::milliseconds timeout);
 
 // The metrics actor's current status snapshot (for the status page and its JSON API), or nullptr
 // when it does not answer in time.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compress/deflate_pieces.hpp"
 #include "config/target.hpp"
 #include "expect/evaluator.hpp"
 #include "probe/probe_result.hpp"
@@ -20,6 +21,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 // Anyone to the metrics actor: reply with the current exposition text.
 using render_atom = caf::atom_constant<caf::atom("render")>;
+using deflate_atom = caf::atom_constant<caf::atom("deflate")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;
 // Anyone to the supervisor: replace the running targets with this set (a diff, not a restart).
@@ -39,6 +41,11 @@ struct ProbeDone {
 // The metrics actor's reply to render_atom: shared, immutable, cheap to pass around.
 struct ExpositionText {
   std::shared_ptr<const std::string> text;
+};
+
+// The reply to deflate_atom: the same text, compressed as it was rendered (see deflate_pieces.hpp).
+struct DeflatedExposition {
+  std::shared_ptr<const DeflatedPiece> piece;
 };
 
 // The whole configured target set, as the supervisor receives it.
@@ -77,6 +84,7 @@ typename Inspector::result_type inspect(Inspector& f, TargetLabels& x) {
 
 // Local-only messages: never serialised, so they need no inspect().
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionText)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::DeflatedExposition)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeResult)

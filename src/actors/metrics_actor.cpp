@@ -21,6 +21,9 @@ struct MetricsState {
   // The last rendering, reused until a result or a target change makes it stale, so that
   // concurrent scrapers share one rendering.
   std::shared_ptr<const std::string> rendered;
+  // Likewise compressed, for gzip scrapes (Prometheus'): rendered in chunks straight into the
+  // compressor, so the text of 10,000 targets (tens of MB) is never held at once.
+  std::shared_ptr<const DeflatedPiece> deflated;
   StatusSnapshotPtr status;  // likewise for the status page and its JSON API
 };
 
@@ -65,12 +68,14 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         found->second.record(done.result, done.verdict, state.duration_bounds);
         found->second.history.record(done.result, done.verdict, finished_at(done.result));
         state.rendered.reset();
+        state.deflated.reset();
         state.status.reset();
       },
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
         self->state.rendered.reset();
+        self->state.deflated.reset();
         self->state.status.reset();
       },
       [self](render_atom) -> ExpositionText {
@@ -80,6 +85,16 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
               render_exposition(state.prefix, state.stats, state.duration_bounds));
         }
         return ExpositionText{state.rendered};
+      },
+      [self](deflate_atom) -> DeflatedExposition {
+        auto& state = self->state;
+        if (!state.deflated) {
+          PieceDeflater deflater;
+          render_exposition_chunks(state.prefix, state.stats, state.duration_bounds,
+                                   [&deflater](std::string_view chunk) { deflater.add(chunk); });
+          state.deflated = std::make_shared<const DeflatedPiece>(deflater.finish());
+        }
+        return DeflatedExposition{state.deflated};
       },
       [self](status_atom) -> StatusReply {
         auto& state = self->state;

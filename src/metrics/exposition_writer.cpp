@@ -120,6 +120,23 @@ std::string format_value(double value) {
   return std::string(buffer, format_value_to(value, buffer));
 }
 
+ExpositionWriter::ExpositionWriter(Sink sink, std::size_t chunk_bytes)
+    : sink_(std::move(sink)), chunk_bytes_(chunk_bytes) {
+  text_.reserve(chunk_bytes_ + 4096);
+}
+
+void ExpositionWriter::flush_if_full() {
+  if (sink_ && text_.size() >= chunk_bytes_) {
+    sink_(text_);
+    text_.clear();
+  }
+}
+
+void ExpositionWriter::finish() {
+  if (sink_ && !text_.empty()) sink_(text_);
+  text_.clear();
+}
+
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
   text_ += "# HELP ";
   text_ += name;
@@ -130,6 +147,7 @@ void ExpositionWriter::family(std::string_view name, std::string_view help, Metr
   text_ += ' ';
   text_ += type_name(type);
   text_ += '\n';
+  flush_if_full();
 }
 
 void ExpositionWriter::sample(std::string_view name, const Labels& labels, double value) {
@@ -156,6 +174,7 @@ void ExpositionWriter::sample_rendered(std::string_view name, std::string_view r
   char buffer[kValueBufferSize];
   text_.append(buffer, format_value_to(value, buffer));
   text_ += '\n';
+  flush_if_full();
 }
 
 }  // namespace epsitter

@@ -1,6 +1,8 @@
 // Writes the Prometheus text exposition format (version 0.0.4): HELP/TYPE lines, samples, escaping.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +18,13 @@ enum class MetricType { counter, gauge, summary, histogram, untyped };
 // what makes the output stable.
 class ExpositionWriter {
  public:
+  using Sink = std::function<void(std::string_view)>;
+
+  ExpositionWriter() = default;
+  // Hands the text to `sink` in chunks of about `chunk_bytes` instead of keeping it all: the
+  // exposition of 10,000 targets is tens of MB. finish() hands over the rest.
+  ExpositionWriter(Sink sink, std::size_t chunk_bytes);
+
   void family(std::string_view name, std::string_view help, MetricType type);
   void sample(std::string_view name, const Labels& labels, double value);
   // The same with labels already rendered by render_labels(), so that a target's labels are
@@ -25,9 +34,14 @@ class ExpositionWriter {
                        std::string_view label = {}, std::string_view label_value = {});
   void reserve(std::size_t bytes) { text_.reserve(bytes); }
   std::string take() { return std::move(text_); }
+  void finish();  // with a sink: hands it what is left
 
  private:
+  void flush_if_full();
+
   std::string text_;
+  Sink sink_;
+  std::size_t chunk_bytes_ = 0;
 };
 
 // `a="x",b="y"`: labels with their values escaped, without the braces.

@@ -194,11 +194,21 @@ void render_target_info(const std::string& p, const Rows& rows, ExpositionWriter
   }
 }
 
+void render_all(std::string_view prefix, const Rows& rows,
+                const std::vector<double>& duration_bounds, ExpositionWriter& out) {
+  const std::string p{prefix};
+  render_seed_families(p, rows, out);
+  render_outcome_families(p, rows, out);
+  render_histogram(p, rows, duration_bounds, out);
+  render_last_probe_families(p, rows, out);
+  render_tls_families(p, rows, out);
+  render_target_info(p, rows, out);
+}
+
 }  // namespace
 
 std::string render_exposition(std::string_view prefix, const StatsByTarget& stats,
                               const std::vector<double>& duration_bounds) {
-  const std::string p{prefix};
   const Rows rows = rows_of(stats);
   ExpositionWriter out;
   // About 20 series per target besides the histogram's, each a name, the labels and a value: one
@@ -206,13 +216,17 @@ std::string render_exposition(std::string_view prefix, const StatsByTarget& stat
   std::size_t estimate = 16 * 1024;
   for (const Row& row : rows) estimate += (row.labels.size() + 64) * (22 + duration_bounds.size());
   out.reserve(estimate);
-  render_seed_families(p, rows, out);
-  render_outcome_families(p, rows, out);
-  render_histogram(p, rows, duration_bounds, out);
-  render_last_probe_families(p, rows, out);
-  render_tls_families(p, rows, out);
-  render_target_info(p, rows, out);
+  render_all(prefix, rows, duration_bounds, out);
   return out.take();
+}
+
+void render_exposition_chunks(std::string_view prefix, const StatsByTarget& stats,
+                              const std::vector<double>& duration_bounds,
+                              const std::function<void(std::string_view)>& chunk) {
+  constexpr std::size_t kChunkBytes = 256 * 1024;  // big enough to compress well
+  ExpositionWriter out{chunk, kChunkBytes};
+  render_all(prefix, rows_of(stats), duration_bounds, out);
+  out.finish();
 }
 
 }  // namespace epsitter

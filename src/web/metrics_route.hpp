@@ -1,4 +1,4 @@
-// The /metrics route: concatenates the exposition text of every source, in order.
+// The /metrics route: the exposition text of every source, in order, gzipped when accepted.
 #pragma once
 
 #include <functional>
@@ -14,7 +14,18 @@ namespace epsitter {
 // Called on CivetWeb worker threads.
 using ExpositionSource = std::function<std::shared_ptr<const std::string>()>;
 
-// 503 when the first source (the probe metrics) is unavailable; the others are optional.
-Route make_metrics_route(std::vector<ExpositionSource> sources);
+struct DeflatedPiece;
+
+// The probe metrics: by far the biggest part (tens of MB at 10,000 targets), kept by the metrics
+// actor as text and, for gzip scrapes, compressed.
+struct TargetExposition {
+  ExpositionSource text;
+  std::function<std::shared_ptr<const DeflatedPiece>()> deflated;  // nullptr: not available
+};
+
+// Serves the targets' part followed by `rest` (small parts rendered on every scrape, optional);
+// 503 when the targets' part is not available. With gzip the targets' part is not compressed
+// again: its deflate blocks are joined with those of the rest into one gzip member.
+Route make_metrics_route(TargetExposition targets, std::vector<ExpositionSource> rest);
 
 }  // namespace epsitter

@@ -161,3 +161,24 @@ TEST_CASE("the phases of the last probe each have a series") {
   CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"transfer\"} 0.004"));
   CHECK(has_line(text, "sitter_http_version{" + t + "} 0.0"));
 }
+
+TEST_CASE("rendered in chunks, the exposition is the same text, cut at line ends") {
+  StatsByTarget stats;
+  for (int i = 0; i < 1000; ++i) {
+    TargetStats& seen = stats[labels("t" + std::to_string(i))];
+    record(seen, result(ProbeError::none, 200, 0.01 * i));
+    record(seen, result(ProbeError::timeout, 0, 2.5));
+  }
+  const std::string whole = render("sitter", stats);
+  REQUIRE(whole.size() > 600 * 1024);  // more than two chunks
+  std::string joined;
+  int chunks = 0;
+  render_exposition_chunks("sitter", stats, kBounds, [&](std::string_view chunk) {
+    CHECK_FALSE(chunk.empty());
+    CHECK(chunk.back() == '\n');
+    joined += chunk;
+    ++chunks;
+  });
+  CHECK(chunks >= 3);
+  CHECK(joined == whole);
+}
