@@ -14,6 +14,8 @@ What it does, all on 127.0.0.1:
 - blackbox_exporter (Debian's prometheus-blackbox-exporter 0.23) is driven the way Prometheus drives it:
   /probe?module=http_2xx&target=... with 64 probes in flight (by wrk with a Lua script), fresh
   connection per probe (blackbox's default), timeout 5 s;
+- an everyday load (1,000 targets every 30 s, blackbox_exporter paced to the same 33 probes/s)
+  shows what a mostly idle daemon costs;
 - the hanging scenario points 10% of the targets at a port that accepts connections and never
   answers, and measures what happens to the other 90%.
 """
@@ -282,6 +284,63 @@ def run_soak(n, seconds, sample_every=30):
     return samples
 
 
+def run_everyday_epsitter(nginx, n, interval, seconds):
+    """CPU and RSS of epsitter at an everyday load: n targets, each probed every `interval` s."""
+    workdir = tempfile.mkdtemp(prefix="epsitter-everyday-")
+    config = os.path.join(workdir, "sitter.yaml")
+    write_config(config, target_urls(n, "d"))
+    env = dict(os.environ, POLL_INTERVAL=str(interval), SERVER_PORT=str(EPSITTER_PORT),
+               LOG_LEVEL="ERROR", POOL_SIZE="2")
+    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
+    proc = subprocess.Popen([binary, "--no-watch", config], env=env)
+    try:
+        wait_ready(EPSITTER_PORT)
+        time.sleep(5)  # past start-up; the schedule spreads the targets over the interval
+        before = probes_done(scrape(EPSITTER_PORT, "/metrics", True)[2])
+        cpu0, t0 = cpu_seconds(proc.pid), time.monotonic()
+        time.sleep(seconds)
+        cpu1, t1 = cpu_seconds(proc.pid), time.monotonic()
+        probes = probes_done(scrape(EPSITTER_PORT, "/metrics", True)[2]) - before
+        return {"probes/s": probes / (t1 - t0),
+                "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
+                "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_everyday_blackbox(n, interval, seconds):
+    """The same load on blackbox_exporter, paced as Prometheus paces it: n probes per interval."""
+    workdir = tempfile.mkdtemp(prefix="epsitter-everyday-bb-")
+    config = os.path.join(workdir, "blackbox.yml")
+    with open(config, "w") as f:
+        f.write(f"modules:\n  http_2xx:\n    prober: http\n    timeout: {TIMEOUT}s\n"
+                "    http:\n      preferred_ip_protocol: ip4\n")
+    proc = subprocess.Popen(["prometheus-blackbox-exporter", f"--config.file={config}",
+                             f"--web.listen-address=127.0.0.1:{BLACKBOX_PORT}", "--log.level=error"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(BLACKBOX_PORT)
+        step = interval / n
+        cpu0, t0 = cpu_seconds(proc.pid), time.monotonic()
+        done = 0
+        while time.monotonic() - t0 < seconds:
+            planned = t0 + done * step
+            time.sleep(max(0.0, planned - time.monotonic()))
+            target = f"http://127.0.0.1:{NGINX_PORT}/d{done % n}"
+            scrape(BLACKBOX_PORT, f"/probe?module=http_2xx&target={target}", True)
+            done += 1
+        cpu1, t1 = cpu_seconds(proc.pid), time.monotonic()
+        return {"probes/s": done / (t1 - t0),
+                "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
+                "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 WRK_SCRIPT = """
 local n = tonumber(os.getenv("BENCH_N"))
 local hang = os.getenv("BENCH_HANG_PORT")
@@ -376,6 +435,8 @@ def main():
     parser.add_argument("--duration", type=int, default=15, help="seconds measured per run")
     parser.add_argument("--skip-blackbox", action="store_true")
     parser.add_argument("--write", action="store_true", help="rewrite bench/RESULTS.md")
+    parser.add_argument("--everyday", type=int, default=30, metavar="SECONDS",
+                        help="seconds measured at 1,000 targets every 30 s (0 skips it)")
     parser.add_argument("--soak", type=int, default=0, metavar="SECONDS",
                         help="also run the largest size for SECONDS and report RSS over time")
     args = parser.parse_args()
@@ -404,6 +465,14 @@ def main():
                 title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
                 out.append(table(title, columns))
                 print(out[-1], flush=True)
+        if args.everyday:
+            n, interval = 1000, 30
+            columns = {"epsitter": run_everyday_epsitter(nginx, n, interval, args.everyday)}
+            if not args.skip_blackbox:
+                columns["blackbox_exporter"] = run_everyday_blackbox(n, interval, args.everyday)
+            out.append(table(f"Everyday load: {n:,} targets, each probed every {interval} s "
+                             f"(measured over {args.everyday} s)", columns))
+            print(out[-1], flush=True)
         if args.soak:
             n = max(int(s) for s in args.sizes.split(","))
             samples = run_soak(n, args.soak)
