@@ -45,6 +45,14 @@ class Exposition(unittest.TestCase):
     def test_scrapers_that_accept_gzip_get_gzip(self):
         targets = {f"t{i}": {"url": f"http://127.0.0.1:{refused_port()}/{i}"} for i in range(200)}
         with Epsitter(harness.config_yaml(targets), env={"POLL_INTERVAL": "3600"}) as sitter:
+            # With 200 targets spread over an hour, the first probe runs at start and the next is
+            # 18 s away. Once the first has been counted, both scrapes below see the same probe
+            # series (process metrics change between scrapes). Scraping before it is counted
+            # raced it: a slow (sanitizer) build could count it between the two scrapes.
+            def probes_counted():
+                return sum(value for key, value in sitter.metrics().items()
+                           if key[0] == "sitter_request_time_count")
+            harness.wait_until(lambda: probes_counted() >= 1, message="the first probe counted")
             # Prometheus' own header; plain text for a scraper that does not ask.
             request = urllib.request.Request(
                 f"http://127.0.0.1:{sitter.port}/metrics",
@@ -56,8 +64,6 @@ class Exposition(unittest.TestCase):
             status, headers, plain = sitter.get("/metrics")
             self.assertEqual(status, 200)
             self.assertIsNone(headers["Content-Encoding"])
-            # With 200 targets spread over an hour, the next probe after the first is 18 s away:
-            # both scrapes see the same probe series (process metrics change between scrapes).
             def probe_series(text):
                 return {key: value for key, value in harness.parse_exposition(text).items()
                         if key[0].startswith("sitter_request_time")}
