@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "actors/alarm_clock.hpp"
 #include "actors/actor_bridge.hpp"
 #include "actors/metrics_actor.hpp"
 #include "actors/supervisor.hpp"
@@ -91,10 +92,12 @@ void wait_for_stop(const sigset_t& signals, ConfigReloader& reloader, spdlog::lo
 }
 
 ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
-                                const caf::actor& metrics, spdlog::logger& log) {
+                                const caf::actor& metrics, const caf::actor& alarms,
+                                spdlog::logger& log) {
   ProbeContext context;
   context.engine = &engine;
   context.metrics = metrics;
+  context.alarms = alarms;
   context.log = &log;
   context.interval = settings.poll_interval;
   context.default_timeout = settings.request_timeout;
@@ -173,8 +176,9 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
 
   HttpEngine engine{log, static_cast<std::size_t>(settings.max_in_flight)};
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
+  caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor =
-      spawn_supervisor(system, make_probe_context(settings, engine, metrics, log));
+      spawn_supervisor(system, make_probe_context(settings, engine, metrics, alarms, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
       [&system, supervisor](Config config) {
@@ -231,6 +235,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   }
   stop_probing();  // again, for the path where starting failed (both steps are idempotent)
   caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(alarms, caf::exit_reason::user_shutdown);
   system.await_all_actors_done();
   log.info("msg=\"stopped\"");
   return exit_code;

@@ -15,7 +15,7 @@
 
 namespace epsitter {
 
-// Target actor to itself: time for the next probe.
+// The alarm clock to a target actor: time for the next probe.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // Supervisor to a target actor it no longer needs: finish and quit.
 using stop_atom = caf::atom_constant<caf::atom("stop")>;

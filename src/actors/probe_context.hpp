@@ -17,6 +17,7 @@ class HttpEngine;
 struct ProbeContext {
   HttpEngine* engine = nullptr;
   caf::actor metrics;
+  caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
   spdlog::logger* log = nullptr;
   std::chrono::milliseconds interval{30'000};
   std::chrono::milliseconds default_timeout{15'000};

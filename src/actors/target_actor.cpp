@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/alarm_clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/schedule.hpp"
 #include "expect/evaluator.hpp"
@@ -57,7 +58,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
   state.context = std::move(context);
   state.interval = state.target->interval.value_or(state.context->interval);
   state.next_probe = first_probe;
-  self->scheduled_send(self, state.next_probe, tick_atom::value);
+  self->send(state.context->alarms, AlarmRequest{state.next_probe, self});
   return {
       [self](tick_atom) {
         auto& state = self->state;
@@ -74,7 +75,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
               });
         }
         state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
-        self->scheduled_send(self, state.next_probe, tick_atom::value);
+        self->send(state.context->alarms, AlarmRequest{state.next_probe, self});
       },
       [self](ProbeResult& result) {
         auto& state = self->state;

@@ -1,0 +1,69 @@
+// Due times of many sleepers, woken together per granule: the data of the alarm clock actor
+// (alarm_clock.hpp), kept apart from CAF so that it can be unit-tested.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <queue>
+#include <vector>
+
+namespace epsitter {
+
+template <class Sleeper, class Clock = std::chrono::steady_clock>
+class AlarmQueue {
+ public:
+  using time_point = typename Clock::time_point;
+  using duration = typename Clock::duration;
+
+  explicit AlarmQueue(duration granule) : granule_(granule > duration::zero() ? granule : duration{1}) {}
+
+  void add(time_point due, Sleeper sleeper) {
+    heap_.push(Entry{due, next_sequence_++, std::move(sleeper)});
+  }
+
+  // Removes and returns every sleeper due at or before `now`: earliest first, and in the order
+  // they were added when due at the same time.
+  std::vector<Sleeper> take_due(time_point now) {
+    std::vector<Sleeper> due;
+    while (!heap_.empty() && heap_.top().due <= now) {
+      // top() is const; the entry is popped right after, so moving its sleeper out is safe.
+      due.push_back(std::move(const_cast<Entry&>(heap_.top()).sleeper));
+      heap_.pop();
+    }
+    return due;
+  }
+
+  // When to wake up next: the earliest due time rounded up to a whole granule (counted from the
+  // clock's epoch), so that every sleeper due within one granule shares one wake-up. Nobody is
+  // woken early; nobody is woken more than one granule late.
+  std::optional<time_point> next_wakeup() const {
+    if (heap_.empty()) return std::nullopt;
+    const duration since_epoch = heap_.top().due.time_since_epoch();
+    duration rounded = since_epoch / granule_ * granule_;
+    if (rounded < since_epoch) rounded += granule_;
+    return time_point{rounded};
+  }
+
+  std::size_t size() const { return heap_.size(); }
+  bool empty() const { return heap_.empty(); }
+
+ private:
+  struct Entry {
+    time_point due;
+    std::uint64_t sequence;  // ties keep the order of add()
+    Sleeper sleeper;
+  };
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.due != b.due ? a.due > b.due : a.sequence > b.sequence;
+    }
+  };
+
+  duration granule_;
+  std::uint64_t next_sequence_ = 0;
+  std::priority_queue<Entry, std::vector<Entry>, Later> heap_;
+};
+
+}  // namespace epsitter
