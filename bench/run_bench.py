@@ -21,6 +21,7 @@ What it does, all on 127.0.0.1:
 """
 
 import argparse
+import contextlib
 import datetime
 import gzip
 import os
@@ -207,17 +208,28 @@ def probes_done(text):
                re.finditer(r"^\w+_request_time_count\{[^}]*\} (\S+)$", text, re.M))
 
 
-def run_epsitter(nginx, n, duration, hang_port=None):
-    urls = target_urls(n, "e", hang_port)
+@contextlib.contextmanager
+def epsitter_running(urls, interval):
+    """epsitter probing `urls` every `interval` s, ready; yields (process, config path)."""
     workdir = tempfile.mkdtemp(prefix="epsitter-bench-")
     config = os.path.join(workdir, "sitter.yaml")
     write_config(config, urls)
-    env = dict(os.environ, POLL_INTERVAL=str(INTERVAL), SERVER_PORT=str(EPSITTER_PORT),
+    env = dict(os.environ, POLL_INTERVAL=str(interval), SERVER_PORT=str(EPSITTER_PORT),
                LOG_LEVEL="ERROR", POOL_SIZE="2")
     binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
-    # --no-watch: the reloads measured below are the POSTs, not the file watcher's.
+    # --no-watch: the reloads measured are the POSTs, not the file watcher's.
     proc = subprocess.Popen([binary, "--no-watch", config], env=env)
     try:
+        yield proc, config
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_epsitter(nginx, n, duration, hang_port=None):
+    urls = target_urls(n, "e", hang_port)
+    with epsitter_running(urls, INTERVAL) as (proc, config):
         startup = wait_ready(EPSITTER_PORT)
         time.sleep(3 + (TIMEOUT if hang_port else 0))  # warm up; let hanging probes settle
         offset = nginx.log_offset()
@@ -254,46 +266,24 @@ def run_epsitter(nginx, n, duration, hang_port=None):
             "reload s (nothing / one target changed)":
                 f"{unchanged_reload:.3f} / {one_changed_reload:.3f}",
         }
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run_soak(n, seconds, sample_every=30):
     """RSS of epsitter probing n targets every second for `seconds`: (minutes, MiB) samples."""
-    workdir = tempfile.mkdtemp(prefix="epsitter-soak-")
-    config = os.path.join(workdir, "sitter.yaml")
-    write_config(config, target_urls(n, "s"))
-    env = dict(os.environ, POLL_INTERVAL=str(INTERVAL), SERVER_PORT=str(EPSITTER_PORT),
-               LOG_LEVEL="ERROR", POOL_SIZE="2")
-    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
-    proc = subprocess.Popen([binary, "--no-watch", config], env=env)
     samples = []
-    try:
+    with epsitter_running(target_urls(n, "s"), INTERVAL) as (proc, _):
         wait_ready(EPSITTER_PORT)
         started = time.monotonic()
         while time.monotonic() - started < seconds:
             time.sleep(sample_every)
             scrape(EPSITTER_PORT, "/metrics", True)  # as Prometheus would, every sample
             samples.append(((time.monotonic() - started) / 60, status_kib(proc.pid, "VmRSS") / 1024))
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
     return samples
 
 
-def run_everyday_epsitter(nginx, n, interval, seconds):
+def run_everyday_epsitter(n, interval, seconds):
     """CPU and RSS of epsitter at an everyday load: n targets, each probed every `interval` s."""
-    workdir = tempfile.mkdtemp(prefix="epsitter-everyday-")
-    config = os.path.join(workdir, "sitter.yaml")
-    write_config(config, target_urls(n, "d"))
-    env = dict(os.environ, POLL_INTERVAL=str(interval), SERVER_PORT=str(EPSITTER_PORT),
-               LOG_LEVEL="ERROR", POOL_SIZE="2")
-    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
-    proc = subprocess.Popen([binary, "--no-watch", config], env=env)
-    try:
+    with epsitter_running(target_urls(n, "d"), interval) as (proc, _):
         wait_ready(EPSITTER_PORT)
         time.sleep(5)  # past start-up; the schedule spreads the targets over the interval
         before = probes_done(scrape(EPSITTER_PORT, "/metrics", True)[2])
@@ -304,10 +294,6 @@ def run_everyday_epsitter(nginx, n, interval, seconds):
         return {"probes/s": probes / (t1 - t0),
                 "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
                 "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run_everyday_blackbox(n, interval, seconds):
@@ -467,7 +453,7 @@ def main():
                 print(out[-1], flush=True)
         if args.everyday:
             n, interval = 1000, 30
-            columns = {"epsitter": run_everyday_epsitter(nginx, n, interval, args.everyday)}
+            columns = {"epsitter": run_everyday_epsitter(n, interval, args.everyday)}
             if not args.skip_blackbox:
                 columns["blackbox_exporter"] = run_everyday_blackbox(n, interval, args.everyday)
             out.append(table(f"Everyday load: {n:,} targets, each probed every {interval} s "
