@@ -28,7 +28,7 @@ namespace {
 
 struct AlarmClockState {
   static inline const char* name = "alarm-clock";
-  AlarmQueue<caf::actor, caf::actor_clock::clock_type> queue{kAlarmGranule};
+  AlarmQueue<caf::actor_addr, caf::actor_clock::clock_type> queue{kAlarmGranule};
   // The earliest CAF timer pending, if any. Timers armed for later times may be pending too (an
   // earlier alarm arrived after them); they wake the clock harmlessly.
   std::optional<caf::actor_clock::time_point> armed;
@@ -51,8 +51,11 @@ caf::behavior alarm_clock(caf::stateful_actor<AlarmClockState>* self) {
       [self](const AlarmWakeup& wakeup) {
         auto& state = self->state;
         if (state.armed == wakeup.at) state.armed.reset();
-        for (caf::actor& sleeper : state.queue.take_due(self->clock().now())) {
-          self->send(sleeper, tick_atom::value);  // dropped if the target has stopped meanwhile
+        for (const caf::actor_addr& address : state.queue.take_due(self->clock().now())) {
+          // Empty when the target actor has stopped meanwhile.
+          if (auto sleeper = caf::actor_cast<caf::actor>(address)) {
+            self->send(sleeper, tick_atom::value);
+          }
         }
         arm(self);
       },

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
 #include <caf/actor_clock.hpp>
 #include <caf/fwd.hpp>
 #include <chrono>
@@ -18,9 +19,11 @@ namespace epsitter {
 inline constexpr std::chrono::milliseconds kAlarmGranule{2};
 
 // Sent to the alarm clock: send tick_atom to `sleeper` at `due` (or within kAlarmGranule after).
+// The clock holds the sleeper weakly: a target actor stopped by a reload is freed at once, not
+// kept alive by its pending alarm.
 struct AlarmRequest {
   caf::actor_clock::time_point due;
-  caf::actor sleeper;
+  caf::actor_addr sleeper;
 };
 
 caf::actor spawn_alarm_clock(caf::actor_system& system);

@@ -58,7 +58,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
   state.context = std::move(context);
   state.interval = state.target->interval.value_or(state.context->interval);
   state.next_probe = first_probe;
-  self->send(state.context->alarms, AlarmRequest{state.next_probe, self});
+  self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
   return {
       [self](tick_atom) {
         auto& state = self->state;
@@ -75,7 +75,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
               });
         }
         state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
-        self->send(state.context->alarms, AlarmRequest{state.next_probe, self});
+        self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
       },
       [self](ProbeResult& result) {
         auto& state = self->state;
