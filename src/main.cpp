@@ -167,10 +167,10 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   // Work stealing without CAF's moderate polling phase (500 rounds of 50 us sleeps after every
   // job): a worker that finds nothing after its short busy poll sleeps on a condition variable,
   // which a new job wakes. The polling kept workers waking ~20,000 times a second whenever probes
-  // trickle in. Measured on 2 cores: 1,000 targets every 30 s cost 26% of a core with it, 2.8%
-  // without; 1,000 probes/s cost 0.40 ms of CPU per probe with it, 0.21 without. At saturation
-  // (10,000 probes/s) it costs ~10% more CPU per probe, throughput the same within the noise.
-  // Work sharing gave 2.1% / 0.25 ms, but stealing is what the sanitizer suites have proven.
+  // trickle in. Measured on 2 cores (with the alarm clock): 1,000 targets every 30 s cost 24% of a
+  // core with it, 1.8% without; 1,000 probes/s 0.32 ms of CPU per probe with it, 0.17 without;
+  // 10,000 probes/s 0.09 and 0.085 ms, the same throughput. Work sharing saved about as much
+  // (measured before the alarm clock), but stealing is what the sanitizer suites have proven.
   caf_config.set("work-stealing.moderate-poll-attempts", std::size_t{0});
   caf::actor_system system{caf_config};
 
