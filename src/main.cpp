@@ -10,8 +10,8 @@
 #include <iostream>
 #include <optional>
 
-#include "actors/alarm_clock.hpp"
 #include "actors/actor_bridge.hpp"
+#include "actors/alarm_clock.hpp"
 #include "actors/metrics_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "cli.hpp"

@@ -64,6 +64,8 @@ caf::behavior alarm_clock(caf::stateful_actor<AlarmClockState>* self) {
 
 }  // namespace
 
-caf::actor spawn_alarm_clock(caf::actor_system& system) { return system.spawn(alarm_clock); }
+caf::actor spawn_alarm_clock(caf::actor_system& system) {
+  return system.spawn(alarm_clock);
+}
 
 }  // namespace epsitter

@@ -2,11 +2,11 @@
 // (alarm_clock.hpp), kept apart from CAF so that it can be unit-tested.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <queue>
 #include <vector>
 
 namespace epsitter {
@@ -17,20 +17,22 @@ class AlarmQueue {
   using time_point = typename Clock::time_point;
   using duration = typename Clock::duration;
 
-  explicit AlarmQueue(duration granule) : granule_(granule > duration::zero() ? granule : duration{1}) {}
+  explicit AlarmQueue(duration granule)
+      : granule_(granule > duration::zero() ? granule : duration{1}) {}
 
   void add(time_point due, Sleeper sleeper) {
-    heap_.push(Entry{due, next_sequence_++, std::move(sleeper)});
+    heap_.push_back(Entry{due, next_sequence_++, std::move(sleeper)});
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   // Removes and returns every sleeper due at or before `now`: earliest first, and in the order
   // they were added when due at the same time.
   std::vector<Sleeper> take_due(time_point now) {
     std::vector<Sleeper> due;
-    while (!heap_.empty() && heap_.top().due <= now) {
-      // top() is const; the entry is popped right after, so moving its sleeper out is safe.
-      due.push_back(std::move(const_cast<Entry&>(heap_.top()).sleeper));
-      heap_.pop();
+    while (!heap_.empty() && heap_.front().due <= now) {
+      std::pop_heap(heap_.begin(), heap_.end(), Later{});  // the earliest moves to the back
+      due.push_back(std::move(heap_.back().sleeper));
+      heap_.pop_back();
     }
     return due;
   }
@@ -40,7 +42,7 @@ class AlarmQueue {
   // woken early; nobody is woken more than one granule late.
   std::optional<time_point> next_wakeup() const {
     if (heap_.empty()) return std::nullopt;
-    const duration since_epoch = heap_.top().due.time_since_epoch();
+    const duration since_epoch = heap_.front().due.time_since_epoch();
     duration rounded = since_epoch / granule_ * granule_;
     if (rounded < since_epoch) rounded += granule_;
     return time_point{rounded};
@@ -63,7 +65,7 @@ class AlarmQueue {
 
   duration granule_;
   std::uint64_t next_sequence_ = 0;
-  std::priority_queue<Entry, std::vector<Entry>, Later> heap_;
+  std::vector<Entry> heap_;  // a binary heap (std::push_heap), earliest due time in front
 };
 
 }  // namespace epsitter

@@ -1,6 +1,5 @@
 // Unit tests for the alarm clock's queue: due sleepers in order, wake-ups shared per granule.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 
