@@ -42,7 +42,9 @@ void arm(caf::stateful_actor<AlarmClockState>* self) {
   self->scheduled_send(self, *next, AlarmWakeup{*next});
 }
 
-caf::behavior alarm_clock(caf::stateful_actor<AlarmClockState>* self) {
+caf::behavior alarm_clock(caf::stateful_actor<AlarmClockState>* self,
+                          std::chrono::milliseconds granule) {
+  self->state.queue = AlarmQueue<caf::actor_addr, caf::actor_clock::clock_type>{granule};
   return {
       [self](AlarmRequest& request) {
         self->state.queue.add(request.due, std::move(request.sleeper));
@@ -65,7 +67,10 @@ caf::behavior alarm_clock(caf::stateful_actor<AlarmClockState>* self) {
 }  // namespace
 
 caf::actor spawn_alarm_clock(caf::actor_system& system) {
-  return system.spawn(alarm_clock);
+  // The granule is passed, not just read from kAlarmGranule, because CAF 0.17 binds a reference
+  // to a null argument tuple when a function actor is spawned without arguments (UBSan reports
+  // it).
+  return system.spawn(alarm_clock, kAlarmGranule);
 }
 
 }  // namespace epsitter
