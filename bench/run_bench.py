@@ -298,9 +298,11 @@ def run_everyday_epsitter(n, interval, seconds):
                 "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
 
 
-def run_everyday_blackbox(n, interval, seconds):
-    """The same load on blackbox_exporter, paced as Prometheus paces it: n probes per interval."""
-    workdir = tempfile.mkdtemp(prefix="epsitter-everyday-bb-")
+@contextlib.contextmanager
+def blackbox_running():
+    """blackbox_exporter with an http_2xx module (timeout as epsitter's), listening; yields
+    (process, work directory)."""
+    workdir = tempfile.mkdtemp(prefix="epsitter-bench-bb-")
     config = os.path.join(workdir, "blackbox.yml")
     with open(config, "w") as f:
         f.write(f"modules:\n  http_2xx:\n    prober: http\n    timeout: {TIMEOUT}s\n"
@@ -310,6 +312,16 @@ def run_everyday_blackbox(n, interval, seconds):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(BLACKBOX_PORT)
+        yield proc, workdir
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_everyday_blackbox(n, interval, seconds):
+    """The same load on blackbox_exporter, paced as Prometheus paces it: n probes per interval."""
+    with blackbox_running() as (proc, _):
         step = interval / n
         cpu0, t0 = cpu_seconds(proc.pid), time.monotonic()
         done = 0
@@ -323,10 +335,6 @@ def run_everyday_blackbox(n, interval, seconds):
         return {"probes/s": done / (t1 - t0),
                 "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
                 "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 WRK_SCRIPT = """
@@ -349,18 +357,9 @@ end
 
 
 def run_blackbox(nginx, n, duration, hang_port=None):
-    workdir = tempfile.mkdtemp(prefix="epsitter-bench-bb-")
-    config = os.path.join(workdir, "blackbox.yml")
-    with open(config, "w") as f:
-        f.write(f"modules:\n  http_2xx:\n    prober: http\n    timeout: {TIMEOUT}s\n"
-                "    http:\n      preferred_ip_protocol: ip4\n")
-    script = os.path.join(workdir, "probe.lua")
-    open(script, "w").write(WRK_SCRIPT)
-    proc = subprocess.Popen(["prometheus-blackbox-exporter", f"--config.file={config}",
-                             f"--web.listen-address=127.0.0.1:{BLACKBOX_PORT}", "--log.level=error"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_port(BLACKBOX_PORT)
+    with blackbox_running() as (proc, workdir):
+        script = os.path.join(workdir, "probe.lua")
+        open(script, "w").write(WRK_SCRIPT)
         env = dict(os.environ, BENCH_N=str(n), BENCH_HANG_PORT=str(hang_port or ""))
         offset = nginx.log_offset()
         cpu0, wall0 = cpu_seconds(proc.pid), time.time()
@@ -387,10 +386,6 @@ def run_blackbox(nginx, n, duration, hang_port=None):
             "start-up to ready s": "n/a",
             "reload (nothing / one target changed)": "n/a",
         }
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def wrk_ceiling(duration):
