@@ -1,5 +1,6 @@
 // Unit tests for the per-target probe history and the state it derives.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "metrics/probe_history.hpp"
 #include "status_samples.hpp"
@@ -101,10 +102,10 @@ TEST_CASE("a target down for longer than its history still knows its last succes
   CHECK(history.state_since() == t0 + seconds(1));
 }
 
-TEST_CASE("a kept probe reads back as recorded, to the microsecond") {
+TEST_CASE("a kept probe reads back as recorded: its time to the millisecond, its duration to 1/3276") {
   ProbeHistory history(kAllFailureReasons.size() + 1);
   const auto at = t0 + std::chrono::microseconds(123'456);
-  history.record(answer(204, 0.065572), judged(answer(204)), at);
+  history.record(answer(204, 0.016383), judged(answer(204)), at);
   for (const FailureReason reason : kAllFailureReasons) {
     Verdict failed;
     failed.failure = reason;
@@ -112,13 +113,51 @@ TEST_CASE("a kept probe reads back as recorded, to the microsecond") {
   }
   const std::vector<ProbeRecord> kept = history.recent();
   REQUIRE(kept.size() == kAllFailureReasons.size() + 1);
-  CHECK(kept[0].at == at);
-  CHECK(kept[0].duration_seconds == 0.065572);
+  CHECK(kept[0].at == t0 + std::chrono::milliseconds(123));
+  CHECK(kept[0].duration_seconds == 0.016383);  // below 16.384 ms: exact
   CHECK(kept[0].status_code == 204);
   CHECK(kept[0].success());
   for (std::size_t i = 0; i < kAllFailureReasons.size(); ++i) {
     CHECK(kept[i + 1].failure == kAllFailureReasons[i]);
     CHECK(kept[i + 1].status_code == 503);
-    CHECK(kept[i + 1].duration_seconds == 3599.5);
+    CHECK(kept[i + 1].duration_seconds == Approx(3599.5).epsilon(1.0 / 3276));
   }
+}
+
+TEST_CASE("durations keep four significant digits from a microsecond to a day, round ones exact") {
+  ProbeHistory history{1};
+  for (double seconds = 1e-6; seconds < 86'400; seconds *= 1.37) {
+    record(history, answer(200, seconds), t0);
+    const double micros = std::round(seconds * 1e6);
+    CHECK(history.last()->duration_seconds * 1e6 == Approx(micros).epsilon(1.0 / 3276));
+  }
+  for (const double round : {0.02, 0.5, 5.0, 15.0, 60.0, 3600.0}) {
+    record(history, answer(200, round), t0);
+    CHECK(history.last()->duration_seconds == round);
+  }
+  record(history, answer(200, -1), t0);
+  CHECK(history.last()->duration_seconds == 0);
+  record(history, answer(200, 1e9), t0);  // past the largest (45 hours): kept as the largest
+  CHECK(history.last()->duration_seconds == 163'830);
+}
+
+TEST_CASE("probe times stay right when the wall clock steps back and across months") {
+  ProbeHistory history{4};
+  record(history, answer(200), t0);
+  record(history, answer(200), t0 - seconds(3600));  // the clock stepped back an hour
+  record(history, answer(500), t0 + std::chrono::hours(24 * 60));  // two months later
+  std::vector<ProbeRecord> kept = history.recent();
+  REQUIRE(kept.size() == 3);
+  // The ring spans more than 49.7 days of milliseconds: the newest probe stays exact and the
+  // oldest are shown at the earliest time that fits.
+  CHECK(kept[2].at == t0 + std::chrono::hours(24 * 60));
+  CHECK(kept[2].status_code == 500);
+  CHECK(kept[1].at == kept[0].at);
+  CHECK(kept[2].at - kept[0].at == std::chrono::milliseconds(4'294'967'295));
+  record(history, answer(200), t0 + std::chrono::hours(24 * 60) + seconds(30));
+  kept = history.recent();
+  REQUIRE(kept.size() == 4);
+  CHECK(kept[3].at == t0 + std::chrono::hours(24 * 60) + seconds(30));
+  CHECK(kept[2].at == t0 + std::chrono::hours(24 * 60));
+  CHECK(history.success_ratio() == Approx(3.0 / 4.0));
 }
