@@ -181,8 +181,8 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
       spawn_supervisor(system, make_probe_context(settings, engine, metrics, alarms, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
-      [&system, supervisor](Config config) {
-        return apply_targets(system, supervisor, std::move(config), kActorTimeout);
+      [&system, supervisor](TargetSet set) {
+        return apply_targets(system, supervisor, std::move(set), kActorTimeout);
       },
       [&discovery_stats, &log](const KubernetesConfig& kubernetes, TargetSources::Publish publish) {
         return std::shared_ptr<void>{std::make_shared<KubernetesDiscovery>(

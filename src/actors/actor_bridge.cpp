@@ -10,13 +10,12 @@
 
 namespace epsitter {
 
-std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor, Config config,
+std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor, TargetSet set,
                           std::chrono::milliseconds timeout) {
   // A scoped actor is the way for a thread outside the actor system to wait for a reply.
   caf::scoped_actor self{system};
   std::string summary;
   std::string failure;
-  TargetSet set{std::move(config.targets), std::move(config.duration_buckets)};
   // cppcheck-suppress accessMoved ; `set` is moved exactly once, into the request
   self->request(supervisor, timeout, apply_atom::value, std::move(set))
       .receive(

@@ -8,17 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "config/config_loader.hpp"
+#include "targets/target_set.hpp"
 #include "status/status_snapshot.hpp"
 
 namespace epsitter {
 
 struct DeflatedPiece;
 
-// Hands the config's targets (and histogram buckets) to the supervisor and waits until the diff is
+// Hands the targets to run (and histogram buckets) to the supervisor and waits until the diff is
 // applied. Returns a one-line summary ("targets=3 started=1 kept=2 stopped=1"). Throws
 // std::runtime_error when the supervisor does not answer in time.
-std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor, Config config,
+std::string apply_targets(caf::actor_system& system, const caf::actor& supervisor, TargetSet set,
                           std::chrono::milliseconds timeout);
 
 // True when the supervisor answers within `timeout`: the actor system still schedules.

@@ -12,6 +12,7 @@
 #include "config/target.hpp"
 #include "expect/evaluator.hpp"
 #include "probe/probe_result.hpp"
+#include "targets/target_set.hpp"
 
 namespace epsitter {
 
@@ -46,12 +47,6 @@ struct ExpositionText {
 // The reply to deflate_atom: the same text, compressed as it was rendered (see deflate_pieces.hpp).
 struct DeflatedExposition {
   std::shared_ptr<const DeflatedPiece> piece;
-};
-
-// The whole configured target set, as the supervisor receives it.
-struct TargetSet {
-  std::vector<Target> targets;
-  std::vector<double> duration_buckets;  // upper bounds of the request duration histogram
 };
 
 // The supervisor's reply to apply_atom: what the diff did.

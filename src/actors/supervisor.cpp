@@ -15,7 +15,7 @@ namespace epsitter {
 namespace {
 
 struct Running {
-  std::shared_ptr<const Target> target;  // shared with the target's actor, never changed
+  SharedTarget target;  // shared with the target sources and the target's actor
   caf::actor actor;
 };
 
@@ -27,12 +27,12 @@ struct SupervisorState {
 
 AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) {
   auto& state = self->state;
-  std::vector<Target>& targets = set.targets;
+  const std::vector<SharedTarget>& targets = set.targets;
   // The metrics actor learns the new set before any new actor can report a result for it.
   LabelSet configured;
   configured.duration_buckets = std::move(set.duration_buckets);
   for (const auto& target : targets) {
-    configured.targets.push_back({target.labels, target.extra_labels, target.source});
+    configured.targets.push_back({target->labels, target->extra_labels, target->source});
   }
   self->send(state.context->metrics, targets_atom::value, std::move(configured));
 
@@ -41,23 +41,22 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
   std::size_t kept = 0;
   const auto now = self->clock().now();
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    Target& target = targets[i];
-    const std::string name = target.labels.name;
+    const SharedTarget& target = targets[i];
+    const std::string& name = target->labels.name;
     auto old = state.running.find(name);
-    if (old != state.running.end() && *old->second.target == target) {
+    // The target sources hand an unchanged target over as the same object.
+    if (old != state.running.end() &&
+        (old->second.target == target || *old->second.target == *target)) {
       next.emplace(name, std::move(old->second));
       state.running.erase(old);
       ++kept;
       continue;
     }
     // Spread over the target's own interval, so that each one's first round is spread too.
-    const auto interval = target.interval.value_or(state.context->interval);
+    const auto interval = target->interval.value_or(state.context->interval);
     auto first = first_probe_time(now, interval, i, targets.size());
-    // Copied, not moved: the copy is made in this actor's thread, so what it keeps does not pin
-    // the loading thread's pages (full of the freed YAML tree) in memory.
-    auto kept_target = std::make_shared<const Target>(target);
-    caf::actor actor = spawn_target_actor(*self, kept_target, state.context, first);
-    next.emplace(name, Running{std::move(kept_target), std::move(actor)});
+    caf::actor actor = spawn_target_actor(*self, target, state.context, first);
+    next.emplace(name, Running{target, std::move(actor)});
     ++started;
   }
   // What is left in `running` was removed or changed.

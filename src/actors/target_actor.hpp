@@ -14,7 +14,7 @@ namespace epsitter {
 // Probes at first_probe, then every target.interval (or context.interval) after it (planned
 // times, so no drift).
 // Linked to `parent`, so it ends with the supervisor; stop_atom ends it alone.
-caf::actor spawn_target_actor(caf::local_actor& parent, std::shared_ptr<const Target> target,
+caf::actor spawn_target_actor(caf::local_actor& parent, SharedTarget target,
                               std::shared_ptr<const ProbeContext> context,
                               caf::actor_clock::time_point first_probe);
 

@@ -6,6 +6,9 @@
 
 #include <future>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "config/number_parsing.hpp"
 #include "targets/effective_targets.hpp"
@@ -28,12 +31,32 @@ void TargetSources::stop_discovery() {
 
 namespace {
 
-// The file's targets, copied on a thread of its own so that the copy lands in another malloc
-// arena, packed together. The parsed ones sit scattered among the freed nodes of the YAML tree
-// they came from, one live string keeping each page of it resident: about 40 MiB at 10,000
-// targets, for the life of the daemon, where the copy takes a few.
-Config copied_compactly(const Config& config) {
-  return std::async(std::launch::async, [&config] { return Config{config}; }).get();
+// The file's targets as shared objects. One unchanged since the previous file stays the previous
+// object, which the supervisor's diff then keeps on a pointer comparison, with no second copy. The
+// others are copied on a thread of their own so that the copies land in another malloc arena,
+// packed together: the parsed ones sit scattered among the freed nodes of the YAML tree they came
+// from, one live string keeping each page of it resident (about 40 MiB at 10,000 targets, for the
+// life of the daemon, where the copies take a few).
+std::vector<SharedTarget> shared_compactly(const std::vector<Target>& parsed,
+                                           const std::vector<SharedTarget>& previous) {
+  std::unordered_map<std::string_view, const SharedTarget*> previous_by_name;
+  for (const SharedTarget& target : previous) {
+    previous_by_name.emplace(target->labels.name, &target);
+  }
+  return std::async(std::launch::async, [&parsed, &previous_by_name] {
+           std::vector<SharedTarget> shared;
+           shared.reserve(parsed.size());
+           for (const Target& target : parsed) {
+             const auto found = previous_by_name.find(target.labels.name);
+             if (found != previous_by_name.end() && **found->second == target) {
+               shared.push_back(*found->second);
+             } else {
+               shared.push_back(std::make_shared<const Target>(target));
+             }
+           }
+           return shared;
+         })
+      .get();
 }
 
 }  // namespace
@@ -54,12 +77,16 @@ std::string TargetSources::apply_config(Config config) {
   std::string summary;
   {
     const std::lock_guard<std::mutex> lock{apply_mutex_};
-    Config previous = std::move(config_);
-    config_ = copied_compactly(config);
+    // Moved out, so that the parsed targets are freed when this block ends.
+    const std::vector<Target> parsed = std::move(config.targets);
+    std::vector<SharedTarget> previous_targets =
+        std::exchange(file_targets_, shared_compactly(parsed, file_targets_));
+    Config previous = std::exchange(config_, std::move(config));
     try {
       summary = recompute_locked();
     } catch (const std::runtime_error&) {
       config_ = std::move(previous);
+      file_targets_ = std::move(previous_targets);
       throw;
     }
   }
@@ -84,9 +111,9 @@ void TargetSources::apply_discovered(DiscoveredObjects objects) {
 
 // Translations are kept while neither the object nor the file's defaults change, so that a bad
 // annotation is logged (and counted) once, not on every change elsewhere in the cluster.
-std::vector<Target> TargetSources::discovered_targets_locked() {
+std::vector<SharedTarget> TargetSources::discovered_targets_locked() {
   std::map<ObjectId, Translation> kept;
-  std::vector<Target> targets;
+  std::vector<SharedTarget> targets;
   for (const DiscoveredObject& found : objects_) {
     ObjectId id{found.kind, found.key};
     auto cached = translations_.find(id);
@@ -95,18 +122,19 @@ std::vector<Target> TargetSources::discovered_targets_locked() {
         !(cached->second.object == found.object || *cached->second.object == *found.object);
     Translation translation;
     if (fresh) {
-      translation = {found.object, config_.defaults,
-                     targets_of(found.kind, *found.object, config_.defaults.get())};
-      if (!translation.result.error.empty()) {
+      ObjectTargets made = targets_of(found.kind, *found.object, config_.defaults.get());
+      if (!made.error.empty()) {
         ++stats_.object_errors;
-        log_.warn("msg=\"kubernetes object skipped\" error={}",
-                  detail::quote(translation.result.error));
+        log_.warn("msg=\"kubernetes object skipped\" error={}", detail::quote(made.error));
+      }
+      translation = {found.object, config_.defaults, {}};
+      for (Target& target : made.targets) {
+        translation.targets.push_back(std::make_shared<const Target>(std::move(target)));
       }
     } else {
       translation = std::move(cached->second);
     }
-    targets.insert(targets.end(), translation.result.targets.begin(),
-                   translation.result.targets.end());
+    targets.insert(targets.end(), translation.targets.begin(), translation.targets.end());
     kept.emplace(std::move(id), std::move(translation));
   }
   translations_ = std::move(kept);
@@ -115,7 +143,7 @@ std::vector<Target> TargetSources::discovered_targets_locked() {
 
 std::string TargetSources::recompute_locked() {
   EffectiveTargets effective =
-      effective_targets(config_.targets, discovered_targets_locked(), shard_);
+      effective_targets(file_targets_, discovered_targets_locked(), shard_);
   std::set<std::string> hidden(effective.hidden.begin(), effective.hidden.end());
   for (const std::string& name : hidden) {
     if (hidden_.count(name) > 0) continue;
@@ -132,10 +160,8 @@ std::string TargetSources::recompute_locked() {
   std::size_t all = 0;
   for (const auto& [source, count] : effective.by_source) all += count;
 
-  Config running;
-  running.targets = std::move(effective.targets);
-  running.duration_buckets = config_.duration_buckets;
-  const std::string applied = apply_(std::move(running));
+  const std::string applied =
+      apply_(TargetSet{std::move(effective.targets), config_.duration_buckets});
   {
     const std::lock_guard<std::mutex> lock{counts_mutex_};
     counts_ = latest;

@@ -15,6 +15,7 @@
 #include "discovery/discovery_stats.hpp"
 #include "discovery/kube_object.hpp"
 #include "discovery/object_targets.hpp"
+#include "targets/target_set.hpp"
 
 namespace spdlog {
 class logger;
@@ -31,7 +32,7 @@ struct SourceCounts {
 class TargetSources {
  public:
   // The supervisor's diff (the actor bridge): returns its summary, throws std::runtime_error.
-  using ApplyTargets = std::function<std::string(Config)>;
+  using ApplyTargets = std::function<std::string(TargetSet)>;
   using Publish = std::function<void(DiscoveredObjects)>;
   // Starts discovery for a `kubernetes:` block; it calls Publish with every annotated object
   // after any change, and stops when the returned handle is released.
@@ -58,12 +59,12 @@ class TargetSources {
   struct Translation {
     std::shared_ptr<const nlohmann::json> object;
     std::shared_ptr<const TargetDefaults> defaults;  // held, so that its address is not reused
-    ObjectTargets result;
+    std::vector<SharedTarget> targets;
   };
 
   void apply_discovered(DiscoveredObjects objects);
   std::string recompute_locked();
-  std::vector<Target> discovered_targets_locked();
+  std::vector<SharedTarget> discovered_targets_locked();
 
   const ApplyTargets apply_;
   const StartDiscovery start_;
@@ -77,7 +78,8 @@ class TargetSources {
   bool stopped_ = false;
 
   std::mutex apply_mutex_;  // one recompute-and-apply at a time; guards what follows
-  Config config_;
+  Config config_;                          // the file's, without its targets:
+  std::vector<SharedTarget> file_targets_;  // those are here
   DiscoveredObjects objects_;
   std::map<ObjectId, Translation> translations_;
   std::set<std::string> hidden_;

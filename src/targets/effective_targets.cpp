@@ -9,28 +9,30 @@
 
 namespace epsitter {
 
-EffectiveTargets effective_targets(std::vector<Target> from_file, std::vector<Target> discovered,
-                                   const Shard& shard) {
+EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
+                                   std::vector<SharedTarget> discovered, const Shard& shard) {
   EffectiveTargets effective;
   std::set<std::string> taken;
-  std::vector<Target> merged;
+  std::vector<SharedTarget> merged;
   merged.reserve(from_file.size() + discovered.size());
-  for (Target& target : from_file) {
-    taken.insert(target.labels.name);
-    merged.push_back(std::move(target));
+  for (const SharedTarget& target : from_file) {
+    taken.insert(target->labels.name);
+    merged.push_back(target);
   }
   std::stable_sort(discovered.begin(), discovered.end(),
-                   [](const Target& a, const Target& b) { return a.labels.name < b.labels.name; });
-  for (Target& target : discovered) {
-    if (!taken.insert(target.labels.name).second) {
-      effective.hidden.push_back(target.labels.name);
+                   [](const SharedTarget& a, const SharedTarget& b) {
+                     return a->labels.name < b->labels.name;
+                   });
+  for (SharedTarget& target : discovered) {
+    if (!taken.insert(target->labels.name).second) {
+      effective.hidden.push_back(target->labels.name);
       continue;
     }
     merged.push_back(std::move(target));
   }
-  for (Target& target : merged) {
-    ++effective.by_source[target.source];
-    if (shard.count > 1 && shard_of(target.labels.name, shard.count) != shard.index) continue;
+  for (SharedTarget& target : merged) {
+    ++effective.by_source[target->source];
+    if (shard.count > 1 && shard_of(target->labels.name, shard.count) != shard.index) continue;
     effective.targets.push_back(std::move(target));
   }
   return effective;

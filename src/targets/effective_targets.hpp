@@ -15,7 +15,7 @@ namespace epsitter {
 struct EffectiveTargets {
   // This shard's targets: the file's in file order, then the discovered ones by name (a stable
   // order, so that a target keeps its place in the schedule's spread).
-  std::vector<Target> targets;
+  std::vector<SharedTarget> targets;
   // Discovered targets left out because a file target (or a discovered one earlier by name) has
   // the same name. Never silent: the caller logs them.
   std::vector<std::string> hidden;
@@ -24,7 +24,7 @@ struct EffectiveTargets {
 };
 
 // A pure function: the same inputs give the same set on every replica.
-EffectiveTargets effective_targets(std::vector<Target> from_file, std::vector<Target> discovered,
-                                   const Shard& shard);
+EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
+                                   std::vector<SharedTarget> discovered, const Shard& shard);
 
 }  // namespace epsitter

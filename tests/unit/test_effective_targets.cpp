@@ -11,18 +11,18 @@ using namespace epsitter;
 
 namespace {
 
-Target make(const std::string& name, const std::string& source, const std::string& url = "") {
+SharedTarget make(const std::string& name, const std::string& source, const std::string& url = "") {
   Target target;
   target.labels.name = name;
   target.labels.url = url.empty() ? "http://" + name + "/" : url;
   target.url = target.labels.url;
   target.source = source;
-  return target;
+  return std::make_shared<const Target>(std::move(target));
 }
 
-std::vector<std::string> names(const std::vector<Target>& targets) {
+std::vector<std::string> names(const std::vector<SharedTarget>& targets) {
   std::vector<std::string> out;
-  for (const auto& target : targets) out.push_back(target.labels.name);
+  for (const auto& target : targets) out.push_back(target->labels.name);
   return out;
 }
 
@@ -42,6 +42,15 @@ TEST_CASE("one shard: the file's targets in file order, then the discovered ones
         std::map<std::string, std::size_t>{{"file", 2}, {"ingress", 1}, {"service", 2}});
 }
 
+TEST_CASE("targets pass through as the same objects, not copies", "[effective]") {
+  const std::vector<SharedTarget> file{make("a", "file")};
+  const SharedTarget web = make("shop/web", "service");
+  const EffectiveTargets effective = effective_targets(file, {web}, Shard{});
+  REQUIRE(effective.targets.size() == 2);
+  CHECK(effective.targets[0] == file[0]);
+  CHECK(effective.targets[1] == web);
+}
+
 TEST_CASE("a file target wins a name clash with a discovered one, which is reported",
           "[effective]") {
   const EffectiveTargets effective = effective_targets(
@@ -49,16 +58,16 @@ TEST_CASE("a file target wins a name clash with a discovered one, which is repor
       {make("shop/web", "service", "http://web.shop.svc:80/"), make("shop/api", "service")},
       Shard{});
   REQUIRE(effective.targets.size() == 2);
-  CHECK(effective.targets[0].url == "http://static/");
-  CHECK(effective.targets[0].source == "file");
+  CHECK(effective.targets[0]->url == "http://static/");
+  CHECK(effective.targets[0]->source == "file");
   CHECK(effective.hidden == std::vector<std::string>{"shop/web"});
   CHECK(effective.by_source.at("file") == 1);
   CHECK(effective.by_source.at("service") == 1);
 }
 
 TEST_CASE("N shards together hold every target exactly once", "[effective]") {
-  std::vector<Target> file;
-  std::vector<Target> discovered;
+  std::vector<SharedTarget> file;
+  std::vector<SharedTarget> discovered;
   for (int i = 0; i < 300; ++i) file.push_back(make("t" + std::to_string(i), "file"));
   for (int i = 0; i < 200; ++i) {
     discovered.push_back(make("ns/svc" + std::to_string(i), "service"));
@@ -75,14 +84,14 @@ TEST_CASE("N shards together hold every target exactly once", "[effective]") {
       CHECK(shard.targets.size() < 500.0 / count * 1.25);
     }
     CHECK(seen.size() == 500);
-    for (const auto& target : file) CHECK(seen.count(target.labels.name) == 1);
-    for (const auto& target : discovered) CHECK(seen.count(target.labels.name) == 1);
+    for (const auto& target : file) CHECK(seen.count(target->labels.name) == 1);
+    for (const auto& target : discovered) CHECK(seen.count(target->labels.name) == 1);
   }
 }
 
 TEST_CASE("from 3 to 4 shards about a quarter of the targets move, all to the new shard",
           "[effective]") {
-  std::vector<Target> file;
+  std::vector<SharedTarget> file;
   for (int i = 0; i < 2000; ++i) file.push_back(make("target-" + std::to_string(i), "file"));
   std::map<std::string, int> before;
   for (int index = 0; index < 3; ++index) {

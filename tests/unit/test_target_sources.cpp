@@ -36,7 +36,7 @@ DiscoveredObject service(const std::string& name, const std::string& extra_annot
 struct Fixture {
   std::shared_ptr<spdlog::logger> log = make_stderr_logger(LogLevel::critical);
   DiscoveryStats stats;
-  std::vector<std::vector<Target>> applied;
+  std::vector<std::vector<SharedTarget>> applied;
   bool fail_next_apply = false;
   int started = 0;
   TargetSources::Publish publish;
@@ -46,12 +46,12 @@ struct Fixture {
 
   explicit Fixture(Shard with_shard = {}) : shard(with_shard) {
     sources = std::make_unique<TargetSources>(
-        [this](Config config) {
+        [this](TargetSet set) {
           if (fail_next_apply) {
             fail_next_apply = false;
             throw std::runtime_error("the supervisor did not answer");
           }
-          applied.push_back(config.targets);
+          applied.push_back(set.targets);
           return std::string("applied");
         },
         [this](const KubernetesConfig&, TargetSources::Publish on_change) {
@@ -66,7 +66,7 @@ struct Fixture {
 
   std::map<std::string, Target> last() const {
     std::map<std::string, Target> by_name;
-    for (const auto& target : applied.back()) by_name[target.labels.name] = target;
+    for (const auto& target : applied.back()) by_name[target->labels.name] = *target;
     return by_name;
   }
 };
@@ -82,6 +82,26 @@ TEST_CASE("without a kubernetes block only the file's targets run, and no discov
   CHECK(f.last().count("a") == 1);
   CHECK(f.sources->counts().by_source.at("file") == 1);
   CHECK(f.sources->counts().shard_targets == 1);
+}
+
+TEST_CASE("a target the new file leaves unchanged is handed over as the same object",
+          "[sources]") {
+  Fixture f;
+  f.sources->apply_config(config_of(kDiscovering +
+                                    "urls:\n  a: {url: 'http://a/'}\n  b: {url: 'http://b/'}\n"));
+  f.publish({service("web")});
+  REQUIRE(f.applied.size() == 2);
+  const std::vector<SharedTarget> before = f.applied.back();
+  REQUIRE(before.size() == 3);
+  f.sources->apply_config(config_of(kDiscovering +
+                                    "urls:\n  a: {url: 'http://a/'}\n  b: {url: 'http://b2/'}\n"));
+  REQUIRE(f.applied.size() == 3);
+  const std::vector<SharedTarget>& after = f.applied.back();
+  REQUIRE(after.size() == 3);
+  CHECK(after[0] == before[0]);  // a: unchanged, so the supervisor keeps it on a pointer compare
+  CHECK(after[1] != before[1]);  // b: changed
+  CHECK(after[1]->url == "http://b2/");
+  CHECK(after[2] == before[2]);  // the discovered one: its object did not change either
 }
 
 TEST_CASE("discovered objects join the file's targets; the file wins a clash", "[sources]") {

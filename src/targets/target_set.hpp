@@ -1,0 +1,17 @@
+// The targets to run, as the target sources hand them to the supervisor's diff.
+#pragma once
+
+#include <vector>
+
+#include "config/target.hpp"
+
+namespace epsitter {
+
+struct TargetSet {
+  // A target that a change left as it was is the same object as before, so that the diff keeps it
+  // at the cost of a pointer comparison.
+  std::vector<SharedTarget> targets;
+  std::vector<double> duration_buckets;  // upper bounds of the request duration histogram
+};
+
+}  // namespace epsitter
