@@ -63,6 +63,10 @@ ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
 ReloadOutcome ConfigReloader::apply_locked(Config config, std::string_view trigger) {
   const std::string loaded = summarize(config);
   std::string applied;
+  // The YAML tree is gone by now, but its pages stay with this thread's malloc arena, where the
+  // actors (other threads, other arenas) cannot reuse them: return them before the actors take
+  // theirs, or a 10,000-target start peaks ~30 MiB higher.
+  malloc_trim(0);
   try {
     applied = apply_(std::move(config));
   } catch (const std::runtime_error& error) {

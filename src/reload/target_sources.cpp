@@ -77,10 +77,9 @@ std::string TargetSources::apply_config(Config config) {
   std::string summary;
   {
     const std::lock_guard<std::mutex> lock{apply_mutex_};
-    // Moved out, so that the parsed targets are freed when this block ends.
-    const std::vector<Target> parsed = std::move(config.targets);
-    std::vector<SharedTarget> previous_targets =
-        std::exchange(file_targets_, shared_compactly(parsed, file_targets_));
+    std::vector<SharedTarget> shared = shared_compactly(config.targets, file_targets_);
+    config.targets = std::vector<Target>{};  // freed now, before the actors take their memory
+    std::vector<SharedTarget> previous_targets = std::exchange(file_targets_, std::move(shared));
     Config previous = std::exchange(config_, std::move(config));
     try {
       summary = recompute_locked();
