@@ -21,6 +21,7 @@
 #include "log/logger.hpp"
 #include "metrics/discovery_metrics.hpp"
 #include "metrics/runtime_metrics.hpp"
+#include "metrics/start_delay.hpp"
 #include "os/allocator_tuning.hpp"
 #include "os/descriptor_limit.hpp"
 #include "probe/http_engine.hpp"
@@ -92,10 +93,11 @@ void wait_for_stop(const sigset_t& signals, ConfigReloader& reloader, spdlog::lo
 }
 
 ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
-                                const caf::actor& metrics, const caf::actor& alarms,
-                                spdlog::logger& log) {
+                                StartDelayHistogram& start_delays, const caf::actor& metrics,
+                                const caf::actor& alarms, spdlog::logger& log) {
   ProbeContext context;
   context.engine = &engine;
+  context.start_delays = &start_delays;
   context.metrics = metrics;
   context.alarms = alarms;
   context.log = &log;
@@ -131,6 +133,7 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
                                const caf::actor& metrics, const caf::actor& supervisor,
                                ConfigReloader& reloader, const TargetSources& sources,
                                const DiscoveryStats& discovery_stats,
+                               const StartDelayHistogram& start_delays,
                                const std::atomic<bool>& stopping) {
   Operations operations;
   operations.healthy = [&system, supervisor] {
@@ -149,7 +152,10 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
   routes.push_back(make_metrics_route(
       {[&system, metrics] { return request_exposition(system, metrics, kActorTimeout); },
        [&system, metrics] { return request_deflated_exposition(system, metrics, kActorTimeout); }},
-      {runtime_exposition(settings, reloader),
+      {[prefix = settings.metric_prefix, &start_delays] {
+         return std::make_shared<const std::string>(start_delays.render(prefix));
+       },
+       runtime_exposition(settings, reloader),
        discovery_exposition(settings, sources, discovery_stats)}));
   for (auto& route : make_status_routes(
            [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
@@ -175,10 +181,11 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   caf::actor_system system{caf_config};
 
   HttpEngine engine{log, static_cast<std::size_t>(settings.max_in_flight)};
+  StartDelayHistogram start_delays;
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor =
-      spawn_supervisor(system, make_probe_context(settings, engine, metrics, alarms, log));
+      spawn_supervisor(system, make_probe_context(settings, engine, start_delays, metrics, alarms, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
       [&system, supervisor](TargetSet set) {
@@ -206,7 +213,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   try {
     WebServer server{WebServer::Options{settings.server_port},
                      make_routes(settings, system, metrics, supervisor, reloader, sources,
-                                 discovery_stats, stopping),
+                                 discovery_stats, start_delays, stopping),
                      log};
     // Every descriptor the daemon needs for its whole life is taken before the first probe: with a
     // low open-file limit and many hanging targets the probes take all that are left, which must

@@ -12,10 +12,12 @@ class logger;
 namespace epsitter {
 
 class HttpEngine;
+class StartDelayHistogram;
 
-// The engine and logger are owned by main() and outlive every actor.
+// The engine, the histogram and the logger are owned by main() and outlive every actor.
 struct ProbeContext {
   HttpEngine* engine = nullptr;
+  StartDelayHistogram* start_delays = nullptr;  // unset: not measured
   caf::actor metrics;
   caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
   spdlog::logger* log = nullptr;

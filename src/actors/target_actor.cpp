@@ -4,11 +4,13 @@
 #include <spdlog/logger.h>
 
 #include <caf/all.hpp>
+#include <type_traits>
 
 #include "actors/alarm_clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/schedule.hpp"
 #include "expect/evaluator.hpp"
+#include "metrics/start_delay.hpp"
 #include "probe/http_engine.hpp"
 
 namespace epsitter {
@@ -24,6 +26,7 @@ struct TargetState {
   std::shared_ptr<const ProbeContext> context;
   std::chrono::milliseconds interval{0};  // the target's own, or POLL_INTERVAL
   caf::actor_clock::time_point next_probe;
+  caf::actor_clock::time_point in_flight_planned;  // when the probe in flight was due
   bool probe_in_flight = false;
 };
 
@@ -68,6 +71,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
               state.target->labels.name, state.target->labels.namespace_);
         } else {
           state.probe_in_flight = true;
+          state.in_flight_planned = state.next_probe;
           state.context->engine->submit(
               std::make_shared<const ProbeRequest>(
                   make_probe_request(*state.target, *state.context)),
@@ -81,6 +85,11 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
       [self](ProbeResult& result) {
         auto& state = self->state;
         state.probe_in_flight = false;
+        static_assert(std::is_same_v<caf::actor_clock::clock_type, std::chrono::steady_clock>,
+                      "the engine stamps `started` with the steady clock");
+        if (state.context->start_delays != nullptr) {
+          state.context->start_delays->observe(result.started - state.in_flight_planned);
+        }
         Verdict verdict = evaluate(state.target->expect, result);
         log_result(*state.context->log, state.target->labels, result, verdict);
         // The body and headers were kept for the expectations only; the metrics need neither.

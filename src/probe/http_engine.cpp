@@ -318,6 +318,7 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   result.redirects = redirects;
   result.response_bytes = transfer.body_bytes;
   result.body_truncated = transfer.body_truncated;
+  result.started = transfer.started;
   return result;
 }
 
@@ -397,7 +398,9 @@ struct HttpEngine::Impl {
   void finish_without_transfer(Transfer& transfer, const char* why) {
     log.warn("msg=\"probe not sent\" reason=\"{}\"", why);
     --in_flight;
-    transfer.on_done(failed_before_sending(why));
+    ProbeResult result = failed_before_sending(why);
+    result.started = transfer.started;
+    transfer.on_done(std::move(result));
   }
 
   void collect_finished() {

@@ -1,6 +1,7 @@
 // The outcome of one probe, and the fixed set of reasons a probe can fail to get a response.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,8 @@ struct ProbeResult {
   std::string error_detail;         // libcurl's message, for logs only
 
   double finished_unix_seconds = 0;  // wall-clock time the probe ended
+  // When the engine started the transfer; set by the engine for every result.
+  std::chrono::steady_clock::time_point started;
   PhaseTimes phases;
   long redirects = 0;       // redirects followed
   double http_version = 0;  // of the final response: 1.0, 1.1, 2 or 3; 0 when none

@@ -40,6 +40,11 @@ class Isolation(unittest.TestCase):
                 # are skipped rather than piling up sockets.
                 for i in range(8):
                     self.assertLessEqual(len(backend.seen(f"/hang{i}")), 4)
+                # epsitter's own view agrees: every probe started within a second of its plan
+                # (a probe held up by a hanging one would be 3 s late).
+                delays = start_delays(sitter)
+                self.assertGreaterEqual(delays["+Inf"], OBSERVE / INTERVAL)
+                self.assertEqual(delays["1.0"], delays["+Inf"], f"start delays: {delays}")
 
     def test_max_in_flight_bounds_open_probes_and_the_rest_wait_their_turn(self):
         with SilentServer() as server:
@@ -54,6 +59,17 @@ class Isolation(unittest.TestCase):
                 # ...and never more than three connections were open at once.
                 self.assertGreaterEqual(server.accepted, 6)
                 self.assertLessEqual(server.most_open, 3)
+                # The probes that waited for the bound started late, and the start delay
+                # histogram says so: three wait about a second (the open ones' timeout).
+                delays = start_delays(sitter)
+                self.assertGreaterEqual(delays["+Inf"], 6)
+                self.assertLess(delays["0.25"], delays["+Inf"], f"start delays: {delays}")
+
+
+def start_delays(sitter):
+    """sitter_probe_start_delay_seconds' cumulative buckets, by their `le`."""
+    return {dict(labels)["le"]: value for (name, labels), value in sitter.metrics().items()
+            if name == "sitter_probe_start_delay_seconds_bucket"}
 
 
 class SilentServer:
