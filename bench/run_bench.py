@@ -14,8 +14,8 @@ What it does, all on 127.0.0.1:
 - blackbox_exporter (Debian's prometheus-blackbox-exporter 0.23) is driven the way Prometheus drives it:
   /probe?module=http_2xx&target=... with 64 probes in flight (by wrk with a Lua script), fresh
   connection per probe (blackbox's default), timeout 5 s;
-- an everyday load (1,000 targets every 30 s, blackbox_exporter paced to the same 33 probes/s)
-  shows what a mostly idle daemon costs;
+- an everyday load (each size's targets every 30 s, blackbox_exporter paced to the same rate:
+  33 probes/s for 1,000) shows what a mostly idle daemon costs;
 - the hanging scenario points 10% of the targets at a port that accepts connections and never
   answers, and measures what happens to the other 90%.
 """
@@ -211,6 +211,22 @@ def probes_done(text):
                re.finditer(r"^\w+_request_time_count\{[^}]*\} (\S+)$", text, re.M))
 
 
+def start_delay_buckets(text):
+    """epsitter's own sitter_probe_start_delay_seconds buckets: {upper bound: cumulative count}."""
+    return {float(m.group(1)): float(m.group(2)) for m in
+            re.finditer(r'^\w+_probe_start_delay_seconds_bucket\{le="([^"]+)"\} (\S+)$', text, re.M)}
+
+
+def own_delay_p99_ms(before, after):
+    """The bucket bound (ms) that holds 99% of the probes started between two scrapes."""
+    first, last = start_delay_buckets(before), start_delay_buckets(after)
+    started = {bound: last[bound] - first.get(bound, 0) for bound in last}
+    total = started.get(float("inf"), 0)
+    if total <= 0:
+        return None
+    return min(bound for bound, count in started.items() if count >= 0.99 * total) * 1000
+
+
 @contextlib.contextmanager
 def epsitter_running(urls, interval):
     """epsitter probing `urls` every `interval` s, ready; yields (process, config path)."""
@@ -236,15 +252,18 @@ def run_epsitter(nginx, n, duration, hang_port=None):
         startup = wait_ready(EPSITTER_PORT)
         time.sleep(3 + (TIMEOUT if hang_port else 0))  # warm up; let hanging probes settle
         offset = nginx.log_offset()
-        before = probes_done(scrape(EPSITTER_PORT, "/metrics", True)[2])
+        before_text = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        before = probes_done(before_text)
         cpu0, t0, wall0 = cpu_seconds(proc.pid), time.monotonic(), time.time()
         time.sleep(duration)
         cpu1, t1, wall1 = cpu_seconds(proc.pid), time.monotonic(), time.time()
-        after = probes_done(scrape(EPSITTER_PORT, "/metrics", True)[2])
+        after_text = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        after = probes_done(after_text)
         scrapes = [scrape(EPSITTER_PORT, "/metrics", True) for _ in range(5)]
         # Peak so far: probing and scraping as Prometheus does (gzip). A plain scrape holds the
         # whole text (tens of MB at 10,000 targets) at once and is counted apart.
         peak_gzip = status_kib(proc.pid, "VmHWM") / 1024
+        probing_rss = status_kib(proc.pid, "VmRSS") / 1024
         plain = scrape(EPSITTER_PORT, "/metrics", False)
         arrivals = nginx.arrivals(offset, "/e", (wall0, wall1))
         probes = after - before
@@ -252,6 +271,7 @@ def run_epsitter(nginx, n, duration, hang_port=None):
         fast_expected = sum(1 for u in urls if f":{NGINX_PORT}/" in u) / INTERVAL
         fast_rate = sum(len(v) for v in arrivals.values()) / (t1 - t0)
         p50, p99 = jitter_ms(arrivals)
+        own_p99 = own_delay_p99_ms(before_text, after_text)
         unchanged_reload = timed_reload(EPSITTER_PORT)
         write_config(config, urls[:-1] + [urls[-1] + "-changed"])
         one_changed_reload = timed_reload(EPSITTER_PORT)
@@ -260,11 +280,14 @@ def run_epsitter(nginx, n, duration, hang_port=None):
             "fast targets probed/s (expected)": f"{fast_rate:.0f} ({fast_expected:.0f})",
             "CPU ms per probe": (cpu1 - cpu0) * 1000 / max(probes, 1),
             "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
-            "peak RSS MiB (gzip scrapes / after a plain one)":
+            "RSS MiB while probing, scraped with gzip": f"{probing_rss:.0f}",
+            "peak RSS MiB (start-up and gzip scrapes / after a plain one)":
                 f"{peak_gzip:.0f} / {status_kib(proc.pid, 'VmHWM') / 1024:.0f}",
             "/metrics scrape ms (gzip)": statistics.median(s[0] for s in scrapes) * 1000,
             "/metrics bytes (gzip / plain)": f"{scrapes[0][1]:,} / {plain[1]:,}",
             "start jitter p50 / p99 ms": f"{p50:.1f} / {p99:.1f}" if p50 is not None else "n/a",
+            "p99 start delay, epsitter's own histogram": (f"<= {own_p99:g} ms" if own_p99 is not None
+                                                          else "n/a"),
             "start-up to ready s": startup,
             "reload (nothing / one target changed)": f"{unchanged_reload} / {one_changed_reload}",
         }
@@ -378,11 +401,14 @@ def run_blackbox(nginx, n, duration, hang_port=None):
             "fast targets probed/s (expected)": f"{fast_rate:.0f} (as fast as it can)",
             "CPU ms per probe": (cpu1 - cpu0) * 1000 / max(probes, 1),
             "CPU % of one core": (cpu1 - cpu0) * 100 / duration,
-            "peak RSS MiB (gzip scrapes / after a plain one)":
-                f"{status_kib(proc.pid, 'VmHWM') / 1024:.0f} (no /metrics)",
+            "RSS MiB while probing, scraped with gzip":
+                f"{status_kib(proc.pid, 'VmRSS') / 1024:.0f} (no /metrics)",
+            "peak RSS MiB (start-up and gzip scrapes / after a plain one)":
+                f"{status_kib(proc.pid, 'VmHWM') / 1024:.0f}",
             "/metrics scrape ms (gzip)": "n/a (one /probe per target)",
             "/metrics bytes (gzip / plain)": f"{size:,} per /probe",
             "start jitter p50 / p99 ms": "n/a (Prometheus schedules)",
+            "p99 start delay, epsitter's own histogram": "n/a",
             "start-up to ready s": "n/a",
             "reload (nothing / one target changed)": "n/a",
         }
@@ -448,8 +474,8 @@ def main():
                 title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
                 out.append(table(title, columns))
                 print(out[-1], flush=True)
-        if args.everyday:
-            n, interval = 1000, 30
+        for n in (int(s) for s in args.sizes.split(",") if args.everyday):
+            interval = 30
             columns = {"epsitter": run_everyday_epsitter(n, interval, args.everyday)}
             if not args.skip_blackbox:
                 columns["blackbox_exporter"] = run_everyday_blackbox(n, interval, args.everyday)
