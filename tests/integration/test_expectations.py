@@ -49,6 +49,8 @@ CASES = {
     "redirected": ({"path": "/r1"}, None),
     "not_followed": ({"path": "/r1", "follow_redirects": "false"}, "status"),
     "cut_at_limit": ({"path": "/big", "body_limit": 1000, "expect_body": "MARKER"}, "body"),
+    # Read in 4 KiB pieces (epsitter's receive buffer) to its last bytes.
+    "big_body_read_whole": ({"path": "/big", "expect_body": "MARKER$"}, None),
 }
 
 
@@ -108,6 +110,8 @@ class Expectations(unittest.TestCase):
                 self.assertEqual(sitter.value("sitter_last_status_code", name="not_followed"), 302)
                 self.assertEqual(sitter.value("sitter_response_size_bytes", name="cut_at_limit"),
                                  1000)
+                self.assertEqual(sitter.value("sitter_response_size_bytes",
+                                              name="big_body_read_whole"), len(BIG))
                 self.assertEqual(sitter.value("sitter_http_version", name="status_listed"), 1.1)
                 self.assertGreater(sitter.value("sitter_last_probe_timestamp_seconds",
                                                 name="slow"), 1.6e9)
