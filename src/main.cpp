@@ -118,6 +118,14 @@ ExpositionSource runtime_exposition(const Settings& settings, const ConfigReload
   };
 }
 
+// How late probes started, over all targets: read at scrape time from the lock-free histogram.
+ExpositionSource start_delay_exposition(const Settings& settings,
+                                        const StartDelayHistogram& start_delays) {
+  return [prefix = settings.metric_prefix, &start_delays]() {
+    return std::make_shared<const std::string>(start_delays.render(prefix));
+  };
+}
+
 // Where the targets come from: sources, discovery errors and sync, this replica's shard.
 ExpositionSource discovery_exposition(const Settings& settings, const TargetSources& sources,
                                       const DiscoveryStats& stats) {
@@ -152,10 +160,7 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
   routes.push_back(make_metrics_route(
       {[&system, metrics] { return request_exposition(system, metrics, kActorTimeout); },
        [&system, metrics] { return request_deflated_exposition(system, metrics, kActorTimeout); }},
-      {[prefix = settings.metric_prefix, &start_delays] {
-         return std::make_shared<const std::string>(start_delays.render(prefix));
-       },
-       runtime_exposition(settings, reloader),
+      {start_delay_exposition(settings, start_delays), runtime_exposition(settings, reloader),
        discovery_exposition(settings, sources, discovery_stats)}));
   for (auto& route : make_status_routes(
            [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
@@ -184,8 +189,8 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
   StartDelayHistogram start_delays;
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor alarms = spawn_alarm_clock(system);
-  caf::actor supervisor =
-      spawn_supervisor(system, make_probe_context(settings, engine, start_delays, metrics, alarms, log));
+  caf::actor supervisor = spawn_supervisor(
+      system, make_probe_context(settings, engine, start_delays, metrics, alarms, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
       [&system, supervisor](TargetSet set) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "targets/target_set.hpp"
 #include "status/status_snapshot.hpp"
+#include "targets/target_set.hpp"
 
 namespace epsitter {
 

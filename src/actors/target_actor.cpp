@@ -51,8 +51,7 @@ void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResu
   }
 }
 
-caf::behavior target_actor(caf::stateful_actor<TargetState>* self,
-                           SharedTarget target,
+caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget target,
                            std::shared_ptr<const ProbeContext> context,
                            caf::actor_clock::time_point first_probe) {
   auto& state = self->state;

@@ -50,6 +50,11 @@ double unpack_duration(std::uint32_t packed) {
   return static_cast<double>(mantissa * kPowersOfTen[exponent]) / 1e6;
 }
 
+// FailureReason + 1, or 0 for a success.
+std::uint32_t failure_bits(std::uint32_t packed) {
+  return packed >> (kDurationBits + kStatusBits);
+}
+
 std::int64_t unix_ms(WallClock::time_point at) {
   return std::chrono::floor<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
@@ -75,13 +80,13 @@ ProbeRecord ProbeHistory::unpack(const Slot& slot) const {
       std::chrono::milliseconds(base_ms_ + slot.at_ms))};
   record.duration_seconds = unpack_duration(slot.packed);
   record.status_code = static_cast<int>((slot.packed >> kDurationBits) & kStatusMask);
-  const std::uint32_t failure = slot.packed >> (kDurationBits + kStatusBits);
+  const std::uint32_t failure = failure_bits(slot.packed);
   if (failure != 0) record.failure = static_cast<FailureReason>(failure - 1);
   return record;
 }
 
 bool ProbeHistory::succeeded(const Slot& slot) {
-  return (slot.packed >> (kDurationBits + kStatusBits)) == 0;
+  return failure_bits(slot.packed) == 0;
 }
 
 // Offsets hold 49.7 days of milliseconds. The base moves on the first probe, when the wall clock

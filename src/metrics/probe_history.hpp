@@ -69,7 +69,7 @@ class ProbeHistory {
   std::size_t capacity_;
   std::vector<Slot> ring_;  // grows up to capacity_, then `next_` overwrites the oldest
   std::size_t next_ = 0;
-  std::int64_t base_ms_ = 0;  // ms since the epoch that Slot::at_ms counts from
+  std::int64_t base_ms_ = 0;   // ms since the epoch that Slot::at_ms counts from
   std::size_t successes_ = 0;  // among the records in ring_
   std::optional<WallClock::time_point> last_success_at_;
   std::optional<WallClock::time_point> state_since_;

@@ -1,6 +1,6 @@
 // How late probes start against their schedule, over all targets: the figure that shows an
-// overloaded epsitter (too few scheduler threads, the in-flight bound reached, a starved CPU) before
-// its probes drift far enough to matter.
+// overloaded epsitter (too few scheduler threads, the in-flight bound reached, a starved CPU)
+// before its probes drift far enough to matter.
 #pragma once
 
 #include <array>

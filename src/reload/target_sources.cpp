@@ -4,6 +4,7 @@
 
 #include <spdlog/logger.h>
 
+#include <functional>
 #include <future>
 #include <stdexcept>
 #include <string_view>
@@ -31,6 +32,24 @@ void TargetSources::stop_discovery() {
 
 namespace {
 
+using TargetsByName = std::unordered_map<std::string_view, const SharedTarget*>;
+
+// The previous object of each target the new file leaves unchanged, a new copy of each other one.
+std::vector<SharedTarget> reuse_or_copy(const std::vector<Target>& parsed,
+                                        const TargetsByName& previous) {
+  std::vector<SharedTarget> shared;
+  shared.reserve(parsed.size());
+  for (const Target& target : parsed) {
+    const auto found = previous.find(target.labels.name);
+    if (found != previous.end() && **found->second == target) {
+      shared.push_back(*found->second);
+    } else {
+      shared.push_back(std::make_shared<const Target>(target));
+    }
+  }
+  return shared;
+}
+
 // The file's targets as shared objects. One unchanged since the previous file stays the previous
 // object, which the supervisor's diff then keeps on a pointer comparison, with no second copy. The
 // others are copied on a thread of their own so that the copies land in another malloc arena,
@@ -39,23 +58,12 @@ namespace {
 // life of the daemon, where the copies take a few).
 std::vector<SharedTarget> shared_compactly(const std::vector<Target>& parsed,
                                            const std::vector<SharedTarget>& previous) {
-  std::unordered_map<std::string_view, const SharedTarget*> previous_by_name;
+  TargetsByName previous_by_name;
   for (const SharedTarget& target : previous) {
     previous_by_name.emplace(target->labels.name, &target);
   }
-  return std::async(std::launch::async, [&parsed, &previous_by_name] {
-           std::vector<SharedTarget> shared;
-           shared.reserve(parsed.size());
-           for (const Target& target : parsed) {
-             const auto found = previous_by_name.find(target.labels.name);
-             if (found != previous_by_name.end() && **found->second == target) {
-               shared.push_back(*found->second);
-             } else {
-               shared.push_back(std::make_shared<const Target>(target));
-             }
-           }
-           return shared;
-         })
+  return std::async(std::launch::async, reuse_or_copy, std::cref(parsed),
+                    std::cref(previous_by_name))
       .get();
 }
 

@@ -78,7 +78,7 @@ class TargetSources {
   bool stopped_ = false;
 
   std::mutex apply_mutex_;  // one recompute-and-apply at a time; guards what follows
-  Config config_;                          // the file's, without its targets:
+  Config config_;           // the file's, without its targets:
   std::vector<SharedTarget> file_targets_;  // those are here
   DiscoveredObjects objects_;
   std::map<ObjectId, Translation> translations_;

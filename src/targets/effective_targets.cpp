@@ -19,10 +19,9 @@ EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
     taken.insert(target->labels.name);
     merged.push_back(target);
   }
-  std::stable_sort(discovered.begin(), discovered.end(),
-                   [](const SharedTarget& a, const SharedTarget& b) {
-                     return a->labels.name < b->labels.name;
-                   });
+  std::stable_sort(
+      discovered.begin(), discovered.end(),
+      [](const SharedTarget& a, const SharedTarget& b) { return a->labels.name < b->labels.name; });
   for (SharedTarget& target : discovered) {
     if (!taken.insert(target->labels.name).second) {
       effective.hidden.push_back(target->labels.name);

@@ -102,7 +102,8 @@ TEST_CASE("a target down for longer than its history still knows its last succes
   CHECK(history.state_since() == t0 + seconds(1));
 }
 
-TEST_CASE("a kept probe reads back as recorded: its time to the millisecond, its duration to 1/3276") {
+TEST_CASE(
+    "a kept probe reads back as recorded: its time to the millisecond, its duration to 1/3276") {
   ProbeHistory history(kAllFailureReasons.size() + 1);
   const auto at = t0 + std::chrono::microseconds(123'456);
   history.record(answer(204, 0.016383), judged(answer(204)), at);
@@ -144,7 +145,7 @@ TEST_CASE("durations keep four significant digits from a microsecond to a day, r
 TEST_CASE("probe times stay right when the wall clock steps back and across months") {
   ProbeHistory history{4};
   record(history, answer(200), t0);
-  record(history, answer(200), t0 - seconds(3600));  // the clock stepped back an hour
+  record(history, answer(200), t0 - seconds(3600));                // the clock stepped back an hour
   record(history, answer(500), t0 + std::chrono::hours(24 * 60));  // two months later
   std::vector<ProbeRecord> kept = history.recent();
   REQUIRE(kept.size() == 3);

@@ -84,17 +84,16 @@ TEST_CASE("without a kubernetes block only the file's targets run, and no discov
   CHECK(f.sources->counts().shard_targets == 1);
 }
 
-TEST_CASE("a target the new file leaves unchanged is handed over as the same object",
-          "[sources]") {
+TEST_CASE("a target the new file leaves unchanged is handed over as the same object", "[sources]") {
   Fixture f;
-  f.sources->apply_config(config_of(kDiscovering +
-                                    "urls:\n  a: {url: 'http://a/'}\n  b: {url: 'http://b/'}\n"));
+  f.sources->apply_config(
+      config_of(kDiscovering + "urls:\n  a: {url: 'http://a/'}\n  b: {url: 'http://b/'}\n"));
   f.publish({service("web")});
   REQUIRE(f.applied.size() == 2);
   const std::vector<SharedTarget> before = f.applied.back();
   REQUIRE(before.size() == 3);
-  f.sources->apply_config(config_of(kDiscovering +
-                                    "urls:\n  a: {url: 'http://a/'}\n  b: {url: 'http://b2/'}\n"));
+  f.sources->apply_config(
+      config_of(kDiscovering + "urls:\n  a: {url: 'http://a/'}\n  b: {url: 'http://b2/'}\n"));
   REQUIRE(f.applied.size() == 3);
   const std::vector<SharedTarget>& after = f.applied.back();
   REQUIRE(after.size() == 3);
