@@ -158,8 +158,7 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
   };
   std::vector<Route> routes = make_operation_routes(std::move(operations));
   routes.push_back(make_metrics_route(
-      {[&system, metrics] { return request_exposition(system, metrics, kActorTimeout); },
-       [&system, metrics] { return request_deflated_exposition(system, metrics, kActorTimeout); }},
+      [&system, metrics] { return request_deflated_exposition(system, metrics, kActorTimeout); },
       {start_delay_exposition(settings, start_delays), runtime_exposition(settings, reloader),
        discovery_exposition(settings, sources, discovery_stats)}));
   for (auto& route : make_status_routes(

@@ -39,17 +39,6 @@ bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
   return answered;
 }
 
-std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
-                                                      const caf::actor& metrics,
-                                                      std::chrono::milliseconds timeout) {
-  caf::scoped_actor self{system};
-  std::shared_ptr<const std::string> text;
-  self->request(metrics, timeout, render_atom::value)
-      .receive([&text](ExpositionText& reply) { text = std::move(reply.text); },
-               [](const caf::error&) {});
-  return text;
-}
-
 std::shared_ptr<const DeflatedPiece> request_deflated_exposition(
     caf::actor_system& system, const caf::actor& metrics, std::chrono::milliseconds timeout) {
   caf::scoped_actor self{system};

@@ -25,12 +25,7 @@ std::string apply_targets(caf::actor_system& system, const caf::actor& superviso
 bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
                         std::chrono::milliseconds timeout);
 
-// The metrics actor's current exposition text, or nullptr when it does not answer in time.
-std::shared_ptr<const std::string> request_exposition(caf::actor_system& system,
-                                                      const caf::actor& metrics,
-                                                      std::chrono::milliseconds timeout);
-
-// The same, compressed (for gzip scrapes), or nullptr when the actor does not answer in time.
+// The metrics actor's current exposition, compressed, or nullptr when it does not answer in time.
 std::shared_ptr<const DeflatedPiece> request_deflated_exposition(caf::actor_system& system,
                                                                  const caf::actor& metrics,
                                                                  std::chrono::milliseconds timeout);

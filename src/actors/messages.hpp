@@ -20,8 +20,7 @@ namespace epsitter {
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // Supervisor to a target actor it no longer needs: finish and quit.
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
-// Anyone to the metrics actor: reply with the current exposition text.
-using render_atom = caf::atom_constant<caf::atom("render")>;
+// Anyone to the metrics actor: reply with the current exposition, compressed.
 using deflate_atom = caf::atom_constant<caf::atom("deflate")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;
@@ -39,12 +38,8 @@ struct ProbeDone {
   Verdict verdict;
 };
 
-// The metrics actor's reply to render_atom: shared, immutable, cheap to pass around.
-struct ExpositionText {
-  std::shared_ptr<const std::string> text;
-};
-
-// The reply to deflate_atom: the same text, compressed as it was rendered (see deflate_pieces.hpp).
+// The metrics actor's reply to deflate_atom: the exposition text, compressed as it was rendered
+// (see deflate_pieces.hpp); shared, immutable, cheap to pass around.
 struct DeflatedExposition {
   std::shared_ptr<const DeflatedPiece> piece;
 };
@@ -78,7 +73,6 @@ typename Inspector::result_type inspect(Inspector& f, TargetLabels& x) {
 }  // namespace epsitter
 
 // Local-only messages: never serialised, so they need no inspect().
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionText)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::DeflatedExposition)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)

@@ -1,28 +1,34 @@
 // The metrics actor: aggregates probe results, serves the exposition and the status snapshot.
 #include "actors/metrics_actor.hpp"
 
+#include <malloc.h>
+
 #include <caf/all.hpp>
 #include <set>
 
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
-#include "metrics/render.hpp"
+#include "metrics/compressed_exposition.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter {
 
 namespace {
 
+// Threads that render and compress a scrape of many targets: deflate is most of a scrape's time,
+// and two cores halve it when they are not both busy probing (at 10,000 targets probed every
+// 30 s they mostly idle). More would fight the probes for the cores of a small pod.
+constexpr std::size_t kRenderThreads = 2;
+
 struct MetricsState {
   static inline const char* name = "metrics";
   std::string prefix;
   StatsByTarget stats;
   std::vector<double> duration_bounds;
-  // The last rendering, reused until a result or a target change makes it stale, so that
-  // concurrent scrapers share one rendering.
-  std::shared_ptr<const std::string> rendered;
-  // Likewise compressed, for gzip scrapes (Prometheus'): rendered in chunks straight into the
-  // compressor, so the text of 10,000 targets (tens of MB) is never held at once.
+  // The last rendering, compressed, reused until a result or a target change makes it stale, so
+  // that concurrent scrapers share one rendering. It is rendered in chunks straight into the
+  // compressor, so the text of 10,000 targets (tens of MB) is never held at once: gzip scrapes
+  // (Prometheus') get it as it is, plain ones inflated as it is sent.
   std::shared_ptr<const DeflatedPiece> deflated;
   StatusSnapshotPtr status;  // likewise for the status page and its JSON API
 };
@@ -67,32 +73,24 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         if (found == state.stats.end()) return;
         found->second.record(done.result, done.verdict, state.duration_bounds);
         found->second.history.record(done.result, done.verdict, finished_at(done.result));
-        state.rendered.reset();
         state.deflated.reset();
         state.status.reset();
       },
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
-        self->state.rendered.reset();
         self->state.deflated.reset();
         self->state.status.reset();
-      },
-      [self](render_atom) -> ExpositionText {
-        auto& state = self->state;
-        if (!state.rendered) {
-          state.rendered = std::make_shared<const std::string>(
-              render_exposition(state.prefix, state.stats, state.duration_bounds));
-        }
-        return ExpositionText{state.rendered};
       },
       [self](deflate_atom) -> DeflatedExposition {
         auto& state = self->state;
         if (!state.deflated) {
-          PieceDeflater deflater;
-          render_exposition_chunks(state.prefix, state.stats, state.duration_bounds,
-                                   [&deflater](std::string_view chunk) { deflater.add(chunk); });
-          state.deflated = std::make_shared<const DeflatedPiece>(deflater.finish());
+          state.deflated = std::make_shared<const DeflatedPiece>(
+              deflate_exposition(state.prefix, state.stats, state.duration_bounds, kRenderThreads));
+          // A rendering of many targets frees MBs on several threads (its helpers', and the
+          // previous scrapes' responses on CivetWeb's), which their malloc arenas would keep:
+          // ~10 MiB of RSS at 10,000 targets. Trimming took 0.3-0.7 ms there.
+          malloc_trim(0);
         }
         return DeflatedExposition{state.deflated};
       },

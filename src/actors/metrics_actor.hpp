@@ -6,8 +6,8 @@
 
 namespace epsitter {
 
-// Accepts ProbeDone, LabelSet (targets_atom), render_atom (replies with ExpositionText),
-// deflate_atom (replies with DeflatedExposition) and status_atom (replies with StatusReply).
+// Accepts ProbeDone, LabelSet (targets_atom), deflate_atom (replies with DeflatedExposition) and
+// status_atom (replies with StatusReply).
 caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix);
 
 }  // namespace epsitter

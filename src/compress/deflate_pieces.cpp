@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace epsitter {
 
@@ -76,18 +77,74 @@ DeflatedPiece PieceDeflater::finish() {
   stream_.avail_in = 0;
   deflate_into_output(Z_SYNC_FLUSH);
   piece_.blocks.shrink_to_fit();
-  return std::move(piece_);
+  // Forgets the window, so that the next run's back-references stay inside it.
+  if (deflateReset(&stream_) != Z_OK) throw std::runtime_error("zlib deflateReset failed");
+  return std::exchange(piece_, DeflatedPiece{});
 }
 
 void PieceDeflater::deflate_into_output(int flush) {
   deflate_appending(stream_, piece_.blocks, flush);
 }
 
+void append_piece(DeflatedPiece& into, const DeflatedPiece& next) {
+  into.blocks += next.blocks;
+  into.crc = static_cast<std::uint32_t>(
+      crc32_combine(into.crc, next.crc, static_cast<z_off_t>(next.length)));
+  into.length += next.length;
+}
+
+bool inflate_piece(const DeflatedPiece& piece, const std::function<bool(std::string_view)>& sink,
+                   std::size_t chunk_bytes) {
+  z_stream stream{};
+  if (inflateInit2(&stream, kRawDeflate) != Z_OK)
+    throw std::runtime_error("zlib inflateInit2 failed");
+  std::string buffer(std::max<std::size_t>(1, chunk_bytes), '\0');
+  std::string_view input = piece.blocks;
+  std::uint64_t produced = 0;
+  bool completed = true;
+  try {
+    for (;;) {
+      if (stream.avail_in == 0 && !input.empty()) {
+        const std::size_t slice = std::min<std::size_t>(input.size(), 1u << 30);
+        stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+        stream.avail_in = static_cast<uInt>(slice);
+        input.remove_prefix(slice);
+      }
+      stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+      stream.avail_out = static_cast<uInt>(buffer.size());
+      // The run is not final, so inflate never reports its end: it stops for want of input.
+      const int result = inflate(&stream, Z_NO_FLUSH);
+      if (result != Z_OK && result != Z_BUF_ERROR) throw std::runtime_error("zlib inflate failed");
+      const std::size_t written = buffer.size() - stream.avail_out;
+      produced += written;
+      if (written > 0 && !sink(std::string_view{buffer.data(), written})) {
+        completed = false;
+        break;
+      }
+      if (written == 0 && stream.avail_in == 0 && input.empty()) break;
+    }
+  } catch (...) {
+    inflateEnd(&stream);
+    throw;
+  }
+  inflateEnd(&stream);
+  if (completed && produced != piece.length) {
+    throw std::runtime_error("deflated exposition inflated to the wrong length");
+  }
+  return completed;
+}
+
 std::string gzip_member(const DeflatedPiece& head, const std::vector<std::string_view>& tail,
                         int level) {
-  // Header: magic, deflate, no flags, no mtime, no extra flags, OS unknown.
-  std::string out{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10};
+  std::string out{kGzipHeader};
   out += head.blocks;
+  out += gzip_ending(head, tail, level);
+  return out;
+}
+
+std::string gzip_ending(const DeflatedPiece& head, const std::vector<std::string_view>& tail,
+                        int level) {
+  std::string out;
   z_stream stream{};
   init_raw_deflate(stream, level);
   std::uint32_t tail_crc = 0;

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,7 +33,8 @@ class PieceDeflater {
   PieceDeflater& operator=(const PieceDeflater&) = delete;
 
   void add(std::string_view text);
-  // Ends the run with a sync flush (byte-aligned, not final). Call once, as the last call.
+  // Ends the run with a sync flush (byte-aligned, not final) and returns it. The deflater then
+  // starts a new run that refers to nothing before it, so the runs can be joined in any order.
   DeflatedPiece finish();
 
  private:
@@ -42,9 +44,25 @@ class PieceDeflater {
   DeflatedPiece piece_;
 };
 
+// Appends `next` to `into`: one run holding both texts, in that order.
+void append_piece(DeflatedPiece& into, const DeflatedPiece& next);
+
+// Inflates `piece` back to its text, handing it to `sink` in chunks of at most `chunk_bytes`, so
+// that tens of MB need never be held at once. Stops early, returning false, when `sink` does.
+// Throws std::runtime_error if the blocks do not inflate to `piece.length` bytes.
+bool inflate_piece(const DeflatedPiece& piece, const std::function<bool(std::string_view)>& sink,
+                   std::size_t chunk_bytes = 64 * 1024);
+
 // One gzip member (RFC 1952) holding `head`'s text followed by the `tail` texts, which are
 // compressed here.
 std::string gzip_member(const DeflatedPiece& head, const std::vector<std::string_view>& tail,
+                        int level = 1);
+
+// The same member in three parts, so that the big middle one can be sent from a shared piece
+// without being copied: kGzipHeader, then `head.blocks`, then gzip_ending(head, tail).
+inline constexpr std::string_view kGzipHeader{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10};
+// The tail's blocks, the final one, and the trailer (CRC-32 and length of head and tail).
+std::string gzip_ending(const DeflatedPiece& head, const std::vector<std::string_view>& tail,
                         int level = 1);
 
 }  // namespace epsitter

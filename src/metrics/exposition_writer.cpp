@@ -120,24 +120,36 @@ std::string format_value(double value) {
   return std::string(buffer, format_value_to(value, buffer));
 }
 
-ExpositionWriter::ExpositionWriter(Sink sink, std::size_t chunk_bytes)
-    : sink_(std::move(sink)), chunk_bytes_(chunk_bytes) {
-  text_.reserve(chunk_bytes_ + 4096);
+ExpositionWriter::ExpositionWriter(Chunked output) : output_(std::move(output)) {
+  text_.reserve(output_.chunk_bytes + 4096);
 }
 
 void ExpositionWriter::flush_if_full() {
-  if (sink_ && text_.size() >= chunk_bytes_) {
-    sink_(text_);
+  if (output_.sink && text_.size() >= output_.chunk_bytes) {
+    output_.sink(text_);
     text_.clear();
   }
 }
 
+void ExpositionWriter::end_family() {
+  if (!in_family_) return;
+  in_family_ = false;
+  if (!output_.family_ended) return;
+  if (output_.sink && !text_.empty()) output_.sink(text_);
+  text_.clear();
+  output_.family_ended();
+}
+
 void ExpositionWriter::finish() {
-  if (sink_ && !text_.empty()) sink_(text_);
+  end_family();
+  if (output_.sink && !text_.empty()) output_.sink(text_);
   text_.clear();
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
+  end_family();
+  in_family_ = true;
+  if (!output_.headers) return;
   text_ += "# HELP ";
   text_ += name;
   text_ += ' ';

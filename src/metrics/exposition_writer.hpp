@@ -20,10 +20,21 @@ class ExpositionWriter {
  public:
   using Sink = std::function<void(std::string_view)>;
 
+  // Where a writer that does not keep its text hands it: the exposition of 10,000 targets is
+  // tens of MB.
+  struct Chunked {
+    Sink sink;                // receives the text in chunks of about `chunk_bytes`
+    std::size_t chunk_bytes;  // each chunk ends at a line end
+    // Optional: called at the end of each family, once its last text has gone to `sink`, so that
+    // a caller can cut the text there (see render_exposition_slice).
+    std::function<void()> family_ended;
+    // False leaves the HELP and TYPE lines out: for a slice of families whose first slice has them.
+    bool headers = true;
+  };
+
   ExpositionWriter() = default;
-  // Hands the text to `sink` in chunks of about `chunk_bytes` instead of keeping it all: the
-  // exposition of 10,000 targets is tens of MB. finish() hands over the rest.
-  ExpositionWriter(Sink sink, std::size_t chunk_bytes);
+  // Hands the text over in chunks instead of keeping it all; finish() hands over the rest.
+  explicit ExpositionWriter(Chunked output);
 
   void family(std::string_view name, std::string_view help, MetricType type);
   void sample(std::string_view name, const Labels& labels, double value);
@@ -38,10 +49,11 @@ class ExpositionWriter {
 
  private:
   void flush_if_full();
+  void end_family();
 
   std::string text_;
-  Sink sink_;
-  std::size_t chunk_bytes_ = 0;
+  Chunked output_{};
+  bool in_family_ = false;
 };
 
 // `a="x",b="y"`: labels with their values escaped, without the braces.

@@ -2,6 +2,7 @@
 #include "metrics/render.hpp"
 
 #include <array>
+#include <iterator>
 #include <string>
 
 #include "metrics/exposition_writer.hpp"
@@ -25,11 +26,11 @@ struct Row {
 };
 using Rows = std::vector<Row>;
 
-Rows rows_of(const StatsByTarget& stats) {
+Rows rows_of(StatsByTarget::const_iterator first, StatsByTarget::const_iterator last) {
   Rows rows;
-  rows.reserve(stats.size());
-  for (const auto& [target, seen] : stats) {
-    rows.push_back(Row{target, seen, render_labels(target_labels(target))});
+  rows.reserve(static_cast<std::size_t>(std::distance(first, last)));
+  for (auto it = first; it != last; ++it) {
+    rows.push_back(Row{it->first, it->second, render_labels(target_labels(it->first))});
   }
   return rows;
 }
@@ -209,7 +210,7 @@ void render_all(std::string_view prefix, const Rows& rows,
 
 std::string render_exposition(std::string_view prefix, const StatsByTarget& stats,
                               const std::vector<double>& duration_bounds) {
-  const Rows rows = rows_of(stats);
+  const Rows rows = rows_of(stats.begin(), stats.end());
   ExpositionWriter out;
   // About 20 series per target besides the histogram's, each a name, the labels and a value: one
   // allocation up front instead of a doubling string copied some twenty times.
@@ -220,12 +221,13 @@ std::string render_exposition(std::string_view prefix, const StatsByTarget& stat
   return out.take();
 }
 
-void render_exposition_chunks(std::string_view prefix, const StatsByTarget& stats,
-                              const std::vector<double>& duration_bounds,
-                              const std::function<void(std::string_view)>& chunk) {
+void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
+                             StatsByTarget::const_iterator last,
+                             const std::vector<double>& duration_bounds,
+                             const SliceOutput& output) {
   constexpr std::size_t kChunkBytes = 256 * 1024;  // big enough to compress well
-  ExpositionWriter out{chunk, kChunkBytes};
-  render_all(prefix, rows_of(stats), duration_bounds, out);
+  ExpositionWriter out{{output.chunk, kChunkBytes, output.family_ended, output.headers}};
+  render_all(prefix, rows_of(first, last), duration_bounds, out);
   out.finish();
 }
 

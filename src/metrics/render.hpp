@@ -15,10 +15,19 @@ namespace epsitter {
 std::string render_exposition(std::string_view prefix, const StatsByTarget& stats,
                               const std::vector<double>& duration_bounds);
 
-// The same text handed to `chunk` piece by piece (each ends at a line end), without ever holding
-// all of it: for compressing the exposition of many targets as it is written.
-void render_exposition_chunks(std::string_view prefix, const StatsByTarget& stats,
-                              const std::vector<double>& duration_bounds,
-                              const std::function<void(std::string_view)>& chunk);
+// Where render_exposition_slice hands its text.
+struct SliceOutput {
+  std::function<void(std::string_view)> chunk;  // the text, piece by piece (each ends a line)
+  std::function<void()> family_ended;           // after each family's last piece; may be empty
+  bool headers = true;                          // HELP and TYPE lines: only in the first slice
+};
+
+// The rows of the targets from `first` to `last` (a run of `stats` in its order), family by
+// family, without ever holding the whole text (tens of MB at 10,000 targets). Consecutive runs
+// cover `stats`; their texts joined family by family (every run's first family, then every run's
+// second, ...) are render_exposition's text, so that runs can be rendered on several threads.
+void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
+                             StatsByTarget::const_iterator last,
+                             const std::vector<double>& duration_bounds, const SliceOutput& output);
 
 }  // namespace epsitter

@@ -11,48 +11,60 @@ namespace {
 
 constexpr const char* kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-std::shared_ptr<const std::string> concatenate(
-    const std::vector<std::shared_ptr<const std::string>>& parts) {
-  if (parts.size() == 1) return parts.front();  // the common case: no copy
-  std::size_t size = 0;
-  for (const auto& part : parts) size += part ? part->size() : 0;
-  std::string text;
-  text.reserve(size);
-  for (const auto& part : parts) {
-    if (part) text += *part;
+// The targets' text inflated piece by piece, then the rest: a plain scrape holds at most one
+// piece (64 KiB) of the tens of MB it sends.
+StreamedBody inflated_then(std::shared_ptr<const DeflatedPiece> deflated,
+                           std::vector<std::shared_ptr<const std::string>> rest) {
+  StreamedBody body;
+  body.length = deflated->length;
+  for (const auto& part : rest) body.length += part ? part->size() : 0;
+  body.write = [deflated = std::move(deflated),
+                rest = std::move(rest)](const StreamedBody::Sink& sink) {
+    if (!inflate_piece(*deflated, sink)) return;
+    for (const auto& part : rest) {
+      if (part && !part->empty() && !sink(*part)) return;
+    }
+  };
+  return body;
+}
+
+// The gzip member of the targets' blocks and the rest, the blocks sent from the shared piece as
+// they are: only the rest is compressed per scrape, and nothing of MB size is copied.
+StreamedBody gzipped(std::shared_ptr<const DeflatedPiece> deflated,
+                     const std::vector<std::shared_ptr<const std::string>>& rest) {
+  std::vector<std::string_view> texts;
+  for (const auto& part : rest) {
+    if (part) texts.emplace_back(*part);
   }
-  return std::make_shared<const std::string>(std::move(text));
+  auto ending = std::make_shared<const std::string>(gzip_ending(*deflated, texts));
+  StreamedBody body;
+  body.length = kGzipHeader.size() + deflated->blocks.size() + ending->size();
+  body.write = [deflated = std::move(deflated),
+                ending = std::move(ending)](const StreamedBody::Sink& sink) {
+    (void)(sink(kGzipHeader) && sink(deflated->blocks) && sink(*ending));
+  };
+  return body;
 }
 
 }  // namespace
 
-Route make_metrics_route(TargetExposition targets, std::vector<ExpositionSource> rest) {
+Route make_metrics_route(DeflatedExpositionSource targets, std::vector<ExpositionSource> rest) {
   auto handler = [targets = std::move(targets),
                   rest = std::move(rest)](const HttpRequest& request) {
     const char* accept_encoding = request.header ? request.header("Accept-Encoding") : nullptr;
     const bool gzip = accept_encoding != nullptr && accepts_gzip(accept_encoding);
-    std::shared_ptr<const DeflatedPiece> deflated;
+    std::shared_ptr<const DeflatedPiece> deflated = targets();
+    if (!deflated) return HttpResponse::text(503, "metrics not available yet\n");
     std::vector<std::shared_ptr<const std::string>> parts;
-    if (gzip) {
-      deflated = targets.deflated();
-      if (!deflated) return HttpResponse::text(503, "metrics not available yet\n");
-    } else {
-      parts.push_back(targets.text());
-      if (!parts.front()) return HttpResponse::text(503, "metrics not available yet\n");
-    }
     for (const auto& source : rest) parts.push_back(source());
     HttpResponse response;
     response.content_type = kExpositionContentType;
     response.headers.emplace_back("Vary", "Accept-Encoding");
     if (gzip) {
-      std::vector<std::string_view> texts;
-      for (const auto& part : parts) {
-        if (part) texts.emplace_back(*part);
-      }
-      response.body = std::make_shared<const std::string>(gzip_member(*deflated, texts));
+      response.streamed = gzipped(std::move(deflated), parts);
       response.headers.emplace_back("Content-Encoding", "gzip");
     } else {
-      response.body = concatenate(parts);
+      response.streamed = inflated_then(std::move(deflated), std::move(parts));
     }
     return response;
   };

@@ -2,9 +2,12 @@
 // CivetWeb.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,10 +21,21 @@ struct HttpRequest {
   std::string subpath;                             // prefix routes: the decoded rest of the path
 };
 
+// A body written piece by piece rather than held whole: the plain /metrics of 10,000 targets is
+// tens of MB.
+struct StreamedBody {
+  // Hands exactly `length` bytes to the sink, in order; stops when the sink returns false (the
+  // client has gone).
+  using Sink = std::function<bool(std::string_view)>;
+  std::uint64_t length = 0;
+  std::function<void(const Sink&)> write;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::shared_ptr<const std::string> body;  // shared so that big pages are not copied
+  std::optional<StreamedBody> streamed;     // instead of `body`, when set
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
 
   static HttpResponse text(int status, std::string body);

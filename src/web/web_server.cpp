@@ -31,16 +31,24 @@ namespace {
 
 void send(mg_connection* conn, const HttpResponse& response, bool head_only) {
   const std::string& body = response.body ? *response.body : std::string{};
+  const std::uint64_t length = response.streamed ? response.streamed->length : body.size();
   mg_response_header_start(conn, response.status);
   mg_response_header_add(conn, "Content-Type", response.content_type.c_str(), -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
+  mg_response_header_add(conn, "Content-Length", std::to_string(length).c_str(), -1);
   mg_response_header_add(conn, "Cache-Control", "no-store", -1);
   mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
   for (const auto& [name, value] : response.headers) {
     mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
   }
   mg_response_header_send(conn);
-  if (!head_only && !body.empty()) mg_write(conn, body.data(), body.size());
+  if (head_only) return;
+  if (response.streamed) {
+    response.streamed->write([conn](std::string_view piece) {
+      return piece.empty() || mg_write(conn, piece.data(), piece.size()) > 0;
+    });
+  } else if (!body.empty()) {
+    mg_write(conn, body.data(), body.size());
+  }
 }
 
 bool allows(const Route& route, const std::string& method) {
@@ -133,7 +141,13 @@ int handle(mg_connection* conn, void* data) {
                          info->local_uri != nullptr ? info->local_uri : "", error.what());
     response = HttpResponse::text(500, "500 internal error\n");
   }
-  send(conn, response, std::strcmp(info->request_method, "HEAD") == 0);
+  try {
+    send(conn, response, std::strcmp(info->request_method, "HEAD") == 0);
+  } catch (const std::exception& error) {
+    // Only a streamed body can fail, after its headers went out: the client gets a short body.
+    dispatch->log->error("msg=\"http response cut short\" path=\"{}\" error=\"{}\"",
+                         info->local_uri != nullptr ? info->local_uri : "", error.what());
+  }
   return response.status;
 }
 

@@ -73,6 +73,57 @@ class Exposition(unittest.TestCase):
                       if key[0] == "sitter_request_time_count"]
             self.assertEqual(len(counts), 200)
 
+    def test_thousands_of_targets_scrape_whole_gzip_and_plain_alike(self):
+        # Enough targets that the exposition is rendered and compressed on two threads and joined
+        # family by family, and that a plain scrape (several MB) is streamed, not held.
+        n = 2500
+        port = refused_port()
+        targets = {f"t{i:04d}": {"namespace": "bulk", "url": f"http://127.0.0.1:{port}/{i}"}
+                   for i in range(n)}
+        with Epsitter(harness.config_yaml(targets), env={"POLL_INTERVAL": "3600"}) as sitter:
+            request = urllib.request.Request(f"http://127.0.0.1:{sitter.port}/metrics",
+                                             headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                self.assertEqual(response.headers["Content-Encoding"], "gzip")
+                compressed = response.read()
+                self.assertEqual(int(response.headers["Content-Length"]), len(compressed))
+            unzipped = gzip.decompress(compressed).decode()
+            status, headers, plain = sitter.get("/metrics")
+            self.assertEqual(status, 200)
+            self.assertEqual(int(headers["Content-Length"]), len(plain.encode()))
+            status, headers, _ = sitter.get("/metrics", method="HEAD")
+            self.assertGreater(int(headers["Content-Length"]), 1_000_000)
+            for text in (unzipped, plain):
+                # Each family once, all its samples together: what promtool checks below, and what
+                # a join of the threads' parts in the wrong order would break.
+                helps = [line.split()[2] for line in text.splitlines() if line.startswith("# HELP")]
+                self.assertEqual(len(helps), len(set(helps)))
+                family = None
+                for line in text.splitlines():
+                    if line.startswith("# TYPE "):
+                        family = line.split()[2]
+                    elif not line.startswith("#"):
+                        self.assertTrue(line.startswith(family), f"{line!r} outside {family}")
+                samples = harness.parse_exposition(text)
+                info = sorted(dict(labels)["name"] for (name, labels) in samples
+                              if name == "sitter_target_info")
+                self.assertEqual(info, sorted(targets))
+                counts = [key for key in samples if key[0] == "sitter_request_time_count"]
+                self.assertEqual(len(counts), n)
+            # Probes run between the scrapes (every 1.4 s here) and may add series of their
+            # outcome, so compare the series every configured target has, not their values.
+            def configured_series(text):
+                always = ("sitter_request_time_count", "sitter_request_time_sum",
+                          "sitter_consecutive_failures", "sitter_request_duration_seconds_bucket",
+                          "sitter_target_info")
+                return {key for key in harness.parse_exposition(text) if key[0] in always}
+            self.assertEqual(configured_series(unzipped), configured_series(plain))
+            self.assertEqual(len(configured_series(plain)), n * (4 + 13))
+            if harness.PROMTOOL:
+                lint = subprocess.run([harness.PROMTOOL, "check", "metrics"], input=plain,
+                                      capture_output=True, text=True)
+                self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+
     def test_other_paths_and_methods_are_refused(self):
         config = harness.config_yaml({"x": {"url": f"http://127.0.0.1:{refused_port()}/"}})
         with Epsitter(config) as sitter:

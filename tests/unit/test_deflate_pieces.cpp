@@ -90,3 +90,66 @@ TEST_CASE("incompressible text and empty parts still round-trip") {
   CHECK(gunzip(gzip_member(deflate_in_chunks(head, 7777), {})) == head);
   CHECK(gunzip(gzip_member(PieceDeflater{}.finish(), {})).empty());
 }
+
+namespace {
+
+std::string inflated(const DeflatedPiece& piece, std::size_t chunk_bytes) {
+  std::string text;
+  CHECK(inflate_piece(
+      piece,
+      [&](std::string_view chunk) {
+        CHECK(chunk.size() <= chunk_bytes);
+        text += chunk;
+        return true;
+      },
+      chunk_bytes));
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a piece inflates back to its text in bounded chunks") {
+  const std::string text = exposition_like(20000) + noise(100000);
+  const DeflatedPiece piece = deflate_in_chunks(text, 65536);
+  CHECK(inflated(piece, 4096) == text);
+  const std::string small = exposition_like(50);
+  CHECK(inflated(deflate_in_chunks(small, 100), 1) == small);
+  CHECK(inflated(DeflatedPiece{}, 64).empty());
+  CHECK(inflated(PieceDeflater{}.finish(), 64).empty());
+}
+
+TEST_CASE("inflating stops when the sink does") {
+  const DeflatedPiece piece = deflate_in_chunks(exposition_like(5000), 4096);
+  int calls = 0;
+  CHECK_FALSE(inflate_piece(
+      piece, [&](std::string_view) { return ++calls < 3; }, 1024));
+  CHECK(calls == 3);
+}
+
+TEST_CASE("a piece that does not inflate to its length is refused") {
+  DeflatedPiece piece = deflate_in_chunks(exposition_like(100), 4096);
+  piece.length += 1;
+  CHECK_THROWS_AS(inflate_piece(piece, [](std::string_view) { return true; }), std::runtime_error);
+  piece = deflate_in_chunks(exposition_like(100), 4096);
+  piece.blocks[piece.blocks.size() / 2] ^= 0x55;  // corrupt the middle of the blocks
+  CHECK_THROWS(inflate_piece(piece, [](std::string_view) { return true; }));
+}
+
+TEST_CASE(
+    "runs from one deflater are independent: joined in any order they inflate in that order") {
+  PieceDeflater deflater;
+  const std::string first = exposition_like(3000);
+  const std::string second = exposition_like(2000);  // repeats the start of `first`
+  deflater.add(first);
+  const DeflatedPiece a = deflater.finish();
+  deflater.add(second);
+  const DeflatedPiece b = deflater.finish();
+  DeflatedPiece joined;
+  append_piece(joined, b);
+  append_piece(joined, a);
+  CHECK(joined.length == first.size() + second.size());
+  const std::string tail = "tail 1.0\n";
+  // gunzip checks the combined CRC-32 and length in the trailer.
+  CHECK(gunzip(gzip_member(joined, {tail})) == second + first + tail);
+  CHECK(inflated(joined, 65536) == second + first);
+}

@@ -1,5 +1,8 @@
 // Unit tests for the /metrics text: names, types, labels, order and prefix.
 #include <catch2/catch.hpp>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "metrics/render.hpp"
 
@@ -162,23 +165,70 @@ TEST_CASE("the phases of the last probe each have a series") {
   CHECK(has_line(text, "sitter_http_version{" + t + "} 0.0"));
 }
 
-TEST_CASE("rendered in chunks, the exposition is the same text, cut at line ends") {
+namespace {
+
+StatsByTarget probed_targets(int count) {
   StatsByTarget stats;
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < count; ++i) {
     TargetStats& seen = stats[labels("t" + std::to_string(i))];
     record(seen, result(ProbeError::none, 200, 0.01 * i));
     record(seen, result(ProbeError::timeout, 0, 2.5));
   }
+  return stats;
+}
+
+// Each family's text of one run of targets, as render_exposition_slice hands it over.
+std::vector<std::string> families_of_slice(const StatsByTarget& stats,
+                                           StatsByTarget::const_iterator first,
+                                           StatsByTarget::const_iterator last, bool headers,
+                                           int& chunks) {
+  std::vector<std::string> families{""};
+  render_exposition_slice("sitter", first, last, kBounds,
+                          SliceOutput{[&](std::string_view chunk) {
+                                        CHECK_FALSE(chunk.empty());
+                                        CHECK(chunk.back() == '\n');
+                                        families.back() += chunk;
+                                        ++chunks;
+                                      },
+                                      [&] { families.emplace_back(); }, headers});
+  CHECK(families.back().empty());  // family_ended came after the last family too
+  families.pop_back();
+  (void)stats;
+  return families;
+}
+
+}  // namespace
+
+TEST_CASE("rendered in chunks, the exposition is the same text, cut at line ends") {
+  const StatsByTarget stats = probed_targets(1000);
   const std::string whole = render("sitter", stats);
   REQUIRE(whole.size() > 600 * 1024);  // more than two chunks
-  std::string joined;
   int chunks = 0;
-  render_exposition_chunks("sitter", stats, kBounds, [&](std::string_view chunk) {
-    CHECK_FALSE(chunk.empty());
-    CHECK(chunk.back() == '\n');
-    joined += chunk;
-    ++chunks;
-  });
+  std::string joined;
+  for (const std::string& family :
+       families_of_slice(stats, stats.begin(), stats.end(), true, chunks)) {
+    CHECK(family.rfind("# HELP sitter_", 0) == 0);
+    joined += family;
+  }
   CHECK(chunks >= 3);
+  CHECK(joined == whole);
+}
+
+TEST_CASE("runs of targets rendered apart and joined family by family are the whole text") {
+  const StatsByTarget stats = probed_targets(30);
+  const std::string whole = render("sitter", stats);
+  const auto cut = std::next(stats.begin(), 11);
+  int chunks = 0;
+  const auto head = families_of_slice(stats, stats.begin(), cut, true, chunks);
+  const auto tail = families_of_slice(stats, cut, stats.end(), false, chunks);
+  const auto none = families_of_slice(stats, stats.end(), stats.end(), false, chunks);
+  REQUIRE(head.size() == tail.size());
+  REQUIRE(none.size() == head.size());
+  std::string joined;
+  for (std::size_t family = 0; family < head.size(); ++family) {
+    CHECK(tail[family].find("# ") == std::string::npos);  // no HELP or TYPE lines again
+    CHECK(none[family].empty());
+    joined += head[family] + tail[family];
+  }
   CHECK(joined == whole);
 }
