@@ -4,6 +4,7 @@
 Run by hand (not in CI), as root on a Debian bookworm machine:
     bench/run_bench.py                      # 1,000 and 10,000 targets, prints one table
     bench/run_bench.py --sizes 1000 --write # also rewrites bench/RESULTS.md
+    bench/run_bench.py --sizes 10000 --soak 3600 --soak-only --write  # an hour: bench/SOAK.md
 
 What it does, all on 127.0.0.1:
 - nginx (bench/nginx.conf) answers 200 for any path and logs each request's time, so probe start
@@ -17,7 +18,9 @@ What it does, all on 127.0.0.1:
 - an everyday load (each size's targets every 30 s, blackbox_exporter paced to the same rate:
   33 probes/s for 1,000) shows what a mostly idle daemon costs;
 - the hanging scenario points 10% of the targets at a port that accepts connections and never
-  answers, and measures what happens to the other 90%.
+  answers, and measures what happens to the other 90%;
+- the soak (--soak SECONDS) runs the largest size at an everyday load (--soak-interval, 30 s),
+  scraped with gzip every 15 s as Prometheus would, and samples RSS once a minute.
 """
 
 import argparse
@@ -293,17 +296,35 @@ def run_epsitter(nginx, n, duration, hang_port=None):
         }
 
 
-def run_soak(n, seconds, sample_every=30):
-    """RSS of epsitter probing n targets every second for `seconds`: (minutes, MiB) samples."""
+def run_soak(n, seconds, interval, scrape_every=15, sample_every=60):
+    """RSS of epsitter probing n targets every `interval` s for `seconds`, scraped with gzip every
+    `scrape_every` s as Prometheus would: (minutes, MiB) samples, one every `sample_every` s."""
     samples = []
-    with epsitter_running(target_urls(n, "s"), INTERVAL) as (proc, _):
+    with epsitter_running(target_urls(n, "s"), interval) as (proc, _):
         wait_ready(EPSITTER_PORT)
         started = time.monotonic()
+        next_sample = started + sample_every
         while time.monotonic() - started < seconds:
-            time.sleep(sample_every)
-            scrape(EPSITTER_PORT, "/metrics", True)  # as Prometheus would, every sample
-            samples.append(((time.monotonic() - started) / 60, status_kib(proc.pid, "VmRSS") / 1024))
-    return samples
+            time.sleep(scrape_every)
+            scrape(EPSITTER_PORT, "/metrics", True)
+            if time.monotonic() >= next_sample:
+                samples.append(((time.monotonic() - started) / 60,
+                                status_kib(proc.pid, "VmRSS") / 1024))
+                next_sample += sample_every
+        peak = status_kib(proc.pid, "VmHWM") / 1024
+    return samples, peak
+
+
+def slope_mib_per_hour(samples):
+    """Least-squares slope of RSS over time, ignoring the first 5 minutes (warm-up)."""
+    points = [(minute, mib) for minute, mib in samples if minute >= 5] or samples
+    if len(points) < 2:
+        return 0.0
+    mean_t = statistics.fmean(t for t, _ in points)
+    mean_m = statistics.fmean(m for _, m in points)
+    num = sum((t - mean_t) * (m - mean_m) for t, m in points)
+    den = sum((t - mean_t) ** 2 for t, _ in points)
+    return num / den * 60 if den else 0.0
 
 
 def run_everyday_epsitter(n, interval, seconds):
@@ -316,9 +337,18 @@ def run_everyday_epsitter(n, interval, seconds):
         time.sleep(seconds)
         cpu1, t1 = cpu_seconds(proc.pid), time.monotonic()
         probes = probes_done(scrape(EPSITTER_PORT, "/metrics", True)[2]) - before
+        rss = status_kib(proc.pid, "VmRSS") / 1024
+        # Scrape times where Prometheus meets them: while probing at this load, every target's
+        # series present. One scrape per second: each renders anew, as probes finish in between.
+        times = []
+        for _ in range(7):
+            time.sleep(1)
+            times.append(scrape(EPSITTER_PORT, "/metrics", True)[0] * 1000)
         return {"probes/s": probes / (t1 - t0),
                 "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
-                "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
+                "RSS MiB": rss,
+                "/metrics scrape ms (gzip), median / max of 7": f"{statistics.median(times):.0f} / "
+                                                                 f"{max(times):.0f}"}
 
 
 @contextlib.contextmanager
@@ -357,7 +387,8 @@ def run_everyday_blackbox(n, interval, seconds):
         cpu1, t1 = cpu_seconds(proc.pid), time.monotonic()
         return {"probes/s": done / (t1 - t0),
                 "CPU % of one core": (cpu1 - cpu0) * 100 / (t1 - t0),
-                "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024}
+                "RSS MiB": status_kib(proc.pid, "VmRSS") / 1024,
+                "/metrics scrape ms (gzip), median / max of 7": "n/a (one /probe per target)"}
 
 
 WRK_SCRIPT = """
@@ -448,6 +479,10 @@ def main():
                         help="seconds measured at 1,000 targets every 30 s (0 skips it)")
     parser.add_argument("--soak", type=int, default=0, metavar="SECONDS",
                         help="also run the largest size for SECONDS and report RSS over time")
+    parser.add_argument("--soak-only", action="store_true",
+                        help="run only the soak (with --soak), not the other scenarios")
+    parser.add_argument("--soak-interval", type=float, default=30, metavar="SECONDS",
+                        help="POLL_INTERVAL of the soak (default 30: the everyday load)")
     args = parser.parse_args()
     for tool in ("nginx", "wrk", "prometheus-blackbox-exporter"):
         if not shutil.which(tool):
@@ -460,36 +495,41 @@ def main():
         if not port_free(port):
             sys.exit(f"port {port} is in use: stop what listens there first")
     out = []
+    if args.soak_only and not args.soak:
+        sys.exit("--soak-only needs --soak SECONDS")
     with Nginx() as nginx:
-        ceiling = wrk_ceiling(5)
-        out.append(f"Loopback ceiling (wrk, 64 connections, nginx): {ceiling['new connection']:,.0f} "
-                   f"requests/s with a new connection each, {ceiling['keep-alive']:,.0f} with keep-alive.\n")
-        for n in (int(s) for s in args.sizes.split(",")):
-            for hanging in (False, True):
-                with HangingPort() as hang:
-                    port = hang.port if hanging else None
-                    columns = {"epsitter": run_epsitter(nginx, n, args.duration, port)}
-                    if not args.skip_blackbox:
-                        columns["blackbox_exporter"] = run_blackbox(nginx, n, args.duration, port)
-                title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
-                out.append(table(title, columns))
+        if not args.soak_only:
+            ceiling = wrk_ceiling(5)
+            out.append(f"Loopback ceiling (wrk, 64 connections, nginx): {ceiling['new connection']:,.0f} "
+                       f"requests/s with a new connection each, {ceiling['keep-alive']:,.0f} with keep-alive.\n")
+            for n in (int(s) for s in args.sizes.split(",")):
+                for hanging in (False, True):
+                    with HangingPort() as hang:
+                        port = hang.port if hanging else None
+                        columns = {"epsitter": run_epsitter(nginx, n, args.duration, port)}
+                        if not args.skip_blackbox:
+                            columns["blackbox_exporter"] = run_blackbox(nginx, n, args.duration, port)
+                    title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
+                    out.append(table(title, columns))
+                    print(out[-1], flush=True)
+            for n in (int(s) for s in args.sizes.split(",") if args.everyday):
+                interval = 30
+                columns = {"epsitter": run_everyday_epsitter(n, interval, args.everyday)}
+                if not args.skip_blackbox:
+                    columns["blackbox_exporter"] = run_everyday_blackbox(n, interval, args.everyday)
+                out.append(table(f"Everyday load: {n:,} targets, each probed every {interval} s "
+                                 f"(measured over {args.everyday} s)", columns))
                 print(out[-1], flush=True)
-        for n in (int(s) for s in args.sizes.split(",") if args.everyday):
-            interval = 30
-            columns = {"epsitter": run_everyday_epsitter(n, interval, args.everyday)}
-            if not args.skip_blackbox:
-                columns["blackbox_exporter"] = run_everyday_blackbox(n, interval, args.everyday)
-            out.append(table(f"Everyday load: {n:,} targets, each probed every {interval} s "
-                             f"(measured over {args.everyday} s)", columns))
-            print(out[-1], flush=True)
         if args.soak:
             n = max(int(s) for s in args.sizes.split(","))
-            samples = run_soak(n, args.soak)
+            samples, peak = run_soak(n, args.soak, args.soak_interval)
             rss = [mib for _, mib in samples]
-            lines = [f"### Soak: {n:,} targets probed every second for {args.soak / 60:.0f} minutes",
-                     "", f"RSS MiB: first sample {rss[0]:.1f}, last {rss[-1]:.1f}, "
-                     f"min {min(rss):.1f}, max {max(rss):.1f} ({len(rss)} samples, one every 30 s, "
-                     "each after a gzip scrape).", "",
+            lines = [f"### Soak: {n:,} targets, each probed every {args.soak_interval:g} s, "
+                     f"for {args.soak / 60:.0f} minutes, scraped with gzip every 15 s", "",
+                     f"RSS MiB: first sample {rss[0]:.1f}, last {rss[-1]:.1f}, "
+                     f"min {min(rss):.1f}, max {max(rss):.1f} ({len(rss)} samples, one a minute); "
+                     f"trend after the first 5 minutes {slope_mib_per_hour(samples):+.2f} MiB/hour; "
+                     f"peak (VmHWM, start-up included) {peak:.1f}.", "",
                      "| minute | RSS MiB |", "|---|---|"]
             step = max(1, len(samples) // 12)
             lines += [f"| {minute:.0f} | {mib:.1f} |" for minute, mib in samples[::step]]
@@ -505,7 +545,9 @@ def main():
     text = header + "\n".join(out)
     print(text)
     if args.write:
-        open(os.path.join(HERE, "RESULTS.md"), "w").write(text)
+        # A soak on its own (an hour) keeps its own file rather than replace the scenarios' tables.
+        name = "SOAK.md" if args.soak_only else "RESULTS.md"
+        open(os.path.join(HERE, name), "w").write(text)
 
 
 if __name__ == "__main__":
