@@ -33,7 +33,7 @@ using health_atom = caf::atom_constant<caf::atom("health")>;
 // Target actor to metrics actor: one finished probe (without its body and headers) and whether it
 // met the target's expectations.
 struct ProbeDone {
-  TargetLabels labels;
+  SharedTarget target;  // shared, not copied: its labels are four strings, sent with every probe
   ProbeResult result;
   Verdict verdict;
 };

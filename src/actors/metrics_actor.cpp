@@ -69,7 +69,7 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
       [self](ProbeDone& done) {
         auto& state = self->state;
         // Results of a target removed while its probe was in flight are dropped, not resurrected.
-        auto found = state.stats.find(done.labels);
+        auto found = state.stats.find(done.target->labels);
         if (found == state.stats.end()) return;
         found->second.record(done.result, done.verdict, state.duration_bounds);
         found->second.history.record(done.result, done.verdict, finished_at(done.result));

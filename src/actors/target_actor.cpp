@@ -95,7 +95,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget 
         result.body = {};
         result.headers = {};
         self->send(state.context->metrics,
-                   ProbeDone{state.target->labels, std::move(result), std::move(verdict)});
+                   ProbeDone{state.target, std::move(result), std::move(verdict)});
       },
       [self](stop_atom) { self->quit(); },
   };
