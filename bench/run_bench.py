@@ -537,11 +537,18 @@ def main():
             print(out[-1], flush=True)
 
     cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
-    header = (f"# Benchmark results\n\nRun {datetime.date.today()} on {os.cpu_count()} cores "
-              f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by "
-              f"`bench/run_bench.py --sizes {args.sizes} --duration {args.duration}`. epsitter: "
-              f"POLL_INTERVAL={INTERVAL:g}, POOL_SIZE=2, timeout {TIMEOUT} s, fresh connection per probe. "
-              f"blackbox_exporter: 64 probes in flight, timeout {TIMEOUT} s.\n\n")
+    machine = (f"Run {datetime.date.today()} on {os.cpu_count()} cores "
+               f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by ")
+    if args.soak_only:
+        header = (f"# Soak results\n\n{machine}`bench/run_bench.py --sizes {args.sizes} --soak "
+                  f"{args.soak} --soak-only --soak-interval {args.soak_interval:g}`. epsitter: "
+                  f"POOL_SIZE=2, timeout {TIMEOUT} s, fresh connection per probe, against nginx on "
+                  "loopback.\n\n")
+    else:
+        header = (f"# Benchmark results\n\n{machine}"
+                  f"`bench/run_bench.py --sizes {args.sizes} --duration {args.duration}`. epsitter: "
+                  f"POLL_INTERVAL={INTERVAL:g}, POOL_SIZE=2, timeout {TIMEOUT} s, fresh connection per "
+                  f"probe. blackbox_exporter: 64 probes in flight, timeout {TIMEOUT} s.\n\n")
     text = header + "\n".join(out)
     print(text)
     if args.write:
