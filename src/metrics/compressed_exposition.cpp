@@ -19,11 +19,12 @@ using Families = std::vector<DeflatedPiece>;  // one run per family, in family o
 Families deflate_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                        StatsByTarget::const_iterator last,
                        const std::vector<double>& duration_bounds, bool headers) {
+  constexpr std::size_t kChunkBytes = 256 * 1024;  // big enough to compress well
   PieceDeflater deflater;
   Families families;
   render_exposition_slice(prefix, first, last, duration_bounds,
-                          SliceOutput{[&deflater](std::string_view chunk) { deflater.add(chunk); },
-                                      [&] { families.push_back(deflater.finish()); }, headers});
+                          {[&deflater](std::string_view chunk) { deflater.add(chunk); },
+                           kChunkBytes, [&] { families.push_back(deflater.finish()); }, headers});
   return families;
 }
 

@@ -124,26 +124,27 @@ ExpositionWriter::ExpositionWriter(Chunked output) : output_(std::move(output)) 
   text_.reserve(output_.chunk_bytes + 4096);
 }
 
+void ExpositionWriter::hand_over() {
+  if (!output_.sink || text_.empty()) return;
+  output_.sink(text_);
+  text_.clear();
+}
+
 void ExpositionWriter::flush_if_full() {
-  if (output_.sink && text_.size() >= output_.chunk_bytes) {
-    output_.sink(text_);
-    text_.clear();
-  }
+  if (text_.size() >= output_.chunk_bytes) hand_over();
 }
 
 void ExpositionWriter::end_family() {
   if (!in_family_) return;
   in_family_ = false;
   if (!output_.family_ended) return;
-  if (output_.sink && !text_.empty()) output_.sink(text_);
-  text_.clear();
+  hand_over();
   output_.family_ended();
 }
 
 void ExpositionWriter::finish() {
   end_family();
-  if (output_.sink && !text_.empty()) output_.sink(text_);
-  text_.clear();
+  hand_over();
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {

@@ -43,11 +43,11 @@ class ExpositionWriter {
   // `label_value` (escaped here) follow them when `label` is not empty.
   void sample_rendered(std::string_view name, std::string_view rendered_labels, double value,
                        std::string_view label = {}, std::string_view label_value = {});
-  void reserve(std::size_t bytes) { text_.reserve(bytes); }
   std::string take() { return std::move(text_); }
   void finish();  // with a sink: hands it what is left
 
  private:
+  void hand_over();  // with a sink: the text so far goes to it
   void flush_if_full();
   void end_family();
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <iterator>
 #include <string>
+#include <utility>
 
 #include "metrics/exposition_writer.hpp"
 
@@ -210,23 +211,19 @@ void render_all(std::string_view prefix, const Rows& rows,
 
 std::string render_exposition(std::string_view prefix, const StatsByTarget& stats,
                               const std::vector<double>& duration_bounds) {
-  const Rows rows = rows_of(stats.begin(), stats.end());
-  ExpositionWriter out;
-  // About 20 series per target besides the histogram's, each a name, the labels and a value: one
-  // allocation up front instead of a doubling string copied some twenty times.
-  std::size_t estimate = 16 * 1024;
-  for (const Row& row : rows) estimate += (row.labels.size() + 64) * (22 + duration_bounds.size());
-  out.reserve(estimate);
-  render_all(prefix, rows, duration_bounds, out);
-  return out.take();
+  std::string text;
+  constexpr std::size_t kChunkBytes = 64 * 1024;
+  render_exposition_slice(
+      prefix, stats.begin(), stats.end(), duration_bounds,
+      {[&text](std::string_view chunk) { text += chunk; }, kChunkBytes, {}, true});
+  return text;
 }
 
 void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                              StatsByTarget::const_iterator last,
                              const std::vector<double>& duration_bounds,
-                             const SliceOutput& output) {
-  constexpr std::size_t kChunkBytes = 256 * 1024;  // big enough to compress well
-  ExpositionWriter out{{output.chunk, kChunkBytes, output.family_ended, output.headers}};
+                             ExpositionWriter::Chunked output) {
+  ExpositionWriter out{std::move(output)};
   render_all(prefix, rows_of(first, last), duration_bounds, out);
   out.finish();
 }

@@ -183,14 +183,15 @@ std::vector<std::string> families_of_slice(const StatsByTarget& stats,
                                            StatsByTarget::const_iterator last, bool headers,
                                            int& chunks) {
   std::vector<std::string> families{""};
+  constexpr std::size_t kChunkBytes = 256 * 1024;
   render_exposition_slice("sitter", first, last, kBounds,
-                          SliceOutput{[&](std::string_view chunk) {
-                                        CHECK_FALSE(chunk.empty());
-                                        CHECK(chunk.back() == '\n');
-                                        families.back() += chunk;
-                                        ++chunks;
-                                      },
-                                      [&] { families.emplace_back(); }, headers});
+                          {[&](std::string_view chunk) {
+                             CHECK_FALSE(chunk.empty());
+                             CHECK(chunk.back() == '\n');
+                             families.back() += chunk;
+                             ++chunks;
+                           },
+                           kChunkBytes, [&] { families.emplace_back(); }, headers});
   CHECK(families.back().empty());  // family_ended came after the last family too
   families.pop_back();
   (void)stats;
