@@ -32,7 +32,7 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
   LabelSet configured;
   configured.duration_buckets = std::move(set.duration_buckets);
   for (const auto& target : targets) {
-    configured.targets.push_back({target->labels, target->extra_labels, target->source});
+    configured.targets.push_back({target->labels, target->extras->extra_labels, target->source});
   }
   self->send(state.context->metrics, targets_atom::value, std::move(configured));
 

@@ -89,7 +89,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget 
         if (state.context->start_delays != nullptr) {
           state.context->start_delays->observe(result.started - state.in_flight_planned);
         }
-        Verdict verdict = evaluate(state.target->expect, result);
+        Verdict verdict = evaluate(state.target->extras->expect, result);
         log_result(*state.context->log, state.target->labels, result, verdict);
         // The body and headers were kept for the expectations only; the metrics need neither.
         result.body = {};
@@ -108,25 +108,25 @@ ProbeRequest make_probe_request(const Target& target, const ProbeContext& contex
   request.url = target.url;
   request.method = target.labels.method;
   request.timeout = target.timeout.value_or(context.default_timeout);
-  request.auth_user = target.auth_user;
-  request.auth_pass = target.auth_pass;
-  request.bearer_token = target.bearer_token;
+  request.auth_user = target.extras->auth_user;
+  request.auth_pass = target.extras->auth_pass;
+  request.bearer_token = target.extras->bearer_token;
   request.body = target.body;
   request.headers = target.headers;
   request.default_user_agent = context.user_agent;
   request.follow_redirects = target.follow_redirects;
   request.keepalive = target.keepalive;
   request.ip_version = target.ip_version;
-  request.ca_file = target.ca_file;
-  request.cert_file = target.cert_file;
-  request.key_file = target.key_file;
+  request.ca_file = target.extras->ca_file;
+  request.cert_file = target.extras->cert_file;
+  request.key_file = target.extras->key_file;
   request.insecure_skip_verify = target.insecure_skip_verify;
-  request.server_name = target.server_name;
-  request.proxy = target.proxy;
-  request.no_proxy = target.no_proxy;
+  request.server_name = target.extras->server_name;
+  request.proxy = target.extras->proxy;
+  request.no_proxy = target.extras->no_proxy;
   request.body_limit = target.body_limit;
-  request.keep_body = target.expect.needs_body();
-  request.keep_headers = target.expect.needs_headers();
+  request.keep_body = target.extras->expect.needs_body();
+  request.keep_headers = target.extras->expect.needs_headers();
   return request;
 }
 

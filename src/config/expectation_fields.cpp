@@ -103,27 +103,28 @@ double read_cert_days(const Field& field) {
 }  // namespace
 
 void read_expectation_fields(const Fields& fields, Target& target) {
-  Expectations& expect = target.expect;
+  // Written only when a field is there: most targets keep the shared default expectations.
+  const auto expect = [&target]() -> Expectations& { return target.extras.write().expect; };
   if (const Field* field = find_field(fields, "expect_status")) {
-    expect.status = read_statuses(*field);
+    expect().status = read_statuses(*field);
   }
   if (const Field* field = find_field(fields, "expect_body")) {
-    expect.body = read_pattern(field->entry.value, field->mark(), field->where);
+    expect().body = read_pattern(field->entry.value, field->mark(), field->where);
   }
   if (const Field* field = find_field(fields, "expect_body_absent")) {
-    expect.body_absent = read_pattern(field->entry.value, field->mark(), field->where);
+    expect().body_absent = read_pattern(field->entry.value, field->mark(), field->where);
   }
   if (const Field* field = find_field(fields, "expect_headers")) {
-    expect.headers = read_header_patterns(*field);
+    expect().headers = read_header_patterns(*field);
   }
   if (const Field* field = find_field(fields, "expect_json")) {
-    expect.json = read_json_expectations(*field);
+    expect().json = read_json_expectations(*field);
   }
   if (const Field* field = find_field(fields, "max_response_time")) {
-    expect.max_response_time = seconds_to_millis(seconds_of(*field, kMaxResponseTimeSeconds));
+    expect().max_response_time = seconds_to_millis(seconds_of(*field, kMaxResponseTimeSeconds));
   }
   if (const Field* field = find_field(fields, "min_cert_days")) {
-    expect.min_cert_days = read_cert_days(*field);
+    expect().min_cert_days = read_cert_days(*field);
   }
 }
 

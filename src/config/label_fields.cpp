@@ -42,7 +42,7 @@ void read_label_fields(const Fields& fields, Target& target) {
     labels.emplace_back(entry.name(), scalar_text(entry, field->where, "a label value"));
   }
   std::sort(labels.begin(), labels.end());
-  target.extra_labels = std::move(labels);
+  target.extras.write().extra_labels = std::move(labels);
 }
 
 }  // namespace epsitter::detail

@@ -86,32 +86,37 @@ bool has_control_character(const std::string& text) {
 
 // Never quotes a password or token: error messages end up in logs.
 void read_auth(const Fields& fields, bool complete, Target& target) {
-  target.auth_user = optional_text(fields, "auth_user", "a user name");
-  target.auth_pass =
+  std::optional<std::string> user = optional_text(fields, "auth_user", "a user name");
+  std::optional<std::string> password_text =
       read_secret(fields, "auth_pass", "auth_pass_file", "a password (a single value; not shown)");
-  target.bearer_token = read_secret(fields, "bearer_token", "bearer_token_file",
-                                    "a token (a single value; not shown)");
+  std::optional<std::string> token = read_secret(fields, "bearer_token", "bearer_token_file",
+                                                 "a token (a single value; not shown)");
   const Field* token_field = find_field(fields, "bearer_token");
   if (token_field == nullptr) token_field = find_field(fields, "bearer_token_file");
-  if (target.bearer_token &&
-      (target.bearer_token->empty() || has_control_character(*target.bearer_token))) {
+  if (token && (token->empty() || has_control_character(*token))) {
     token_field->fail(
         "the bearer token is empty or contains a line break or control character "
         "(value not shown)");
   }
-  if (!complete) return;
-  const Field* password = find_field(fields, "auth_pass");
-  if (password == nullptr) password = find_field(fields, "auth_pass_file");
-  if (target.auth_pass && !target.auth_user) {
-    password->where.fail(
-        password->entry.key.Mark(),
-        password->name() + " is set but auth_user is not (the password is not shown)");
+  if (complete) {
+    const Field* password = find_field(fields, "auth_pass");
+    if (password == nullptr) password = find_field(fields, "auth_pass_file");
+    if (password_text && !user) {
+      password->where.fail(
+          password->entry.key.Mark(),
+          password->name() + " is set but auth_user is not (the password is not shown)");
+    }
+    if (token && user) {
+      token_field->where.fail(token_field->entry.key.Mark(),
+                              "a target sends either basic auth (auth_user) or a bearer token, "
+                              "not both");
+    }
   }
-  if (target.bearer_token && target.auth_user) {
-    token_field->where.fail(token_field->entry.key.Mark(),
-                            "a target sends either basic auth (auth_user) or a bearer token, "
-                            "not both");
-  }
+  if (!user && !password_text && !token) return;  // most targets: the shared empty extras stay
+  TargetExtras& extras = target.extras.write();
+  extras.auth_user = std::move(user);
+  extras.auth_pass = std::move(password_text);
+  extras.bearer_token = std::move(token);
 }
 
 // RFC 7230 tchar: a header name made of anything else would corrupt the request.
@@ -198,7 +203,7 @@ void read_request_fields(const Fields& fields, bool complete, Target& target) {
   read_auth(fields, complete, target);
   target.labels.method = read_method(fields);
   target.headers = read_headers(fields);
-  if (complete && target.bearer_token && find_header(target.headers, "Authorization")) {
+  if (complete && target.extras->bearer_token && find_header(target.headers, "Authorization")) {
     find_field(fields, "headers")
         ->fail("a bearer token and an Authorization header cannot both be set");
   }

@@ -74,8 +74,8 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
   CHECK(service.labels.url == "https://my-app.nspace.svc.cluster.local:8080");
   CHECK(service.url == "https://my-app.nspace.svc.cluster.local:8080");
   CHECK(service.timeout == std::optional<std::chrono::milliseconds>{10s});
-  CHECK_FALSE(service.auth_user);
-  CHECK_FALSE(service.auth_pass);
+  CHECK_FALSE(service.extras->auth_user);
+  CHECK_FALSE(service.extras->auth_pass);
   CHECK_FALSE(service.body);
   CHECK(service.headers.empty());
 
@@ -86,8 +86,8 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
   CHECK(api.labels.url == "https://api.nspace.svc.cluster.local:8000/api/whatevs");
   CHECK(api.url == "https://api.nspace.svc.cluster.local:8000/api/whatevs");
   CHECK_FALSE(api.timeout);
-  CHECK(api.auth_user == std::optional<std::string>{"myUsername"});
-  CHECK(api.auth_pass == std::optional<std::string>{"myPa55word"});
+  CHECK(api.extras->auth_user == std::optional<std::string>{"myUsername"});
+  CHECK(api.extras->auth_pass == std::optional<std::string>{"myPa55word"});
   CHECK(api.body == std::optional<std::string>{R"({"some_parameter":"A value goes here"})"});
   CHECK(api.headers ==
         Headers{{"x-my-custom-header", "Lee was here."}, {"Content-Type", "application/json"}});
@@ -136,8 +136,8 @@ TEST_CASE("method is case-insensitive and stored upper case", "[config]") {
 
 TEST_CASE("auth_user alone means an empty password is not invented", "[config]") {
   const Target target = only_target("urls:\n  t:\n    url: http://h\n    auth_user: me\n");
-  CHECK(target.auth_user == std::optional<std::string>{"me"});
-  CHECK_FALSE(target.auth_pass);
+  CHECK(target.extras->auth_user == std::optional<std::string>{"me"});
+  CHECK_FALSE(target.extras->auth_pass);
 }
 
 TEST_CASE("headers keep config order and numbers keep their text", "[config]") {

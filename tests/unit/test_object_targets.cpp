@@ -65,7 +65,7 @@ TEST_CASE("path, port, scheme and options come from annotations", "[objects]") {
       only_target(targets_of(ObjectKind::service, service(annotations, ports), nullptr));
   CHECK(target.url == "http://web.shop.svc:9000/healthz?full=1");
   CHECK(target.interval == 10s);
-  CHECK(target.expect.status.size() == 2);
+  CHECK(target.extras->expect.status.size() == 2);
 
   const Target numbered = only_target(
       targets_of(ObjectKind::service,

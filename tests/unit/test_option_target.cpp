@@ -57,17 +57,17 @@ TEST_CASE("options are read as the config reads the same fields", "[options]") {
   CHECK(target.interval == 15s);
   CHECK(target.timeout == 2500ms);
   CHECK(target.labels.method == "HEAD");
-  REQUIRE(target.expect.status.size() == 2);
-  CHECK(target.expect.status[0].low == 200);
-  CHECK(target.expect.status[1].low == 300);
-  CHECK(target.expect.status[1].high == 399);
-  REQUIRE(target.expect.body);  // a regular expression stays text, not a YAML list
-  REQUIRE(target.expect.json.size() == 2);
-  CHECK(target.expect.json[1].expected_json == "3");
+  REQUIRE(target.extras->expect.status.size() == 2);
+  CHECK(target.extras->expect.status[0].low == 200);
+  CHECK(target.extras->expect.status[1].low == 300);
+  CHECK(target.extras->expect.status[1].high == 399);
+  REQUIRE(target.extras->expect.body);  // a regular expression stays text, not a YAML list
+  REQUIRE(target.extras->expect.json.size() == 2);
+  CHECK(target.extras->expect.json[1].expected_json == "3");
   CHECK(target.headers == HeaderList{{"X-Probe", "epsitter"}});
-  CHECK(target.extra_labels == HeaderList{{"team", "sre"}});
+  CHECK(target.extras->extra_labels == HeaderList{{"team", "sre"}});
   CHECK_FALSE(target.follow_redirects);
-  CHECK(target.expect.max_response_time == 500ms);
+  CHECK(target.extras->expect.max_response_time == 500ms);
 }
 
 TEST_CASE("a bad option is an error that names the object and the annotation", "[options]") {
@@ -110,12 +110,13 @@ TEST_CASE("the file's defaults apply under the options, which win", "[options]")
   REQUIRE(config.defaults);
   const Target plain = build({}, config.defaults.get());
   CHECK(plain.interval == std::chrono::milliseconds(20'000));
-  CHECK(plain.bearer_token == "s3cret");  // a file the config's author named, read relative to it
-  CHECK(plain.extra_labels == HeaderList{{"team", "platform"}});
+  CHECK(plain.extras->bearer_token ==
+        "s3cret");  // a file the config's author named, read relative to it
+  CHECK(plain.extras->extra_labels == HeaderList{{"team", "platform"}});
   CHECK(plain.labels.namespace_ == "shop");  // the object's namespace, whatever defaults say
 
   const Target own =
       build({option("interval", "5"), option("labels", "{tier: '1'}")}, config.defaults.get());
   CHECK(own.interval == 5s);
-  CHECK(own.extra_labels == HeaderList{{"tier", "1"}});  // a map replaces the default map
+  CHECK(own.extras->extra_labels == HeaderList{{"tier", "1"}});  // a map replaces the default map
 }
