@@ -87,10 +87,12 @@ void read_connection_fields(const Fields& fields, Target& target) {
   if (const Field* field = find_field(fields, "ip_version")) {
     target.ip_version = read_ip_version(*field);
   }
-  if (const Field* field = find_field(fields, "ca_file"))
+  if (const Field* field = find_field(fields, "ca_file")) {
     target.extras.write().ca_file = path_of(*field);
-  if (const Field* field = find_field(fields, "cert_file"))
+  }
+  if (const Field* field = find_field(fields, "cert_file")) {
     target.extras.write().cert_file = path_of(*field);
+  }
   if (const Field* field = find_field(fields, "key_file")) {
     target.extras.write().key_file = path_of(*field);
     if (!find_field(fields, "cert_file")) {
@@ -102,10 +104,12 @@ void read_connection_fields(const Fields& fields, Target& target) {
   if (const Field* field = find_field(fields, "server_name")) {
     target.extras.write().server_name = read_server_name(*field);
   }
-  if (const Field* field = find_field(fields, "proxy"))
+  if (const Field* field = find_field(fields, "proxy")) {
     target.extras.write().proxy = read_proxy(*field);
-  if (const Field* field = find_field(fields, "no_proxy"))
+  }
+  if (const Field* field = find_field(fields, "no_proxy")) {
     target.extras.write().no_proxy = read_no_proxy(*field);
+  }
   if (const Field* field = find_field(fields, "body_limit")) {
     target.body_limit = read_body_limit(*field);
   }
