@@ -2,8 +2,6 @@
 // that changes only when a probe finishes and small parts that change on every scrape.
 #pragma once
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,11 +21,13 @@ struct DeflatedPiece {
   std::uint64_t length = 0;  // bytes of text
 };
 
+class FastDeflater;  // ISA-L's deflate (see the .cpp)
+
 // Compresses text handed in chunks into one DeflatedPiece, so that the whole text never has to
-// exist at once. Throws std::runtime_error if zlib fails.
+// exist at once. Throws std::runtime_error if the compressor fails.
 class PieceDeflater {
  public:
-  explicit PieceDeflater(int level = 1);
+  PieceDeflater();
   ~PieceDeflater();
   PieceDeflater(const PieceDeflater&) = delete;
   PieceDeflater& operator=(const PieceDeflater&) = delete;
@@ -38,9 +38,7 @@ class PieceDeflater {
   DeflatedPiece finish();
 
  private:
-  void deflate_into_output(int flush);
-
-  z_stream stream_{};
+  std::unique_ptr<FastDeflater> deflater_;  // ~170 KB of state: on the heap
   DeflatedPiece piece_;
 };
 
@@ -55,14 +53,12 @@ bool inflate_piece(const DeflatedPiece& piece, const std::function<bool(std::str
 
 // One gzip member (RFC 1952) holding `head`'s text followed by the `tail` texts, which are
 // compressed here.
-std::string gzip_member(const DeflatedPiece& head, const std::vector<std::string_view>& tail,
-                        int level = 1);
+std::string gzip_member(const DeflatedPiece& head, const std::vector<std::string_view>& tail);
 
 // The same member in three parts, so that the big middle one can be sent from a shared piece
 // without being copied: kGzipHeader, then `head.blocks`, then gzip_ending(head, tail).
 inline constexpr std::string_view kGzipHeader{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10};
 // The tail's blocks, the final one, and the trailer (CRC-32 and length of head and tail).
-std::string gzip_ending(const DeflatedPiece& head, const std::vector<std::string_view>& tail,
-                        int level = 1);
+std::string gzip_ending(const DeflatedPiece& head, const std::vector<std::string_view>& tail);
 
 }  // namespace epsitter

@@ -1,4 +1,4 @@
-// gzip for HTTP responses: Accept-Encoding negotiation and compression with zlib.
+// gzip for HTTP responses: Accept-Encoding negotiation and compression (see deflate_pieces).
 #include "web/gzip.hpp"
 
 #include <algorithm>
@@ -62,12 +62,12 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return false;
 }
 
-std::string gzip_compress(const std::vector<std::string_view>& parts, int level) {
-  return gzip_member(DeflatedPiece{}, parts, level);
+std::string gzip_compress(const std::vector<std::string_view>& parts) {
+  return gzip_member(DeflatedPiece{}, parts);
 }
 
-std::string gzip_compress(std::string_view text, int level) {
-  return gzip_compress(std::vector<std::string_view>{text}, level);
+std::string gzip_compress(std::string_view text) {
+  return gzip_compress(std::vector<std::string_view>{text});
 }
 
 }  // namespace epsitter

@@ -1,5 +1,7 @@
 // Unit tests for the exposition rendered and compressed on several threads: the same text as one
 // thread renders, whatever the number of threads and targets.
+#include <zlib.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 
