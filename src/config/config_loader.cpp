@@ -135,6 +135,9 @@ std::vector<double> read_buckets(const Entry* entry, const Where& root) {
 
 // PyYAML's safe_load refused a stream of several documents, so a second one is an error here too.
 YAML::Node load_single_document(const std::string& yaml_text, const Where& root) {
+  // A config is almost always one block map without "---": parsed once. Anything else is counted
+  // first, then loaded.
+  if (auto document = load_sole_block_map(yaml_text)) return *document;
   DocumentCount documents;
   YAML::Node document;
   try {

@@ -1,10 +1,13 @@
-// Counts the YAML documents in a text, boundedly: yaml-cpp 0.7's LoadAll can loop for ever.
+// Counts the YAML documents in a text, boundedly: yaml-cpp 0.7's LoadAll can loop for ever; or
+// loads the one document of a plain config without counting.
 #include "config/yaml_documents.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
 
 #include <sstream>
+#include <string_view>
 
 namespace epsitter {
 
@@ -43,7 +46,42 @@ class DocumentStart : public YAML::EventHandler {
   bool seen_node_ = false;
 };
 
+// True when a line starts with "---" or "..." (after a byte order mark, if any): a document start
+// or end marker, or text that merely looks like one, which is as good a reason to count. yaml-cpp
+// ends lines at LF (CRLF included); a lone CR is no line break to it.
+bool has_marker_like_line(std::string_view text) {
+  constexpr std::string_view kByteOrderMark{"\xef\xbb\xbf"};
+  std::size_t line = 0;
+  for (;;) {
+    std::string_view rest = text.substr(line);
+    if (rest.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+      rest.remove_prefix(kByteOrderMark.size());
+    }
+    if (rest.substr(0, 3) == "---" || rest.substr(0, 3) == "...") return true;
+    const std::size_t end = text.find('\n', line);
+    if (end == std::string_view::npos) return false;
+    line = end + 1;
+  }
+}
+
 }  // namespace
+
+std::optional<YAML::Node> load_sole_block_map(const std::string& yaml_text) {
+  if (has_marker_like_line(yaml_text)) return std::nullopt;
+  YAML::Node document;
+  try {
+    document = YAML::Load(yaml_text);
+  } catch (const YAML::Exception&) {
+    return std::nullopt;  // the counting path reports it, as it would have without this one
+  }
+  // A flow collection ("{...}") or a map indented past column 0 can be followed by more text that
+  // yaml-cpp reads as a second document, even without a marker.
+  if (!document.IsMap() || document.Style() != YAML::EmitterStyle::Block ||
+      document.Mark().column != 0) {
+    return std::nullopt;
+  }
+  return document;
+}
 
 DocumentCount count_documents(const std::string& yaml_text) {
   // LoadAll asks for documents until the parser says there are none; on a text starting with ','

@@ -412,6 +412,19 @@ TEST_CASE("a second YAML document is rejected as PyYAML's safe_load did", "[conf
   CHECK_THAT(message_of(error), Contains("second YAML document"));
 }
 
+TEST_CASE("a second document without a marker is rejected too", "[config][errors]") {
+  // yaml-cpp reads on after an indented or a flow map: the one-pass load must not hide that.
+  for (const char* text :
+       {"  urls:\n    a: {url: http://a}\nurls: {}\n", "{urls: {a: {url: http://a}}} x\n"}) {
+    CHECK_THAT(message_of(error_for(text)), Contains("second YAML document"));
+  }
+  const ConfigError crlf = error_for("urls:\r\n  a: {url: http://a}\r\n---\r\nurls: {}\r\n");
+  CHECK(crlf.line() == 4);
+  CHECK_THAT(message_of(crlf), Contains("second YAML document"));
+  // A leading marker is one document, as before.
+  CHECK(parse("---\nurls:\n  a: {url: http://a}\n").targets.size() == 1);
+}
+
 // Found by fuzz/fuzz_config: yaml-cpp's LoadAll never returned on these and used up all memory.
 TEST_CASE("a stray comma at the top level is an error, not an endless document stream",
           "[config][errors]") {
