@@ -25,8 +25,8 @@ namespace {
 constexpr int kRawDeflate = -15;  // zlib windowBits: no zlib or gzip wrapper, 32 KiB window
 // Output room offered per call; the string's own growth keeps appends amortised O(1).
 constexpr std::size_t kOutputStep = 64 * 1024;
-// The most input handed over per call: ISA-L counts bytes in 32 bits.
-constexpr std::size_t kInputSlice = std::size_t{1} << 30;  // and zlib in 32 bits too
+// The most input handed over per call: ISA-L and zlib count bytes in 32 bits.
+constexpr std::size_t kInputSlice = std::size_t{1} << 30;
 
 void append_le32(std::string& out, std::uint32_t value) {
   for (int i = 0; i < 4; ++i) out += static_cast<char>((value >> (8 * i)) & 0xffu);
