@@ -167,11 +167,20 @@ std::string TargetSources::recompute_locked() {
   std::size_t all = 0;
   for (const auto& [source, count] : effective.by_source) all += count;
 
-  const std::string applied =
-      apply_(TargetSet{std::move(effective.targets), config_.duration_buckets});
+  // The counts are published before the targets start, so that a scrape that already shows a
+  // new target's probe series also counts it; a refused apply puts the old counts back.
+  SourceCounts previous;
   {
     const std::lock_guard<std::mutex> lock{counts_mutex_};
-    counts_ = latest;
+    previous = std::exchange(counts_, latest);
+  }
+  std::string applied;
+  try {
+    applied = apply_(TargetSet{std::move(effective.targets), config_.duration_buckets});
+  } catch (const std::runtime_error&) {
+    const std::lock_guard<std::mutex> lock{counts_mutex_};
+    counts_ = std::move(previous);
+    throw;
   }
   std::string summary = "discovered=" + std::to_string(all - latest.by_source["file"]);
   if (!hidden_.empty()) summary += " hidden=" + std::to_string(hidden_.size());

@@ -37,6 +37,7 @@ struct Fixture {
   std::shared_ptr<spdlog::logger> log = make_stderr_logger(LogLevel::critical);
   DiscoveryStats stats;
   std::vector<std::vector<SharedTarget>> applied;
+  std::vector<SourceCounts> counts_while_applying;  // what a scrape during the apply would show
   bool fail_next_apply = false;
   int started = 0;
   TargetSources::Publish publish;
@@ -47,6 +48,7 @@ struct Fixture {
   explicit Fixture(Shard with_shard = {}) : shard(with_shard) {
     sources = std::make_unique<TargetSources>(
         [this](TargetSet set) {
+          counts_while_applying.push_back(sources->counts());
           if (fail_next_apply) {
             fail_next_apply = false;
             throw std::runtime_error("the supervisor did not answer");
@@ -118,6 +120,8 @@ TEST_CASE("discovered objects join the file's targets; the file wins a clash", "
   const SourceCounts counts = f.sources->counts();
   CHECK(counts.by_source.at("file") == 2);
   CHECK(counts.by_source.at("service") == 1);
+  // Counted before the targets start, so that no scrape shows a probe series it does not count.
+  CHECK(f.counts_while_applying.back().by_source.at("service") == 1);
 
   // A deleted Service goes; the file's targets stay.
   f.publish({service("web")});
@@ -194,4 +198,15 @@ TEST_CASE("a config the supervisor could not apply is not kept", "[sources]") {
   CHECK(f.last().count("a") == 1);
   CHECK(f.last().count("b") == 0);
   CHECK(f.last().count("shop/web") == 1);
+}
+
+TEST_CASE("the counts of a config the supervisor could not apply are taken back", "[sources]") {
+  Fixture f;
+  f.sources->apply_config(config_of("urls:\n  a: {url: 'http://a/'}\n  c: {url: 'http://c/'}\n"));
+  f.fail_next_apply = true;
+  CHECK_THROWS_AS(f.sources->apply_config(config_of("urls:\n  b: {url: 'http://b/'}\n")),
+                  std::runtime_error);
+  CHECK(f.counts_while_applying.back().by_source.at("file") == 1);  // b, while it was tried
+  CHECK(f.sources->counts().by_source.at("file") == 2);             // a and c, which still run
+  CHECK(f.sources->counts().shard_targets == 2);
 }
