@@ -77,6 +77,9 @@ ReloadOutcome ConfigReloader::apply_locked(Config config, std::string_view trigg
   // keep by now, so this thread's copy is gone too: hand the free pages back (about 75 MiB after a
   // 10,000-target config) rather than carry them for the life of the daemon.
   malloc_trim(0);
+  // Logged before the gauges change, so that whoever sees them change finds the reason logged.
+  log_.info("msg=\"config loaded\" trigger=\"{}\" file=\"{}\" summary=\"{}\" {}", trigger, path_,
+            loaded, applied);
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.ever_applied = true;
@@ -84,19 +87,17 @@ ReloadOutcome ConfigReloader::apply_locked(Config config, std::string_view trigg
     status_.last_success_unix_seconds = now_();
     status_.last_error.clear();
   }
-  log_.info("msg=\"config loaded\" trigger=\"{}\" file=\"{}\" summary=\"{}\" {}", trigger, path_,
-            loaded, applied);
   return ReloadOutcome{true, loaded + ": " + applied};
 }
 
 ReloadOutcome ConfigReloader::fail_locked(const std::string& error, std::string_view trigger) {
+  log_.error("msg=\"config reload failed, keeping the running config\" trigger=\"{}\" error=\"{}\"",
+             trigger, error);
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.last_successful = false;
     status_.last_error = error;
   }
-  log_.error("msg=\"config reload failed, keeping the running config\" trigger=\"{}\" error=\"{}\"",
-             trigger, error);
   return ReloadOutcome{false, error};
 }
 
