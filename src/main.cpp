@@ -168,7 +168,8 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
   return routes;
 }
 
-int run(const CommandLine& line, const Settings& settings, Config config, spdlog::logger& log) {
+int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
+        spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
   log_descriptor_limit(raise_descriptor_limit(), log);
 
@@ -202,8 +203,11 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
       settings.shard, discovery_stats, log};
   ConfigReloader reloader{
       line.config_path,
-      [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
-      system_wall_clock, process_env};
+      [&sources](Config config) { return sources.apply_config(std::move(config)); },
+      log,
+      system_wall_clock,
+      process_env,
+      [&sources] { return sources.file_targets(); }};
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
@@ -228,7 +232,7 @@ int run(const CommandLine& line, const Settings& settings, Config config, spdlog
           line.config_path, ConfigWatcher::Options{},
           [&reloader] { reloader.reload("file changed"); }, log);
     }
-    const std::size_t target_count = config.targets.size();
+    const std::size_t target_count = config.config.targets.size();
     const ReloadOutcome started = reloader.apply_initial(std::move(config), "start");
     if (!started.ok) throw std::runtime_error(started.message);
     log.info(
@@ -269,15 +273,15 @@ int main(int argc, char** argv) {
   }
   auto log = make_stderr_logger(settings.log_level);
 
-  Config config;
+  LoadedConfig config;
   try {
-    config = load_config_file(line->config_path, process_env);
+    config = load_config_file_reusing(line->config_path, process_env);
   } catch (const ConfigError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;
   }
   if (line->check_config) {
-    std::cout << "config OK: " << line->config_path << ": " << summarize(config) << '\n';
+    std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << '\n';
     return 0;
   }
   return run(*line, settings, std::move(config), *log);

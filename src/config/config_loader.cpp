@@ -207,6 +207,31 @@ std::string format_error(const std::string& file, int line, int column, const st
   return text + std::move(message);
 }
 
+// What every target shares, besides the `kubernetes:` block.
+struct SharedParts {
+  std::vector<double> duration_buckets;
+  Fields defaults;           // checked on their own; they point into the document and its context
+  YAML::Node defaults_node;  // the `defaults:` map, when there is one
+};
+
+SharedParts read_shared_parts(const std::vector<Entry>& entries, const Where& root) {
+  SharedParts parts;
+  parts.duration_buckets =
+      read_buckets(detail::find_entry(entries, "request_duration_buckets"), root);
+  const Entry* defaults = detail::find_entry(entries, "defaults");
+  parts.defaults = read_defaults(defaults, root);
+  if (defaults != nullptr) parts.defaults_node = defaults->value;
+  return parts;
+}
+
+// The defaults kept for discovery's targets: only when discovering and `defaults:` is not empty.
+std::shared_ptr<const TargetDefaults> discovery_defaults(const Config& config,
+                                                         const SharedParts& parts,
+                                                         const LoadContext& context) {
+  if (!config.kubernetes || parts.defaults.empty()) return nullptr;
+  return std::make_shared<const TargetDefaults>(parts.defaults_node, context);
+}
+
 }  // namespace
 
 namespace detail {
@@ -255,36 +280,102 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
   }
   const bool discovering = config.kubernetes.has_value();
   const YAML::Node urls = find_targets(entries, document, root, discovering);
-  config.duration_buckets =
-      read_buckets(detail::find_entry(entries, "request_duration_buckets"), root);
-  const Entry* defaults_entry = detail::find_entry(entries, "defaults");
-  const Fields defaults = read_defaults(defaults_entry, root);
+  const SharedParts shared = read_shared_parts(entries, root);
+  config.duration_buckets = shared.duration_buckets;
   const Where urls_where = root.at("urls");
   if (urls.IsDefined()) {
     const std::vector<Entry> targets = detail::map_entries(urls, urls_where, "target name");
     // Exactly: a doubling vector of 10,000 targets peaks at 22 MB instead of 9.
     config.targets.reserve(targets.size());
     for (const Entry& entry : targets) {
-      config.targets.push_back(read_target(entry, urls_where, defaults));
+      config.targets.push_back(read_target(entry, urls_where, shared.defaults));
     }
   }
   if (config.targets.empty() && !discovering) {
     urls_where.fail(urls.Mark(), "has no targets: expected at least one");
   }
-  if (discovering && !defaults.empty()) {
-    config.defaults = std::make_shared<const TargetDefaults>(defaults_entry->value, context);
-  }
+  config.defaults = discovery_defaults(config, shared, context);
   return config;
 }
 
-Config load_config_file(const std::string& path, const EnvLookup& env) {
-  std::string text;
+// What the frame's parse keeps: its own document (the defaults' fields point into it), the context
+// those fields' paths point to, and all of the config but its targets.
+struct ConfigFrame::State {
+  LoadContext context;
+  YAML::Node document;
+  SharedParts shared;
+  Config config;
+};
+
+ConfigFrame::ConfigFrame(const std::string& frame_text, const std::string& file_name,
+                         const EnvLookup& env) {
+  auto state = std::make_unique<State>();
+  state->context = LoadContext{file_name, env, directory_of(file_name)};
+  const Where root{&state->context, ""};
+  state->document = load_single_document(frame_text, root);
+  const std::vector<Entry> entries = top_level_entries(state->document, root);
+  if (const Entry* kubernetes = detail::find_entry(entries, "kubernetes")) {
+    state->config.kubernetes = detail::read_kubernetes(*kubernetes, root);
+  }
+  // `urls:` with nothing under it: had a line before it left a quote open, the key would be gone.
+  const Entry* urls = detail::find_entry(entries, "urls");
+  if (urls == nullptr || !urls->value.IsNull()) {
+    root.at("urls").fail(state->document.Mark(), "expected the targets' key with nothing under it");
+  }
+  state->shared = read_shared_parts(entries, root);
+  state->config.duration_buckets = state->shared.duration_buckets;
+  state->config.defaults = discovery_defaults(state->config, state->shared, state->context);
+  state_ = std::move(state);
+}
+
+ConfigFrame::~ConfigFrame() = default;
+
+Target ConfigFrame::read_target(std::string_view target_text) const {
+  // The target's lines, then a key at their indentation. yaml-cpp takes an unclosed quote to the
+  // end of the text without complaint, where in the file it would run on into the lines after the
+  // target: finding that key on its own shows that the target's lines closed what they opened.
+  constexpr std::string_view kEndKey = "epsitter-end-of-target";
+  std::string text{target_text};
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text.append(target_text.find_first_not_of(' '), ' ').append(kEndKey).append(": 0\n");
+  const Where root{&state_->context, ""};
+  YAML::Node document;
   try {
-    text = detail::read_file_text(path);
+    document = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    root.fail(error.mark, "invalid YAML: " + error.msg);
+  }
+  const Where urls_where = root.at("urls");
+  if (!document.IsMap() || document.size() != 2) {
+    urls_where.fail(document.Mark(), "expected one target, got " + detail::describe(document));
+  }
+  const std::vector<Entry> entries = detail::map_entries(document, urls_where, "target name");
+  if (entries.size() != 2 || entries.back().name() != kEndKey) {
+    urls_where.fail(document.Mark(), "the target's lines do not close what they open");
+  }
+  return epsitter::read_target(entries.front(), urls_where, state_->shared.defaults);
+}
+
+Config ConfigFrame::with_targets(std::vector<Target> targets) const {
+  if (targets.empty() && !state_->config.kubernetes) {
+    const Where root{&state_->context, ""};
+    root.at("urls").fail(YAML::Mark::null_mark(), "has no targets: expected at least one");
+  }
+  Config config = state_->config;
+  config.targets = std::move(targets);
+  return config;
+}
+
+std::string read_config_file(const std::string& path) {
+  try {
+    return detail::read_file_text(path);
   } catch (const std::system_error& error) {
     throw ConfigError(path, 0, 0, "", "cannot read file: " + error.code().message());
   }
-  return parse_config(text, path, env);
+}
+
+Config load_config_file(const std::string& path, const EnvLookup& env) {
+  return parse_config(read_config_file(path), path, env);
 }
 
 }  // namespace epsitter

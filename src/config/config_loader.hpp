@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/kubernetes_config.hpp"
@@ -52,6 +53,32 @@ class ConfigError : public std::runtime_error {
 // read now, so parsing again re-reads them. Throws ConfigError.
 Config parse_config(const std::string& yaml_text, const std::string& file_name,
                     const EnvLookup& env = {});
+
+// A config's text without its targets' lines (the frame of split_target_chunks), parsed: what
+// each target's own text is read against when a reload parses only the targets that changed.
+class ConfigFrame {
+ public:
+  // Throws ConfigError, as parse_config would for the same lines.
+  ConfigFrame(const std::string& frame_text, const std::string& file_name, const EnvLookup& env);
+  ~ConfigFrame();
+  ConfigFrame(const ConfigFrame&) = delete;
+  ConfigFrame& operator=(const ConfigFrame&) = delete;
+
+  // One target from its own lines (its name's key line and the fields under it), with the frame's
+  // defaults. Throws ConfigError, also when the lines leave a quote or bracket open (in the file it
+  // would take in the lines after them); its line numbers count from the target's first line, so
+  // callers report errors by parsing the whole file instead.
+  Target read_target(std::string_view target_text) const;
+  // The frame's config with these targets. Throws ConfigError when it has none and discovers none.
+  Config with_targets(std::vector<Target> targets) const;
+
+ private:
+  struct State;
+  std::unique_ptr<const State> state_;
+};
+
+// The text of the config file at `path`. Throws ConfigError when it cannot be read.
+std::string read_config_file(const std::string& path);
 
 // Reads and parses the file at `path`. Throws ConfigError (also when the file cannot be read).
 Config load_config_file(const std::string& path, const EnvLookup& env = {});

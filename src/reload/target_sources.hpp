@@ -54,6 +54,9 @@ class TargetSources {
 
   SourceCounts counts() const;
 
+  // The file's targets now running (the reloader's RunningTargets).
+  std::vector<SharedTarget> file_targets() const;
+
  private:
   using ObjectId = std::pair<ObjectKind, std::string>;
   struct Translation {
@@ -77,8 +80,8 @@ class TargetSources {
   std::optional<KubernetesConfig> running_kubernetes_;
   bool stopped_ = false;
 
-  std::mutex apply_mutex_;  // one recompute-and-apply at a time; guards what follows
-  Config config_;           // the file's, without its targets:
+  mutable std::mutex apply_mutex_;  // one recompute-and-apply at a time; guards what follows
+  Config config_;                   // the file's, without its targets:
   std::vector<SharedTarget> file_targets_;  // those are here
   DiscoveredObjects objects_;
   std::map<ObjectId, Translation> translations_;

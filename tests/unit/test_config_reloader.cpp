@@ -182,3 +182,52 @@ TEST_CASE("the summary says when targets are discovered too", "[reload]") {
   config.kubernetes->namespaces = {"a", "b"};
   CHECK_THAT(summarize(config), Catch::EndsWith("plus Kubernetes discovery in 2 namespaces"));
 }
+
+TEST_CASE("a reload copies the running target of each unchanged target's lines", "[reload]") {
+  testing::TempDirectory dir;
+  const std::string path = dir.write("sitter.yaml", kTwoTargets);
+  auto log = make_stderr_logger(LogLevel::critical);
+  bool refuse = false;
+  std::vector<Target> applied;
+  std::vector<SharedTarget> running;
+  ConfigReloader reloader{path,
+                          [&](Config config) -> std::string {
+                            if (refuse) throw std::runtime_error("refused");
+                            applied = config.targets;
+                            // What runs is marked, so that a copy of it can be told from a target
+                            // parsed anew.
+                            running.clear();
+                            for (Target target : config.targets) {
+                              target.url += "#running";
+                              running.push_back(std::make_shared<const Target>(std::move(target)));
+                            }
+                            return "applied";
+                          },
+                          *log,
+                          [] { return 0.0; },
+                          {},
+                          [&] { return running; }};
+  const auto urls = [&] {
+    std::vector<std::string> result;
+    for (const Target& target : applied) result.push_back(target.url);
+    return result;
+  };
+
+  REQUIRE(reloader.reload("first").ok);  // parses both
+  CHECK(urls() == std::vector<std::string>{"http://127.0.0.1:1/", "http://127.0.0.1:2/"});
+  REQUIRE(reloader.reload("unchanged").ok);
+  CHECK(urls() ==
+        std::vector<std::string>{"http://127.0.0.1:1/#running", "http://127.0.0.1:2/#running"});
+
+  // A config the system refused leaves the memo of the one still running: b stays changed.
+  const std::string changed =
+      "urls:\n  a:\n    url: http://127.0.0.1:1/\n  b:\n    namespace: other\n"
+      "    url: http://127.0.0.1:3/\n";
+  dir.write("sitter.yaml", changed);
+  refuse = true;
+  REQUIRE_FALSE(reloader.reload("refused").ok);
+  refuse = false;
+  REQUIRE(reloader.reload("again").ok);
+  CHECK(urls() ==
+        std::vector<std::string>{"http://127.0.0.1:1/#running#running", "http://127.0.0.1:3/"});
+}
