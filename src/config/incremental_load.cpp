@@ -5,8 +5,6 @@
 #include <optional>
 #include <utility>
 
-#include "sharding/rendezvous.hpp"
-
 namespace epsitter {
 namespace {
 
@@ -22,31 +20,25 @@ bool reads_outside_itself(std::string_view text) {
 // memo shows its lines unchanged. Nothing when any part fails, so that parse_config reports it with
 // the file's lines. Parsing target by target is no slower than parsing the whole file, and the
 // targets that parsed alone are the ones a memo can vouch for.
-std::optional<LoadedConfig> load_by_chunks(const TargetChunks& chunks, const std::string& file_name,
-                                           const EnvLookup& env, const ParseMemo& previous,
+std::optional<LoadedConfig> load_by_chunks(const std::string& text, const TargetChunks& chunks,
+                                           const std::string& file_name, const EnvLookup& env,
+                                           const ParseMemo& previous,
                                            const std::vector<SharedTarget>& running) {
-  std::unordered_map<std::string_view, const Target*> running_by_name;
-  if (previous.same_frame(chunks.frame)) {
-    running_by_name.reserve(running.size());
-    for (const SharedTarget& target : running) {
-      running_by_name.emplace(target->labels.name, target.get());
-    }
-  }
   try {
     const ConfigFrame frame{chunks.frame, file_name, env};
     std::vector<Target> targets;
     targets.reserve(chunks.targets.size());
     std::size_t parsed = 0;
     for (const TargetChunk& chunk : chunks.targets) {
-      const auto found = running_by_name.find(chunk.name);
-      if (found != running_by_name.end() && previous.unchanged(chunks.frame, chunk)) {
-        targets.push_back(*found->second);
+      const std::optional<std::size_t> at = previous.unchanged(chunks.frame, chunk);
+      if (at && *at < running.size() && running[*at]->labels.name == chunk.name) {
+        targets.push_back(*running[*at]);
       } else {
         targets.push_back(frame.read_target(chunk.text));
         ++parsed;
       }
     }
-    return LoadedConfig{frame.with_targets(std::move(targets)), ParseMemo{chunks}, parsed};
+    return LoadedConfig{frame.with_targets(std::move(targets)), ParseMemo{text, chunks}, parsed};
   } catch (const ConfigError&) {
     return std::nullopt;
   }
@@ -54,31 +46,36 @@ std::optional<LoadedConfig> load_by_chunks(const TargetChunks& chunks, const std
 
 }  // namespace
 
-ParseMemo::ParseMemo(const TargetChunks& chunks) {
+ParseMemo::ParseMemo(const std::string& text, const TargetChunks& chunks) {
   if (reads_outside_itself(chunks.frame)) return;
-  known_ = true;
+  text_ = std::make_unique<const std::string>(text);
   frame_ = chunks.frame;
-  digests_.reserve(chunks.targets.size());
-  for (const TargetChunk& chunk : chunks.targets) {
-    if (!reads_outside_itself(chunk.text)) digests_.emplace(chunk.name, digest_of(chunk.text));
+  // The same offsets in the memo's own copy of the text.
+  const auto own = [&](std::string_view view) {
+    return std::string_view{*text_}.substr(static_cast<std::size_t>(view.data() - text.data()),
+                                           view.size());
+  };
+  lines_.reserve(chunks.targets.size());
+  for (std::size_t i = 0; i < chunks.targets.size(); ++i) {
+    const TargetChunk& chunk = chunks.targets[i];
+    if (!reads_outside_itself(chunk.text))
+      lines_.emplace(own(chunk.name), Lines{own(chunk.text), i});
   }
 }
 
-ParseMemo::Digest ParseMemo::digest_of(std::string_view text) {
-  return {fnv1a64(text), std::hash<std::string_view>{}(text), text.size()};
-}
-
-bool ParseMemo::unchanged(std::string_view frame, const TargetChunk& chunk) const {
-  if (!same_frame(frame)) return false;
-  const auto found = digests_.find(std::string{chunk.name});
-  return found != digests_.end() && found->second == digest_of(chunk.text);
+std::optional<std::size_t> ParseMemo::unchanged(std::string_view frame,
+                                                const TargetChunk& chunk) const {
+  if (!same_frame(frame)) return std::nullopt;
+  const auto found = lines_.find(chunk.name);
+  if (found == lines_.end() || found->second.text != chunk.text) return std::nullopt;
+  return found->second.position;
 }
 
 LoadedConfig load_config_text(const std::string& text, const std::string& file_name,
                               const EnvLookup& env, const ParseMemo& previous,
                               const std::vector<SharedTarget>& running) {
   if (const std::optional<TargetChunks> chunks = split_target_chunks(text)) {
-    if (auto loaded = load_by_chunks(*chunks, file_name, env, previous, running)) {
+    if (auto loaded = load_by_chunks(text, *chunks, file_name, env, previous, running)) {
       return std::move(*loaded);
     }
   }

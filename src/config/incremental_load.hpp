@@ -4,7 +4,8 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,34 +17,32 @@
 namespace epsitter {
 
 // What a load remembers of the text its targets came from: the frame (everything but the targets'
-// lines) and a digest of each target's lines. Only what parsing again would certainly give again
-// is remembered: nothing when the frame reads the environment or a file (${VAR}, *_file, or a
-// backslash escape that could spell either), and no target whose own lines do.
+// lines) and each target's lines, compared byte for byte on the next load. Only what parsing again
+// would certainly give again is remembered: nothing when the frame reads the environment or a file
+// (${VAR}, *_file, or a backslash escape that could spell either), and no target whose own lines
+// do.
 class ParseMemo {
  public:
   ParseMemo() = default;  // remembers nothing: the next load parses everything
-  explicit ParseMemo(const TargetChunks& chunks);
+  // `chunks` cut from `text`.
+  ParseMemo(const std::string& text, const TargetChunks& chunks);
 
-  // True when `chunk`, under the frame `frame`, is the text the memo's target of that name was
-  // parsed from, and that text reads nothing outside itself.
-  bool unchanged(std::string_view frame, const TargetChunk& chunk) const;
-  bool same_frame(std::string_view frame) const { return known_ && frame == frame_; }
-  std::size_t size() const { return digests_.size(); }
+  // Where the memo's load put the target of `chunk`'s name among its targets, when `chunk`, under
+  // the frame `frame`, is the text that target was parsed from and that text reads nothing outside
+  // itself; nothing otherwise.
+  std::optional<std::size_t> unchanged(std::string_view frame, const TargetChunk& chunk) const;
+  bool same_frame(std::string_view frame) const { return text_ != nullptr && frame == frame_; }
+  std::size_t size() const { return lines_.size(); }
 
  private:
-  struct Digest {
-    std::uint64_t first = 0;  // two unrelated 64-bit hashes and the length
-    std::uint64_t second = 0;
-    std::size_t length = 0;
-    friend bool operator==(const Digest& a, const Digest& b) {
-      return a.first == b.first && a.second == b.second && a.length == b.length;
-    }
-  };
-  static Digest digest_of(std::string_view text);
-
-  bool known_ = false;
+  // The loaded text, on the heap so that the views below stay valid when the memo moves.
+  std::unique_ptr<const std::string> text_;
   std::string frame_;
-  std::unordered_map<std::string, Digest> digests_;  // by target name
+  struct Lines {
+    std::string_view text;  // into *text_
+    std::size_t position;   // among the load's targets
+  };
+  std::unordered_map<std::string_view, Lines> lines_;  // by target name (into *text_)
 };
 
 struct LoadedConfig {
@@ -53,10 +52,10 @@ struct LoadedConfig {
 };
 
 // parse_config's result for `text`; with `previous` (the memo of the config now running) and
-// `running` (its targets) each target whose lines are unchanged is copied from the running one
-// instead of parsed. Anything the shortcut cannot take (another layout, a changed frame, an error)
-// is parsed whole by parse_config, so errors and results are exactly parse_config's. Throws
-// ConfigError.
+// `running` (its file targets, in the order that config had them) each target whose lines are
+// unchanged is copied from the running one instead of parsed. Anything the shortcut cannot take
+// (another layout, a changed frame, an error) is parsed whole by parse_config, so errors and
+// results are exactly parse_config's. Throws ConfigError.
 LoadedConfig load_config_text(const std::string& text, const std::string& file_name,
                               const EnvLookup& env, const ParseMemo& previous = {},
                               const std::vector<SharedTarget>& running = {});
