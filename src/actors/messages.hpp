@@ -52,16 +52,10 @@ struct AppliedTargets {
   std::size_t stopped = 0;
 };
 
-// What the metrics actor needs to know of one configured target.
-struct ConfiguredTarget {
-  TargetLabels labels;
-  HeaderList extra_labels;  // the `labels:` map, for sitter_target_info
-  std::string source;       // file, service or ingress: shown on the status page and API
-};
-
-// The supervisor to the metrics actor: the targets now configured (series of others go).
+// The supervisor to the metrics actor: the targets now configured (series of others go). Shared,
+// not copied: the metrics actor reads their labels, extra labels (sitter_target_info) and source.
 struct LabelSet {
-  std::vector<ConfiguredTarget> targets;
+  std::vector<SharedTarget> targets;
   std::vector<double> duration_buckets;
 };
 

@@ -3,8 +3,8 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <caf/all.hpp>
-#include <set>
 
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
@@ -37,16 +37,23 @@ struct MetricsState {
 // zeroed series for new ones so that they are visible before their first probe, and drops the rest.
 // A target's extra labels and source may change without its identity changing: they are taken
 // anew.
-void retain_only(StatsByTarget& stats, const std::vector<ConfiguredTarget>& configured) {
-  std::set<TargetLabels> wanted;
-  for (const auto& target : configured) wanted.insert(target.labels);
+void retain_only(StatsByTarget& stats, const std::vector<SharedTarget>& configured) {
+  // Sorted pointers, not a set of copies: this runs on every reload, over every target.
+  std::vector<const TargetLabels*> wanted;
+  wanted.reserve(configured.size());
+  for (const SharedTarget& target : configured) wanted.push_back(&target->labels);
+  const auto by_labels = [](const TargetLabels* a, const TargetLabels* b) { return *a < *b; };
+  std::sort(wanted.begin(), wanted.end(), by_labels);
   for (auto it = stats.begin(); it != stats.end();) {
-    it = wanted.count(it->first) ? std::next(it) : stats.erase(it);
+    const bool kept = std::binary_search(wanted.begin(), wanted.end(), &it->first, by_labels);
+    it = kept ? std::next(it) : stats.erase(it);
   }
-  for (const auto& target : configured) {
-    TargetStats& seen = stats[target.labels];
-    seen.extra_labels = target.extra_labels;
-    seen.source = target.source;
+  for (const SharedTarget& target : configured) {
+    TargetStats& seen = stats[target->labels];
+    if (seen.extra_labels != target->extras->extra_labels) {
+      seen.extra_labels = target->extras->extra_labels;
+    }
+    if (seen.source != target->source) seen.source = target->source;
   }
 }
 

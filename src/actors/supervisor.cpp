@@ -23,49 +23,50 @@ struct SupervisorState {
   static inline const char* name = "supervisor";
   std::shared_ptr<const ProbeContext> context;  // one for all target actors
   std::map<std::string, Running> running;       // by target name
+  std::vector<double> duration_buckets;         // the metrics actor's, as last sent
 };
 
 AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) {
   auto& state = self->state;
   const std::vector<SharedTarget>& targets = set.targets;
-  // The metrics actor learns the new set before any new actor can report a result for it.
-  LabelSet configured;
-  configured.duration_buckets = std::move(set.duration_buckets);
-  for (const auto& target : targets) {
-    configured.targets.push_back({target->labels, target->extras->extra_labels, target->source});
-  }
-  self->send(state.context->metrics, targets_atom::value, std::move(configured));
-
+  // First what stays: its node moves over as it is (a reload of 10,000 targets that changes one
+  // allocates nothing for the other 9,999).
   std::map<std::string, Running> next;
-  std::size_t started = 0;
-  std::size_t kept = 0;
-  const auto now = self->clock().now();
+  std::vector<std::size_t> fresh;  // positions of the targets to start
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const SharedTarget& target = targets[i];
-    const std::string& name = target->labels.name;
-    auto old = state.running.find(name);
+    auto old = state.running.find(target->labels.name);
     // The target sources hand an unchanged target over as the same object.
     if (old != state.running.end() &&
         (old->second.target == target || *old->second.target == *target)) {
-      next.emplace(name, std::move(old->second));
-      state.running.erase(old);
-      ++kept;
-      continue;
+      next.insert(state.running.extract(old));
+    } else {
+      fresh.push_back(i);
     }
+  }
+  // What is left in `running` was removed or changed. The metrics actor learns the new set before
+  // any new actor can report a result for it; when nothing changed there is nothing to learn.
+  if (!fresh.empty() || !state.running.empty() || set.duration_buckets != state.duration_buckets) {
+    state.duration_buckets = set.duration_buckets;
+    self->send(state.context->metrics, targets_atom::value,
+               LabelSet{targets, std::move(set.duration_buckets)});
+  }
+  for (auto& [name, gone] : state.running) self->send(gone.actor, stop_atom::value);
+  const std::size_t stopped = state.running.size();
+  const std::size_t kept = next.size();
+  const auto now = self->clock().now();
+  for (const std::size_t i : fresh) {
+    const SharedTarget& target = targets[i];
     // Spread over the target's own interval, so that each one's first round is spread too.
     const auto interval = target->interval.value_or(state.context->interval);
     auto first = first_probe_time(now, interval, i, targets.size());
     caf::actor actor = spawn_target_actor(*self, target, state.context, first);
-    next.emplace(name, Running{target, std::move(actor)});
-    ++started;
+    next.emplace(target->labels.name, Running{target, std::move(actor)});
   }
-  // What is left in `running` was removed or changed.
-  for (auto& [name, gone] : state.running) self->send(gone.actor, stop_atom::value);
-  const std::size_t stopped = state.running.size();
   state.running = std::move(next);
   state.context->log->info("msg=\"targets applied\" targets={} started={} kept={} stopped={}",
-                           state.running.size(), started, kept, stopped);
-  return AppliedTargets{state.running.size(), started, kept, stopped};
+                           state.running.size(), fresh.size(), kept, stopped);
+  return AppliedTargets{state.running.size(), fresh.size(), kept, stopped};
 }
 
 caf::behavior supervisor(caf::stateful_actor<SupervisorState>* self, ProbeContext context) {

@@ -3,7 +3,8 @@
 #include "targets/effective_targets.hpp"
 
 #include <algorithm>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "sharding/rendezvous.hpp"
 
@@ -12,11 +13,14 @@ namespace epsitter {
 EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
                                    std::vector<SharedTarget> discovered, const Shard& shard) {
   EffectiveTargets effective;
-  std::set<std::string> taken;
+  // The names taken, as views into the targets (which outlive this call); only needed when there
+  // is something to clash with.
+  std::unordered_set<std::string_view> taken;
   std::vector<SharedTarget> merged;
   merged.reserve(from_file.size() + discovered.size());
+  if (!discovered.empty()) taken.reserve(from_file.size() + discovered.size());
   for (const SharedTarget& target : from_file) {
-    taken.insert(target->labels.name);
+    if (!discovered.empty()) taken.insert(target->labels.name);
     merged.push_back(target);
   }
   std::stable_sort(
