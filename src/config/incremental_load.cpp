@@ -1,7 +1,7 @@
 // Loading a config again after a change, parsing only the targets whose own lines changed.
 #include "config/incremental_load.hpp"
 
-#include <functional>
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -25,12 +25,15 @@ std::optional<LoadedConfig> load_by_chunks(const std::string& text, const Target
                                            const ParseMemo& previous,
                                            const std::vector<SharedTarget>& running) {
   try {
+    // Made first, so that its few blocks come before the churn of parsing (see ParseMemo).
+    ParseMemo memo{text, chunks};
     const ConfigFrame frame{chunks.frame, file_name, env};
     std::vector<Target> targets;
     targets.reserve(chunks.targets.size());
     std::size_t parsed = 0;
-    for (const TargetChunk& chunk : chunks.targets) {
-      const std::optional<std::size_t> at = previous.unchanged(chunks.frame, chunk);
+    for (std::size_t i = 0; i < chunks.targets.size(); ++i) {
+      const TargetChunk& chunk = chunks.targets[i];
+      const std::optional<std::size_t> at = previous.unchanged(chunks.frame, chunk, i);
       if (at && *at < running.size() && running[*at]->labels.name == chunk.name) {
         targets.push_back(*running[*at]);
       } else {
@@ -38,7 +41,7 @@ std::optional<LoadedConfig> load_by_chunks(const std::string& text, const Target
         ++parsed;
       }
     }
-    return LoadedConfig{frame.with_targets(std::move(targets)), ParseMemo{text, chunks}, parsed};
+    return LoadedConfig{frame.with_targets(std::move(targets)), std::move(memo), parsed};
   } catch (const ConfigError&) {
     return std::nullopt;
   }
@@ -56,19 +59,36 @@ ParseMemo::ParseMemo(const std::string& text, const TargetChunks& chunks) {
                                            view.size());
   };
   lines_.reserve(chunks.targets.size());
-  for (std::size_t i = 0; i < chunks.targets.size(); ++i) {
-    const TargetChunk& chunk = chunks.targets[i];
-    if (!reads_outside_itself(chunk.text))
-      lines_.emplace(own(chunk.name), Lines{own(chunk.text), i});
+  by_name_.reserve(chunks.targets.size());
+  for (const TargetChunk& chunk : chunks.targets) {
+    const bool reusable = !reads_outside_itself(chunk.text);
+    by_name_.push_back(static_cast<std::uint32_t>(lines_.size()));
+    lines_.push_back({own(chunk.name), reusable ? own(chunk.text) : std::string_view{}});
   }
+  std::sort(by_name_.begin(), by_name_.end(),
+            [this](std::uint32_t a, std::uint32_t b) { return lines_[a].name < lines_[b].name; });
 }
 
-std::optional<std::size_t> ParseMemo::unchanged(std::string_view frame,
-                                                const TargetChunk& chunk) const {
+std::size_t ParseMemo::size() const {
+  return static_cast<std::size_t>(std::count_if(
+      lines_.begin(), lines_.end(), [](const Lines& lines) { return !lines.text.empty(); }));
+}
+
+std::optional<std::size_t> ParseMemo::position_of(std::string_view name, std::size_t hint) const {
+  if (hint < lines_.size() && lines_[hint].name == name) return hint;
+  const auto found = std::lower_bound(
+      by_name_.begin(), by_name_.end(), name,
+      [this](std::uint32_t at, std::string_view key) { return lines_[at].name < key; });
+  if (found == by_name_.end() || lines_[*found].name != name) return std::nullopt;
+  return *found;
+}
+
+std::optional<std::size_t> ParseMemo::unchanged(std::string_view frame, const TargetChunk& chunk,
+                                                std::size_t position) const {
   if (!same_frame(frame)) return std::nullopt;
-  const auto found = lines_.find(chunk.name);
-  if (found == lines_.end() || found->second.text != chunk.text) return std::nullopt;
-  return found->second.position;
+  const std::optional<std::size_t> at = position_of(chunk.name, position);
+  if (!at || lines_[*at].text.empty() || lines_[*at].text != chunk.text) return std::nullopt;
+  return at;
 }
 
 LoadedConfig load_config_text(const std::string& text, const std::string& file_name,

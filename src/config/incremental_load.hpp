@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "config/config_loader.hpp"
@@ -29,20 +29,27 @@ class ParseMemo {
 
   // Where the memo's load put the target of `chunk`'s name among its targets, when `chunk`, under
   // the frame `frame`, is the text that target was parsed from and that text reads nothing outside
-  // itself; nothing otherwise.
-  std::optional<std::size_t> unchanged(std::string_view frame, const TargetChunk& chunk) const;
+  // itself; nothing otherwise. `position` is where `chunk` is now: looked at first, since targets
+  // mostly stay where they were.
+  std::optional<std::size_t> unchanged(std::string_view frame, const TargetChunk& chunk,
+                                       std::size_t position) const;
   bool same_frame(std::string_view frame) const { return text_ != nullptr && frame == frame_; }
-  std::size_t size() const { return lines_.size(); }
+  std::size_t size() const;  // the targets remembered
 
  private:
-  // The loaded text, on the heap so that the views below stay valid when the memo moves.
+  struct Lines {
+    std::string_view name;  // into *text_, like `text`
+    std::string_view text;  // empty: not to be reused (it reads something outside itself)
+  };
+  std::optional<std::size_t> position_of(std::string_view name, std::size_t hint) const;
+
+  // The loaded text, on the heap so that the views into it stay valid when the memo moves. A few
+  // large blocks rather than a node per target: the memo outlives the load, and 10,000 small
+  // nodes among the freed YAML of the load would keep its pages resident.
   std::unique_ptr<const std::string> text_;
   std::string frame_;
-  struct Lines {
-    std::string_view text;  // into *text_
-    std::size_t position;   // among the load's targets
-  };
-  std::unordered_map<std::string_view, Lines> lines_;  // by target name (into *text_)
+  std::vector<Lines> lines_;            // in file order: the index is the target's position
+  std::vector<std::uint32_t> by_name_;  // positions, sorted by name
 };
 
 struct LoadedConfig {
