@@ -1,12 +1,18 @@
 // Fuzz target: any text as a config file. The loader must return valid targets or throw
-// ConfigError, nothing else: no crash, no hang, no other exception, no runaway memory.
+// ConfigError, nothing else: no crash, no hang, no other exception, no runaway memory. Loading it
+// target by target (what start-up and reloads do) must give exactly what parsing the whole text
+// gives, the same targets or the same error, and so must a reload of the same text that copies
+// the targets it remembers.
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config_loader.hpp"
+#include "config/incremental_load.hpp"
 
 namespace {
 
@@ -31,6 +37,42 @@ bool label_has_userinfo(const std::string& url) {
          std::string::npos;
 }
 
+// The error parse_config reports for `text`, or "" when it loads.
+template <class Load>
+std::string error_of(const Load& load) {
+  try {
+    load();
+  } catch (const epsitter::ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+bool same_config(const epsitter::Config& a, const epsitter::Config& b) {
+  return a.targets == b.targets && a.duration_buckets == b.duration_buckets &&
+         a.kubernetes == b.kubernetes && (a.defaults == nullptr) == (b.defaults == nullptr);
+}
+
+// The target-by-target loads against the whole-text parse.
+void check_incremental(const std::string& text) {
+  epsitter::Config whole;
+  const std::string whole_error =
+      error_of([&] { whole = epsitter::parse_config(text, "fuzz.yaml"); });
+  epsitter::LoadedConfig first;
+  const std::string first_error =
+      error_of([&] { first = epsitter::load_config_text(text, "fuzz.yaml", {}); });
+  if (first_error != whole_error) __builtin_trap();
+  if (!whole_error.empty()) return;
+  if (!same_config(first.config, whole)) __builtin_trap();
+  std::vector<epsitter::SharedTarget> running;
+  for (const auto& target : first.config.targets) {
+    running.push_back(std::make_shared<const epsitter::Target>(target));
+  }
+  const epsitter::LoadedConfig again =
+      epsitter::load_config_text(text, "fuzz.yaml", {}, first.memo, running);
+  if (!same_config(again.config, whole)) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -47,5 +89,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const epsitter::ConfigError&) {
   }
+  check_incremental(text);
   return 0;
 }
