@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "config/number_parsing.hpp"
+#include "os/thread_tuning.hpp"
 
 namespace epsitter {
 namespace {
@@ -75,6 +76,7 @@ void ResourceWatch::request_stop() {
 }
 
 void ResourceWatch::run() {
+  name_this_thread("kube-watch");
   bool need_list = true;
   while (!client_.stopped()) {
     if (need_list) {

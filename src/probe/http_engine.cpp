@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "os/thread_tuning.hpp"
 #include "probe/curl_handles.hpp"
 #include "probe/error_classification.hpp"
 #include "probe/multi_driver.hpp"
@@ -433,6 +434,7 @@ struct HttpEngine::Impl {
   }
 
   void run() {
+    name_this_thread("probe-engine");
     for (;;) {
       bool stop_now = false;
       auto incoming = take_pending(stop_now);

@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 
+#include "os/thread_tuning.hpp"
 #include "reload/unique_fd.hpp"
 
 namespace epsitter {
@@ -165,6 +166,7 @@ struct ConfigWatcher::Impl {
   }
 
   void run() {
+    name_this_thread("config-watch");
     for (;;) {
       add_watch();
       switch (wait(options.check_interval)) {

@@ -1,5 +1,6 @@
 """A slow or hanging target never delays another: eight hanging targets, POOL_SIZE=2, one fast."""
 
+import os
 import socket
 import threading
 import unittest
@@ -64,6 +65,46 @@ class Isolation(unittest.TestCase):
                 delays = start_delays(sitter)
                 self.assertGreaterEqual(delays["+Inf"], 6)
                 self.assertLess(delays["0.25"], delays["+Inf"], f"start delays: {delays}")
+
+    def test_scrapes_are_served_from_a_lower_priority_thread_outside_the_pool(self):
+        # Rendering /metrics of many targets keeps a thread busy for tens of ms. It runs on the
+        # metrics actor's own thread, which yields to probing when the cores are busy, and never
+        # on one of the POOL_SIZE scheduler workers that wake the target actors.
+        with Backend() as backend:
+            targets = {f"t{i}": {"url": backend.url(f"/{i}")} for i in range(3)}
+            with Epsitter(harness.config_yaml(targets), env={"POOL_SIZE": "3"}) as sitter:
+                wait_until(lambda: sitter.value("sitter_request_time_count", name="t2") >= 1,
+                           message="a first probe recorded")
+                before = threads(sitter.process.pid)
+                base = before[sitter.process.pid][1]
+                by_name = {}
+                for name, nice in before.values():
+                    by_name.setdefault(name, []).append(nice)
+                self.assertEqual(len(by_name.get("caf.multiplexer", [])), 3, by_name)
+                self.assertEqual(by_name.get("metrics"), [min(base + 5, 19)], by_name)
+                self.assertEqual(by_name.get("probe-engine"), [base], by_name)
+                metrics_tid = [tid for tid, (name, _) in before.items() if name == "metrics"]
+                # Scrapes are answered by that thread, which lives on: the same one afterwards.
+                for _ in range(3):
+                    self.assertIn('t0"', sitter.scrape())
+                after = threads(sitter.process.pid)
+                self.assertEqual(after.get(metrics_tid[0]), ("metrics", min(base + 5, 19)))
+
+
+def threads(pid):
+    """{thread id: (name, nice value)} of a running process, from /proc."""
+    found = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except FileNotFoundError:  # a thread that just ended
+            continue
+        # "tid (name) state ...": the name may hold spaces, so split after its closing bracket.
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        found[int(tid)] = (name, int(fields[16]))  # field 19 of stat(5), the nice value
+    return found
 
 
 def start_delays(sitter):
