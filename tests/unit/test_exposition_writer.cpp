@@ -22,6 +22,13 @@ TEST_CASE("values are formatted like Python's repr, as prometheus_client did") {
   CHECK(format_value(0) == "0.0");
   CHECK(format_value(3) == "3.0");
   CHECK(format_value(1234567) == "1234567.0");
+  // Integral values are printed as integers: the sign, -0.0 and the largest below 1e16 included.
+  CHECK(format_value(-1234567) == "-1234567.0");
+  CHECK(format_value(-0.0) == "-0.0");
+  CHECK(format_value(9007199254740992.0) == "9007199254740992.0");  // 2^53
+  CHECK(format_value(9999999999999998.0) == "9999999999999998.0");
+  CHECK(format_value(-9999999999999998.0) == "-9999999999999998.0");
+  CHECK(format_value(1e16) == "1e+16");  // repr switches to an exponent here
   CHECK(format_value(0.25) == "0.25");
   CHECK(format_value(0.1) == "0.1");
   CHECK(format_value(1e-05) == "1e-05");
