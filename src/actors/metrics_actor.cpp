@@ -23,7 +23,7 @@ constexpr std::size_t kRenderThreads = 2;
 
 // The metrics actor's thread (and the render helpers it starts) yield to the probing threads when
 // the cores are busy: a scrape of 10,000 targets keeps two threads busy for ~40 ms, and probes due
-// meanwhile started up to 15 ms late at nice 0, 8-12 ms late at 5 (bench, 10,000 probes/s). Its
+// meanwhile started up to 15-19 ms late at nice 0, 11-12 ms at 5 (bench, 10,000 probes/s). Its
 // own work can wait: every result carries its probe's timestamps. Deeper than 5 stretched the
 // scrape itself (median 55 ms at 10) for no further gain.
 constexpr int kMetricsNiceSteps = 5;
