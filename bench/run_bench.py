@@ -170,7 +170,8 @@ def jitter_ms(arrivals):
                                                           int(len(deviations) * 0.99))]
 
 
-def scrape(port, path, gzip_ok):
+def fetch(port, path, gzip_ok):
+    """One GET from loopback: (seconds it took, body as sent, its Content-Encoding)."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
     if gzip_ok:
         request.add_header("Accept-Encoding", "gzip")
@@ -178,7 +179,12 @@ def scrape(port, path, gzip_ok):
     with urllib.request.urlopen(request, timeout=30) as response:
         body = response.read()
         encoding = response.headers.get("Content-Encoding", "")
-    elapsed = time.perf_counter() - started
+    return time.perf_counter() - started, body, encoding
+
+
+def scrape(port, path, gzip_ok):
+    """(seconds, bytes as sent, text inflated)."""
+    elapsed, body, encoding = fetch(port, path, gzip_ok)
     text = gzip.decompress(body) if encoding == "gzip" else body
     return elapsed, len(body), text.decode()
 
@@ -189,19 +195,13 @@ def scrape_while_probing(port, seconds, every):
     that the benchmark's own work stays out of the cores being measured."""
     times, size = [], 0
     deadline = time.monotonic() + seconds
-    while True:
-        rest = deadline - time.monotonic()
-        if rest <= 0:
-            return times, size
-        time.sleep(min(every, rest))
-        if deadline - time.monotonic() < 0.2:  # no scrape at the window's very end
-            continue
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/metrics",
-                                         headers={"Accept-Encoding": "gzip"})
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=30) as response:
-            size = len(response.read())
-        times.append(time.perf_counter() - started)
+    while deadline - time.monotonic() > 0:
+        time.sleep(min(every, max(0.0, deadline - time.monotonic())))
+        if deadline - time.monotonic() >= 0.2:  # no scrape at the window's very end
+            elapsed, body, _ = fetch(port, "/metrics", True)
+            times.append(elapsed)
+            size = len(body)
+    return times, size
 
 
 def wait_ready(port, timeout=60):

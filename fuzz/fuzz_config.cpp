@@ -37,7 +37,7 @@ bool label_has_userinfo(const std::string& url) {
          std::string::npos;
 }
 
-// The error parse_config reports for `text`, or "" when it loads.
+// The message of the ConfigError that `load` throws, or "" when it loads.
 template <class Load>
 std::string error_of(const Load& load) {
   try {
