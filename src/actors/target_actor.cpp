@@ -106,7 +106,7 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget 
 ProbeRequest make_probe_request(const Target& target, const ProbeContext& context) {
   ProbeRequest request;
   request.url = target.url;
-  request.method = target.labels.method;
+  request.method = target.method;
   request.timeout = target.timeout.value_or(context.default_timeout);
   request.auth_user = target.extras->auth_user;
   request.auth_pass = target.extras->auth_pass;

@@ -35,7 +35,7 @@ const detail::Words kTopLevelKeys{"urls", "defaults", "request_duration_buckets"
 // clang-format off
 const detail::Words kTargetFields{
     "namespace", "url", "timeout", "auth_user", "auth_pass", "method", "payload", "headers",
-    "interval", "follow_redirects", "keepalive", "ip_version",
+    "json", "interval", "follow_redirects", "keepalive", "ip_version",
     "expect_status", "expect_body", "expect_body_absent", "expect_headers", "expect_json",
     "max_response_time", "min_cert_days",
     "auth_pass_file", "bearer_token", "bearer_token_file",

@@ -14,7 +14,7 @@ using detail::Fields;
 
 // clang-format off
 const std::vector<std::string_view> kOptionFields{
-    "interval", "timeout", "method", "headers", "payload",
+    "interval", "timeout", "method", "headers", "payload", "json",
     "expect_status", "expect_body", "expect_body_absent", "expect_headers", "expect_json",
     "max_response_time", "min_cert_days",
     "follow_redirects", "keepalive", "ip_version", "insecure_skip_verify", "server_name",
@@ -23,7 +23,7 @@ const std::vector<std::string_view> kOptionFields{
 
 // Fields whose value may be a list or a map; the rest are single values (a regular expression such
 // as `[a-z]+` must stay text, not become a YAML list).
-const detail::Words kStructuredFields{"headers",        "payload",     "expect_status",
+const detail::Words kStructuredFields{"headers",        "payload",     "json",  "expect_status",
                                       "expect_headers", "expect_json", "labels"};
 
 YAML::Node option_value(const TargetOption& option, const detail::Where& where) {

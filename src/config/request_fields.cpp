@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "config/file_text.hpp"
+#include "config/form_encoding.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/target_fields.hpp"
@@ -17,6 +18,9 @@ namespace {
 constexpr double kMaxTimeoutSeconds = 3'600;
 constexpr std::size_t kMaxSecretBytes = 65'536;
 const Words kMethods{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+// The original tool's label values for a target that sets no namespace or method.
+constexpr std::string_view kUnsetNamespace = "Unknown";
+constexpr std::string_view kUnsetMethod = "get";
 
 void read_url(const Fields& fields, Target& target) {
   const Field* field = find_field(fields, "url");
@@ -35,16 +39,22 @@ std::optional<std::chrono::milliseconds> read_timeout(const Fields& fields) {
   return seconds_to_millis(seconds_of(*field, kMaxTimeoutSeconds));
 }
 
-std::string read_method(const Fields& fields) {
+// The request is sent with the method in upper case; the `method` label keeps the config's
+// spelling ("get" when unset), as the original tool's series had it.
+void read_method(const Fields& fields, Target& target) {
   const Field* field = find_field(fields, "method");
-  if (field == nullptr) return "GET";
+  if (field == nullptr) {
+    target.method = "GET";
+    target.labels.method = kUnsetMethod;
+    return;
+  }
   const std::string text = text_of(*field, "an HTTP method");
-  std::string method = to_upper_ascii(text);
-  if (!contains(kMethods, method)) {
+  target.method = to_upper_ascii(text);
+  if (!contains(kMethods, target.method)) {
     field->fail(quote(text) + " is not a supported method; expected one of " + join(kMethods) +
                 " (any case)");
   }
-  return method;
+  target.labels.method = text;
 }
 
 // One trailing line break is dropped: `echo token > file` and editors add one; Kubernetes Secret
@@ -174,22 +184,81 @@ HeaderList read_headers(const Fields& fields) {
   return headers;
 }
 
-// A map or list becomes a JSON body (with a Content-Type unless one is configured); a single value
-// is sent exactly as written.
-void read_payload(const Fields& fields, bool complete, Target& target) {
-  const Field* field = find_field(fields, "payload");
-  if (field == nullptr || is_null_value(field->entry.value)) return;
-  if (complete && target.labels.method == "HEAD") {
-    field->fail("a HEAD request cannot send a payload");
+bool sets_content_type(const Target& target) {
+  return find_header(target.headers, "Content-Type") != nullptr;
+}
+
+// One key's pairs of a form: a list repeats the key, and null values are left out, as requests
+// does; anything deeper has no form encoding.
+void append_form_pairs(const std::string& key, const Json& value, const Where& where,
+                       const YAML::Mark& mark, FormFields& form) {
+  const auto append_scalar = [&](const Json& item) {
+    if (item.is_structured()) {
+      where.fail(mark,
+                 "a form value cannot be a map or a list of lists; to send nested data, "
+                 "use json: instead of payload:");
+    }
+    if (!item.is_null()) form.emplace_back(key, python_str(item));
+  };
+  if (value.is_object()) {
+    where.fail(mark,
+               "a nested map cannot be sent as a form; to send nested data, use json: "
+               "instead of payload:");
   }
-  if (field->entry.value.IsScalar()) {
-    target.body = text_of(*field, "a payload");
+  if (!value.is_array()) return append_scalar(value);
+  for (const Json& item : value) append_scalar(item);
+}
+
+// `payload:` means what it meant to the original tool (requests' `data=`): a map is a form
+// (application/x-www-form-urlencoded unless a Content-Type header is set), a single value is sent
+// as it is written.
+void read_form_payload(const Field& field, Target& target) {
+  const YAML::Node& node = field.entry.value;
+  if (node.IsScalar()) {
+    target.body = text_of(field, "a payload");
     return;
   }
-  const Json json = yaml_to_json(field->entry.value, field->where);
-  target.body = dump_json(json, field->mark(), field->where);
-  if (find_header(target.headers, "Content-Type") == nullptr) {
-    target.headers.emplace_back("Content-Type", "application/json");
+  if (!node.IsMap()) {
+    field.fail("expected a map (sent as a form) or a single value (sent as it is), got " +
+               describe(node) + "; to send a JSON list, use json: instead of payload:");
+  }
+  FormFields form;
+  for (const Entry& entry : map_entries(node, field.where, "key")) {
+    const Where where = field.where.at(entry.name());
+    const std::string key = python_str(yaml_key_to_json(entry, field.where));
+    append_form_pairs(key, yaml_to_json(entry.value, where), where, entry.value_mark(), form);
+  }
+  if (node.size() == 0) return;  // an empty map sends no body, as requests does for `data={}`
+  target.body = form_urlencode(form);
+  if (!sets_content_type(target)) {
+    target.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  }
+}
+
+// `json:` sends any value as a JSON body (application/json unless a Content-Type header is set).
+void read_json_payload(const Field& field, Target& target) {
+  const Json json = yaml_to_json(field.entry.value, field.where);
+  target.body = dump_json(json, field.mark(), field.where);
+  if (!sets_content_type(target)) target.headers.emplace_back("Content-Type", "application/json");
+}
+
+void read_payload(const Fields& fields, bool complete, Target& target) {
+  const Field* form = find_field(fields, "payload");
+  const Field* json = find_field(fields, "json");
+  if (form != nullptr && is_null_value(form->entry.value)) form = nullptr;
+  if (json != nullptr && is_null_value(json->entry.value)) json = nullptr;
+  if (form != nullptr && json != nullptr) {
+    const Field* later = form->mark().pos > json->mark().pos ? form : json;
+    later->where.fail(later->entry.key.Mark(),
+                      "set either payload (a form or text) or json (a JSON body), not both");
+  }
+  const Field* body = form != nullptr ? form : json;
+  if (body == nullptr) return;
+  if (complete && target.method == "HEAD") body->fail("a HEAD request cannot send a body");
+  if (body == form) {
+    read_form_payload(*form, target);
+  } else {
+    read_json_payload(*json, target);
   }
 }
 
@@ -197,11 +266,11 @@ void read_payload(const Fields& fields, bool complete, Target& target) {
 
 void read_request_fields(const Fields& fields, bool complete, Target& target) {
   target.labels.namespace_ =
-      optional_text(fields, "namespace", "a namespace name").value_or("default");
+      optional_text(fields, "namespace", "a namespace name").value_or(std::string{kUnsetNamespace});
   read_url(fields, target);
   target.timeout = read_timeout(fields);
   read_auth(fields, complete, target);
-  target.labels.method = read_method(fields);
+  read_method(fields, target);
   target.headers = read_headers(fields);
   if (complete && target.extras->bearer_token && find_header(target.headers, "Authorization")) {
     find_field(fields, "headers")

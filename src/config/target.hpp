@@ -19,7 +19,8 @@ namespace epsitter {
 struct TargetLabels {
   std::string name;
   std::string namespace_;
-  std::string method;  // upper case: GET, POST, ...
+  std::string method;  // as the config wrote it ("post", "Get"); "get" when unset, as the original
+                       // tool labelled it
   std::string url;     // as configured (after ${ENV} expansion), with any userinfo removed
 
   friend bool operator==(const TargetLabels& a, const TargetLabels& b) {
@@ -63,6 +64,7 @@ struct TargetExtras {
 struct Target {
   TargetLabels labels;
   std::string url;  // the URL requested, userinfo included (curl turns it into basic auth)
+  std::string method = "GET";  // the request's method, upper case (labels.method is as written)
   std::optional<std::chrono::milliseconds> timeout;  // unset: REQUEST_TIMEOUT applies
   std::optional<std::string> body;                   // request body, already serialised
   HeaderList headers;                                // in config order, Content-Type included
@@ -80,8 +82,8 @@ struct Target {
 
   // Every field: a reload restarts a target when any of them changed.
   auto tie() const {
-    return std::tie(labels, url, timeout, body, headers, interval, follow_redirects, keepalive,
-                    ip_version, insecure_skip_verify, body_limit, extras, source);
+    return std::tie(labels, url, method, timeout, body, headers, interval, follow_redirects,
+                    keepalive, ip_version, insecure_skip_verify, body_limit, extras, source);
   }
 };
 

@@ -188,7 +188,7 @@ class JsonConverter {
   Json convert_map(const YAML::Node& node, const Where& where, int depth) {
     Json object = Json::object();
     for (const Entry& entry : map_entries(node, where, "key", depth)) {
-      const Json key = scalar_to_json(entry.key, entry.key.Scalar(), where.at(entry.name()));
+      const Json key = yaml_key_to_json(entry, where);
       const std::string key_text = key.is_string() ? key.get<std::string>() : key.dump();
       object[key_text] = convert(entry.value, where.at(entry.name()), depth + 1);
     }
@@ -212,6 +212,10 @@ std::optional<bool> yaml11_bool(std::string_view text) {
 
 Json yaml_to_json(const YAML::Node& node, const Where& where) {
   return JsonConverter{}.convert(node, where, 0);
+}
+
+Json yaml_key_to_json(const Entry& entry, const Where& where) {
+  return scalar_to_json(entry.key, entry.key.Scalar(), where.at(entry.name()));
 }
 
 std::string dump_json(const Json& json, const YAML::Mark& mark, const Where& where) {

@@ -21,6 +21,10 @@ std::optional<bool> yaml11_bool(std::string_view text);
 // depth and size, so that alias tricks cannot hang or crash the loader. Throws ConfigError.
 Json yaml_to_json(const YAML::Node& node, const Where& where);
 
+// The value of a map key as PyYAML typed it (`yes:` is the boolean true, `1:` the integer 1). Keys
+// are not ${ENV}-expanded.
+Json yaml_key_to_json(const Entry& entry, const Where& where);
+
 // json.dump(), or a ConfigError at `mark` for text that is not valid UTF-8.
 std::string dump_json(const Json& json, const YAML::Mark& mark, const Where& where);
 

@@ -58,12 +58,9 @@ void render_seed_families(const std::string& p, const Rows& rows, ExpositionWrit
   }
 
   const std::string error_total = p + "_http_error_total";
-  out.family(error_total, "Probes that got no HTTP response, by reason.", MetricType::counter);
+  out.family(error_total, "Probes that got no HTTP response.", MetricType::counter);
   for (const auto& [target, seen, labels] : rows) {
-    for (const auto& [error, count] : seen.errors) {
-      out.sample_rendered(error_total, labels, static_cast<double>(count), "error",
-                          to_label(error));
-    }
+    out.sample_rendered(error_total, labels, static_cast<double>(seen.no_response));
   }
 }
 

@@ -12,7 +12,7 @@ void TargetStats::record(const ProbeResult& result, const Verdict& verdict,
   if (result.error == ProbeError::none) {
     ++status_codes[result.status_code];
   } else {
-    ++errors[result.error];
+    ++no_response;
   }
 
   if (verdict.failure) {

@@ -33,8 +33,8 @@ struct TargetStats {
   // The original tool's series.
   std::uint64_t probes = 0;  // every finished probe, answered or not
   double duration_sum_seconds = 0;
-  std::map<int, std::uint64_t> status_codes;   // responses by final HTTP status
-  std::map<ProbeError, std::uint64_t> errors;  // probes that got no response, by reason
+  std::map<int, std::uint64_t> status_codes;  // responses by final HTTP status
+  std::uint64_t no_response = 0;              // probes that got no response (why: in `failures`)
   ProbeHistory history;  // the last probes, for the status page; recorded with their time
 
   // Expectations and detail.

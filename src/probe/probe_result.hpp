@@ -26,7 +26,7 @@ enum class ProbeError {
   other,               // anything else libcurl reports
 };
 
-// The label value used in sitter_http_error_total{error="..."}.
+// The name of a ProbeError in logs and in the reason label of sitter_probe_failures_total.
 std::string_view to_label(ProbeError error);
 
 // Seconds spent in each phase of the final request (after any redirects). They follow each other,

@@ -83,8 +83,8 @@ class Descriptors(unittest.TestCase):
                         # next one gets through once a hanging probe times out.
                         return errors
                     for (name, labels), value in samples.items():
-                        if name == "sitter_http_error_total":
-                            error = dict(labels)["error"]
+                        if name == "sitter_probe_failures_total":
+                            error = dict(labels)["reason"]
                             errors[error] = errors.get(error, 0) + value
                     return errors
 

@@ -94,7 +94,7 @@ class Expectations(unittest.TestCase):
                                 "sitter_probe_failures_total", name=name, reason=reason), 2)
                             self.assertGreaterEqual(sitter.value("sitter_consecutive_failures",
                                                                  name=name), 2)
-                            self.assertIn(f'target="{name}" namespace="default" reason={reason}',
+                            self.assertIn(f'target="{name}" namespace="Unknown" reason={reason}',
                                           sitter.log())
                         failures = [labels for (metric, labels) in sitter.metrics()
                                     if metric == "sitter_probe_failures_total"
@@ -121,7 +121,7 @@ class Expectations(unittest.TestCase):
                                               name="slow", le="0.1"), 0)
                 for phase in ("dns", "connect", "tls", "ttfb", "transfer"):
                     self.assertIn(("sitter_request_phase_seconds",
-                                   (("name", "slow"), ("namespace", "default"), ("method", "GET"),
+                                   (("name", "slow"), ("namespace", "Unknown"), ("method", "get"),
                                     ("url", server.url("/slow")), ("phase", phase))),
                                   sitter.metrics())
                 self.assertGreaterEqual(sitter.value("sitter_request_phase_seconds", name="slow",

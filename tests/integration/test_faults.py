@@ -107,8 +107,13 @@ class Faults(unittest.TestCase):
                 metrics = sitter.metrics()
                 for name, label in expected.items():
                     with self.subTest(target=name):
-                        errors = {dict(l)["error"]: v for (n, l), v in metrics.items()
-                                  if n == "sitter_http_error_total" and dict(l)["name"] == name}
+                        errors = {dict(l)["reason"]: v for (n, l), v in metrics.items()
+                                  if n == "sitter_probe_failures_total"
+                                  and dict(l)["name"] == name
+                                  and dict(l)["reason"] in harness.TRANSPORT_REASONS}
+                        no_response = [v for (n, l), v in metrics.items()
+                                       if n == "sitter_http_error_total" and dict(l)["name"] == name]
+                        self.assertEqual(no_response, [sum(errors.values())], name)
                         count = sitter.value("sitter_request_time_count", name=name)
                         if label is None:
                             self.assertEqual(errors, {})

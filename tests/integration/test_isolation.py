@@ -31,8 +31,8 @@ class Isolation(unittest.TestCase):
                 gaps = [b - a for a, b in zip(fast, fast[1:])]
                 # Planned spacing is INTERVAL; a delayed probe would leave a gap of seconds.
                 self.assertLess(max(gaps), INTERVAL + 0.4, f"gaps between fast probes: {gaps}")
-                wait_until(lambda: sitter.value("sitter_http_error_total", name="hang0",
-                                                error="timeout") >= 1, timeout=10,
+                wait_until(lambda: sitter.value("sitter_probe_failures_total", name="hang0",
+                                                reason="timeout") >= 1, timeout=10,
                            message="hanging targets time out")
                 self.assertGreaterEqual(
                     sitter.value("sitter_http_status_code_total", name="fast", status="200"),
@@ -54,8 +54,8 @@ class Isolation(unittest.TestCase):
             env = {"MAX_IN_FLIGHT": "3", "POLL_INTERVAL": "0.5"}
             with Epsitter(harness.config_yaml(targets), env=env) as sitter:
                 # Every target gets its turn (a waiting probe starts when an open one times out)...
-                wait_until(lambda: all(sitter.value("sitter_http_error_total", name=f"hang{i}",
-                                                    error="timeout") >= 1 for i in range(6)),
+                wait_until(lambda: all(sitter.value("sitter_probe_failures_total", name=f"hang{i}",
+                                                    reason="timeout") >= 1 for i in range(6)),
                            timeout=20, message="every target probed and timed out")
                 # ...and never more than three connections were open at once.
                 self.assertGreaterEqual(server.accepted, 6)

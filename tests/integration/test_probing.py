@@ -17,7 +17,7 @@ class Probing(unittest.TestCase):
                            and sitter.value("sitter_request_time_count", name="bad") >= 3,
                            message="three probes of each target")
                 metrics = sitter.metrics()
-                good = dict(name="good", namespace="qa", method="GET", url=backend.url("/ok"))
+                good = dict(name="good", namespace="qa", method="get", url=backend.url("/ok"))
                 ok = sitter.value("sitter_http_status_code_total", status="200", **good)
                 count = sitter.value("sitter_request_time_count", **good)
                 self.assertGreaterEqual(ok, 3)
@@ -29,15 +29,15 @@ class Probing(unittest.TestCase):
                     sitter.value("sitter_http_status_code_total", name="bad", status="503"), 3)
                 self.assertEqual(
                     sitter.value("sitter_http_status_code_total", name="bad", status="200"), 0)
-                self.assertFalse([k for k in metrics if k[0] == "sitter_http_error_total"],
+                self.assertEqual(sitter.value("sitter_http_error_total", name="bad"), 0,
                                  "a 503 is a response, not a connection error")
                 self.assertGreaterEqual(len(backend.seen("/ok")), 3)
 
     def test_a_refused_port_is_counted_as_connection_refused(self):
         config = config_yaml({"nobody": {"namespace": "x", "url": f"http://127.0.0.1:{refused_port()}/"}})
         with Epsitter(config, env={"POLL_INTERVAL": "0.3"}) as sitter:
-            wait_until(lambda: sitter.value("sitter_http_error_total", name="nobody",
-                                            error="connection_refused") >= 2,
+            wait_until(lambda: sitter.value("sitter_probe_failures_total", name="nobody",
+                                            reason="connection_refused") >= 2,
                        message="two refused probes")
             self.assertEqual(sitter.value("sitter_request_time_count", name="nobody"),
                              sitter.value("sitter_http_error_total", name="nobody"))
@@ -50,15 +50,15 @@ class Probing(unittest.TestCase):
                 wait_until(lambda: backend.seen("/slow"), message="the first request")
                 self.assertEqual(sitter.value("sitter_request_time_count", name="slow"), 0)
                 self.assertIn(("sitter_request_time_count",
-                               (("name", "slow"), ("namespace", "x"), ("method", "GET"),
+                               (("name", "slow"), ("namespace", "x"), ("method", "get"),
                                 ("url", backend.url("/slow")))), sitter.metrics())
 
     def test_a_timeout_is_counted_as_timeout_after_the_targets_own_timeout(self):
         with Backend({"/hang": (200, 30)}) as backend:
             config = config_yaml({"hang": {"namespace": "x", "url": backend.url("/hang"), "timeout": 0.5}})
             with Epsitter(config, env={"POLL_INTERVAL": "1", "REQUEST_TIMEOUT": "20"}) as sitter:
-                wait_until(lambda: sitter.value("sitter_http_error_total", name="hang",
-                                                error="timeout") >= 1, timeout=10,
+                wait_until(lambda: sitter.value("sitter_probe_failures_total", name="hang",
+                                                reason="timeout") >= 1, timeout=10,
                            message="a timeout")
                 duration = sitter.value("sitter_request_time_sum", name="hang")
                 self.assertGreaterEqual(duration, 0.45)

@@ -28,7 +28,7 @@ class ScrapedByPrometheus(unittest.TestCase):
                     message="200s of up_api in prometheus")
                 labels, _ = ok[0]
                 self.assertEqual(labels["namespace"], "shop")
-                self.assertEqual(labels["method"], "GET")
+                self.assertEqual(labels["method"], "get")
                 self.assertEqual(labels["url"], backend.url("/ok"))
                 self.assertEqual(labels["job"], "epsitter")
 

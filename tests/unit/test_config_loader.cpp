@@ -70,7 +70,8 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
   const Target& service = config.targets[0];
   CHECK(service.labels.name == "my_service");
   CHECK(service.labels.namespace_ == "qa_workloads");
-  CHECK(service.labels.method == "GET");
+  CHECK(service.labels.method == "get");
+  CHECK(service.method == "GET");
   CHECK(service.labels.url == "https://my-app.nspace.svc.cluster.local:8080");
   CHECK(service.url == "https://my-app.nspace.svc.cluster.local:8080");
   CHECK(service.timeout == std::optional<std::chrono::milliseconds>{10s});
@@ -82,22 +83,23 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
   const Target& api = config.targets[1];
   CHECK(api.labels.name == "my_api_test");
   CHECK(api.labels.namespace_ == "prod");
-  CHECK(api.labels.method == "POST");
+  CHECK(api.labels.method == "post");
+  CHECK(api.method == "POST");
   CHECK(api.labels.url == "https://api.nspace.svc.cluster.local:8000/api/whatevs");
   CHECK(api.url == "https://api.nspace.svc.cluster.local:8000/api/whatevs");
   CHECK_FALSE(api.timeout);
   CHECK(api.extras->auth_user == std::optional<std::string>{"myUsername"});
   CHECK(api.extras->auth_pass == std::optional<std::string>{"myPa55word"});
-  CHECK(api.body == std::optional<std::string>{R"({"some_parameter":"A value goes here"})"});
-  CHECK(api.headers ==
-        Headers{{"x-my-custom-header", "Lee was here."}, {"Content-Type", "application/json"}});
+  CHECK(api.body == std::optional<std::string>{"some_parameter=A+value+goes+here"});
+  CHECK(api.headers == Headers{{"x-my-custom-header", "Lee was here."},
+                               {"Content-Type", "application/x-www-form-urlencoded"}});
 }
 
 TEST_CASE("userinfo is kept in the request URL but removed from the url label", "[config]") {
   const Target target = parse(kSeedSample).targets[2];
   CHECK(target.url == "https://u:secret@host/x");
   CHECK(target.labels.url == "https://host/x");
-  CHECK(target.labels.namespace_ == "default");
+  CHECK(target.labels.namespace_ == "Unknown");
 }
 
 TEST_CASE("removing userinfo changes nothing else in the url label", "[config]") {
@@ -112,8 +114,9 @@ TEST_CASE("removing userinfo changes nothing else in the url label", "[config]")
 TEST_CASE("a target with only a url gets the defaults", "[config]") {
   const Target target = only_target("urls:\n  t:\n    url: http://[::1]:8080/health\n");
   CHECK(target.labels.name == "t");
-  CHECK(target.labels.namespace_ == "default");
-  CHECK(target.labels.method == "GET");
+  CHECK(target.labels.namespace_ == "Unknown");  // the original tool's label values
+  CHECK(target.labels.method == "get");
+  CHECK(target.method == "GET");
   CHECK_FALSE(target.timeout);
   CHECK_FALSE(target.body);
   CHECK(target.headers.empty());
@@ -125,13 +128,14 @@ TEST_CASE("timeout may be fractional and never rounds down to 0 ms", "[config]")
   CHECK(only_target("urls:\n  t:\n    url: http://h\n    timeout: 3600\n").timeout == 3600s);
 }
 
-TEST_CASE("method is case-insensitive and stored upper case", "[config]") {
+TEST_CASE("method is case-insensitive: sent upper case, labelled as written", "[config]") {
   const std::string method =
       GENERATE(as<std::string>{}, "get", "Post", "PUT", "patch", "delete", "head", "Options");
   const Target target = only_target("urls:\n  t:\n    url: http://h\n    method: " + method + "\n");
   std::string upper = method;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  CHECK(target.labels.method == upper);
+  CHECK(target.method == upper);
+  CHECK(target.labels.method == method);
 }
 
 TEST_CASE("auth_user alone means an empty password is not invented", "[config]") {
@@ -152,13 +156,13 @@ TEST_CASE("headers keep config order and numbers keep their text", "[config]") {
   CHECK(target.headers == Headers{{"X-B", "two"}, {"X-A", "1.50"}, {"Accept", "*/*"}});
 }
 
-TEST_CASE("a configured Content-Type of any case is not duplicated by a JSON payload", "[config]") {
+TEST_CASE("a configured Content-Type of any case is not duplicated by a JSON body", "[config]") {
   const Target target = only_target(R"(urls:
   t:
     url: http://h
     method: POST
     headers: {content-TYPE: application/vnd.api+json}
-    payload: [1, 2]
+    json: [1, 2]
 )");
   CHECK(target.body == std::optional<std::string>{"[1,2]"});
   CHECK(target.headers == Headers{{"content-TYPE", "application/vnd.api+json"}});
@@ -183,14 +187,14 @@ TEST_CASE("a null payload means no body", "[config]") {
   CHECK(target.headers.empty());
 }
 
-TEST_CASE("payload scalars are typed the way PyYAML's safe_load typed them", "[config]") {
+TEST_CASE("json scalars are typed the way PyYAML's safe_load typed them", "[config]") {
   // The expected text is what PyYAML's safe_load and json.dumps(separators=(",", ":")) produce,
   // except the date, which json.dumps could not send at all and which stays text here.
   const Target target = only_target(R"(urls:
   t:
     url: http://h
     method: POST
-    payload:
+    json:
       bools: [yes, No, on, OFF, True, tRuE, y]
       nulls: [~, null, NULL, !!null '', "null", '']
       ints: [0x1F, 0b101, 017, 09, 1_000, "1_000", 1:30, -0, +12, 12345678901234567890]
@@ -213,13 +217,13 @@ TEST_CASE("payload scalars are typed the way PyYAML's safe_load typed them", "[c
             R"("block":"line one\nline two\n"})"});
 }
 
-TEST_CASE("payload map keys keep config order and non-text keys take their JSON spelling",
+TEST_CASE("json map keys keep config order and non-text keys take their JSON spelling",
           "[config]") {
   const Target target = only_target(R"(urls:
   t:
     url: http://h
     method: POST
-    payload: {zebra: 1, 2: two, apple: 3, false: f, "<<": not a merge}
+    json: {zebra: 1, 2: two, apple: 3, false: f, "<<": not a merge}
 )");
   CHECK(target.body == std::optional<std::string>{
                            R"({"zebra":1,"2":"two","apple":3,"false":"f","<<":"not a merge"})"});
@@ -249,13 +253,60 @@ TEST_CASE("a list of merged maps follows PyYAML's precedence and key order", "[c
   t:
     url: http://h
     method: POST
-    payload:
+    json:
       y: own
       <<: [{x: a, only_a: 1}, {x: b, only_b: 2, y: b}]
       z: own
 )");
   CHECK(target.body ==
         std::optional<std::string>{R"({"x":"a","only_b":2,"y":"own","only_a":1,"z":"own"})"});
+}
+
+TEST_CASE("a payload map is the form the original tool sent (requests' data=)", "[config]") {
+  // Expected: requests.Request("POST", url, data=yaml.safe_load(...)).prepare().body
+  const Target target = only_target(R"(urls:
+  t:
+    url: http://h
+    method: post
+    payload:
+      some_parameter: A value goes here
+      flags: [yes, 1, 1.5, ~, "x&y=z"]
+      none: null
+      on: "été/50%"
+      1e3: .5
+)");
+  CHECK(target.body ==
+        std::optional<std::string>{"some_parameter=A+value+goes+here&flags=True&flags=1&flags=1.5"
+                                   "&flags=x%26y%3Dz&True=%C3%A9t%C3%A9%2F50%25&1e3=0.5"});
+  CHECK(target.headers == Headers{{"Content-Type", "application/x-www-form-urlencoded"}});
+}
+
+TEST_CASE("a form keeps a configured Content-Type; an empty map sends no body", "[config]") {
+  const Target typed = only_target(R"(urls:
+  t:
+    url: http://h
+    headers: {content-type: text/plain}
+    payload: {a: b c}
+)");
+  CHECK(typed.body == std::optional<std::string>{"a=b+c"});
+  CHECK(typed.headers == Headers{{"content-type", "text/plain"}});
+  const Target empty = only_target("urls:\n  t:\n    url: http://h\n    payload: {}\n");
+  CHECK_FALSE(empty.body);
+  CHECK(empty.headers.empty());
+}
+
+TEST_CASE("payload and json together, or nested data in a form, name json", "[config][errors]") {
+  const auto error_of = [](const std::string& fields) {
+    return message_of(error_for("urls:\n  t:\n    url: http://a\n" + fields));
+  };
+  CHECK_THAT(error_of("    payload: {a: 1}\n    json: {a: 1}\n"),
+             Contains("urls.t.json: set either payload (a form or text) or json"));
+  CHECK_THAT(error_of("    payload: {a: {b: 1}}\n"),
+             Contains("urls.t.payload.a: a nested map cannot be sent as a form; to send nested "
+                      "data, use json:"));
+  CHECK_THAT(error_of("    payload: {a: [[1]]}\n"), Contains("use json: instead of payload:"));
+  CHECK_THAT(error_of("    payload: [1, 2]\n"),
+             Contains("got a list; to send a JSON list, use json: instead of payload:"));
 }
 
 // --- Errors: every one names file, line, column, field and the bad value
@@ -549,26 +600,29 @@ TEST_CASE("a HEAD request with a payload is rejected", "[config][errors]") {
   CHECK(error.line() == 5);
   CHECK(error.column() == 14);
   CHECK(error.field() == "urls.t.payload");
-  CHECK_THAT(message_of(error), Contains("a HEAD request cannot send a payload"));
+  CHECK_THAT(message_of(error), Contains("a HEAD request cannot send a body"));
 }
 
-TEST_CASE("payload values JSON cannot carry are rejected at their position", "[config][errors]") {
+TEST_CASE("json values JSON cannot carry are rejected at their position", "[config][errors]") {
   const auto payload_error = [](const std::string& payload) {
     return error_for("urls:\n  t:\n    url: http://a\n    payload: " + payload + "\n");
   };
-  const ConfigError infinite = payload_error("{x: .inf}");
-  CHECK(infinite.field() == "urls.t.payload.x");
-  CHECK(infinite.column() == 18);
+  const auto json_error = [](const std::string& json) {
+    return error_for("urls:\n  t:\n    url: http://a\n    json: " + json + "\n");
+  };
+  const ConfigError infinite = json_error("{x: .inf}");
+  CHECK(infinite.field() == "urls.t.json.x");
+  CHECK(infinite.column() == 15);
   CHECK_THAT(message_of(infinite), Contains("JSON has no .inf or .nan"));
-  CHECK_THAT(message_of(payload_error("[123456789012345678901234]")),
-             Contains("urls.t.payload[0]: integer does not fit in 64 bits"));
+  CHECK_THAT(message_of(json_error("[123456789012345678901234]")),
+             Contains("urls.t.json[0]: integer does not fit in 64 bits"));
   CHECK_THAT(message_of(payload_error("{x: !custom 1}")), Contains(R"(unsupported tag "!custom")"));
   CHECK_THAT(message_of(payload_error("{x: 1, x: 2}")), Contains(R"(duplicate key "x")"));
 }
 
 TEST_CASE("an alias that contains itself is rejected instead of recursing forever",
           "[config][errors]") {
-  CHECK_THAT(message_of(error_for("urls:\n  t:\n    url: http://a\n    payload: &p [*p]\n")),
+  CHECK_THAT(message_of(error_for("urls:\n  t:\n    url: http://a\n    json: &p [*p]\n")),
              Contains("nests too deeply"));
   CHECK_THAT(message_of(error_for("urls:\n  t: &t\n    <<: *t\n    url: http://a\n")),
              Contains("merge keys (<<) nest too deeply"));

@@ -68,7 +68,7 @@ TEST_CASE("a reload parses only the targets whose lines changed", "[config][relo
   const LoadedConfig one = reload(first, changed);
   CHECK(one.targets_parsed == 1);
   CHECK(one.config.targets == parse_config(changed, kFile).targets);
-  CHECK(one.config.targets[1].labels.method == "PUT");
+  CHECK(one.config.targets[1].method == "PUT");
 
   // Added and removed targets, and a target moved: order is the file's.
   const std::string moved =

@@ -40,10 +40,23 @@ TEST_CASE("no options make a plain GET target in the object's namespace", "[opti
   const Target target = build({});
   CHECK(target.labels.name == "shop/web");
   CHECK(target.labels.namespace_ == "shop");
-  CHECK(target.labels.method == "GET");
+  CHECK(target.labels.method == "get");
+  CHECK(target.method == "GET");
   CHECK(target.labels.url == "http://web.shop.svc:8080/healthz");
   CHECK(target.url == "http://web.shop.svc:8080/healthz");
   CHECK_FALSE(target.interval);
+}
+
+TEST_CASE("payload and json options mean what they mean in the file", "[options]") {
+  const Target form = build({option("method", "post"), option("payload", "{a: b c, n: [1, 2]}")});
+  CHECK(form.body == std::optional<std::string>{"a=b+c&n=1&n=2"});
+  CHECK(form.labels.method == "post");
+  const Target json = build({option("method", "PUT"), option("json", R"({"a": [1, true]})")});
+  CHECK(json.body == std::optional<std::string>{R"({"a":[1,true]})"});
+  CHECK(json.headers.back() ==
+        std::pair<std::string, std::string>{"Content-Type", "application/json"});
+  CHECK_THROWS_WITH(build({option("payload", "{a: {b: 1}}")}),
+                    Catch::Contains("use json: instead of payload:"));
 }
 
 TEST_CASE("options are read as the config reads the same fields", "[options]") {
@@ -56,7 +69,8 @@ TEST_CASE("options are read as the config reads the same fields", "[options]") {
              option("min_cert_days", "14")});
   CHECK(target.interval == 15s);
   CHECK(target.timeout == 2500ms);
-  CHECK(target.labels.method == "HEAD");
+  CHECK(target.labels.method == "head");
+  CHECK(target.method == "HEAD");
   REQUIRE(target.extras->expect.status.size() == 2);
   CHECK(target.extras->expect.status[0].low == 200);
   CHECK(target.extras->expect.status[1].low == 300);

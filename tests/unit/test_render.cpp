@@ -13,7 +13,7 @@ namespace {
 const std::vector<double> kBounds{0.1, 1};
 
 TargetLabels labels(const std::string& name) {
-  return TargetLabels{name, "prod", "GET", "http://127.0.0.1:1/x"};
+  return TargetLabels{name, "prod", "get", "http://127.0.0.1:1/x"};
 }
 
 ProbeResult result(ProbeError error, int status, double seconds) {
@@ -45,7 +45,8 @@ bool has_line(const std::string& text, const std::string& line) {
 }  // namespace
 
 TEST_CASE(
-    "the exposition starts with the original tool's families, unchanged, with error reasons") {
+    "the exposition starts with the original tool's families and label sets; errors from the "
+    "start") {
   StatsByTarget stats;
   record(stats[labels("b")], result(ProbeError::none, 200, 0.5));
   record(stats[labels("b")], result(ProbeError::connection_refused, 0, 0.25));
@@ -53,22 +54,24 @@ TEST_CASE(
   const std::string expected =
       "# HELP sitter_request_time Time taken by each probe request, in seconds.\n"
       "# TYPE sitter_request_time summary\n"
-      "sitter_request_time_count{name=\"a\",namespace=\"prod\",method=\"GET\",url=\"http://"
+      "sitter_request_time_count{name=\"a\",namespace=\"prod\",method=\"get\",url=\"http://"
       "127.0.0.1:1/x\"} 0.0\n"
-      "sitter_request_time_sum{name=\"a\",namespace=\"prod\",method=\"GET\",url=\"http://"
+      "sitter_request_time_sum{name=\"a\",namespace=\"prod\",method=\"get\",url=\"http://"
       "127.0.0.1:1/x\"} 0.0\n"
-      "sitter_request_time_count{name=\"b\",namespace=\"prod\",method=\"GET\",url=\"http://"
+      "sitter_request_time_count{name=\"b\",namespace=\"prod\",method=\"get\",url=\"http://"
       "127.0.0.1:1/x\"} 2.0\n"
-      "sitter_request_time_sum{name=\"b\",namespace=\"prod\",method=\"GET\",url=\"http://"
+      "sitter_request_time_sum{name=\"b\",namespace=\"prod\",method=\"get\",url=\"http://"
       "127.0.0.1:1/x\"} 0.75\n"
       "# HELP sitter_http_status_code_total Responses received, by HTTP status code.\n"
       "# TYPE sitter_http_status_code_total counter\n"
-      "sitter_http_status_code_total{name=\"b\",namespace=\"prod\",method=\"GET\",url=\"http://"
+      "sitter_http_status_code_total{name=\"b\",namespace=\"prod\",method=\"get\",url=\"http://"
       "127.0.0.1:1/x\",status=\"200\"} 1.0\n"
-      "# HELP sitter_http_error_total Probes that got no HTTP response, by reason.\n"
+      "# HELP sitter_http_error_total Probes that got no HTTP response.\n"
       "# TYPE sitter_http_error_total counter\n"
-      "sitter_http_error_total{name=\"b\",namespace=\"prod\",method=\"GET\",url=\"http://"
-      "127.0.0.1:1/x\",error=\"connection_refused\"} 1.0\n";
+      "sitter_http_error_total{name=\"a\",namespace=\"prod\",method=\"get\",url=\"http://"
+      "127.0.0.1:1/x\"} 0.0\n"
+      "sitter_http_error_total{name=\"b\",namespace=\"prod\",method=\"get\",url=\"http://"
+      "127.0.0.1:1/x\"} 1.0\n";
   const std::string text = render("sitter", stats);
   CHECK(text.substr(0, expected.size()) == expected);
   CHECK(text.compare(expected.size(), 9, "# HELP si") == 0);  // only new families follow
@@ -118,8 +121,8 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
   stats[labels("t")].extra_labels = {{"team", "sre"}, {"tier", "1"}};
   stats[labels("u")];  // configured, not probed yet
   const std::string text = render("sitter", stats);
-  const std::string t = "name=\"t\",namespace=\"prod\",method=\"GET\",url=\"http://127.0.0.1:1/x\"";
-  const std::string u = "name=\"u\",namespace=\"prod\",method=\"GET\",url=\"http://127.0.0.1:1/x\"";
+  const std::string t = "name=\"t\",namespace=\"prod\",method=\"get\",url=\"http://127.0.0.1:1/x\"";
+  const std::string u = "name=\"u\",namespace=\"prod\",method=\"get\",url=\"http://127.0.0.1:1/x\"";
   CHECK(has_line(text, "# TYPE sitter_probe_success gauge"));
   CHECK(has_line(text, "sitter_probe_success{" + t + "} 0.0"));
   CHECK(text.find("sitter_probe_success{" + u) == std::string::npos);
@@ -156,7 +159,7 @@ TEST_CASE("the phases of the last probe each have a series") {
   probe.phases = PhaseTimes{0.001, 0.002, 0.003, 0.25, 0.004};
   record(stats[labels("t")], probe);
   const std::string text = render("sitter", stats);
-  const std::string t = "name=\"t\",namespace=\"prod\",method=\"GET\",url=\"http://127.0.0.1:1/x\"";
+  const std::string t = "name=\"t\",namespace=\"prod\",method=\"get\",url=\"http://127.0.0.1:1/x\"";
   CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"dns\"} 0.001"));
   CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"connect\"} 0.002"));
   CHECK(has_line(text, "sitter_request_phase_seconds{" + t + ",phase=\"tls\"} 0.003"));

@@ -329,7 +329,7 @@ TEST_CASE("${VAR} is expanded in string values from the injected environment", "
       fake_env({{"API_HOST", "api.internal"}, {"PASS", "s3cr3t"}, {"TEAM", "sre"}, {"N", "3"}});
   const Target target = only_target(
       "    namespace: ${TEAM}\n    auth_user: me\n    auth_pass: ${PASS}\n"
-      "    headers: {X-Team: \"${TEAM}\"}\n    method: POST\n    payload:\n      n: ${N}\n"
+      "    headers: {X-Team: \"${TEAM}\"}\n    method: POST\n    json:\n      n: ${N}\n"
       "      s: \"${N}\"\n",
       env);
   CHECK(target.labels.namespace_ == "sre");

@@ -38,7 +38,7 @@ TEST_CASE("every probe counts and adds its duration; responses by status, failur
   CHECK(stats.status_codes.at(200) == 2);
   CHECK(stats.status_codes.at(503) == 1);
   CHECK(stats.status_codes.count(0) == 0);
-  CHECK(stats.errors.at(ProbeError::timeout) == 1);
+  CHECK(stats.no_response == 1);
   CHECK(stats.failures.at(FailureReason::status) == 1);
   CHECK(stats.failures.at(FailureReason::timeout) == 1);
 }
