@@ -15,6 +15,7 @@ class ScrapedByPrometheus(unittest.TestCase):
             config = harness.config_yaml({
                 "up_api": {"namespace": "shop", "url": backend.url("/ok")},
                 "down_api": {"namespace": "shop", "url": backend.url("/fail")},
+                "bare": {"url": backend.url("/bare"), "method": "post"},
             })
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter, \
                     Prometheus("epsitter", [f"127.0.0.1:{sitter.port}"]) as prometheus:
@@ -40,6 +41,19 @@ class ScrapedByPrometheus(unittest.TestCase):
                 by_name = {labels["name"]: value for labels, value in ratio}
                 self.assertEqual(by_name.get("down_api"), 1.0)
                 self.assertNotIn("up_api", by_name)  # it has no 5xx series at all
+
+                # The original tool's queries: one-to-one matching of its families (the error
+                # counter has exactly the summary's labels) and its label values.
+                matched = wait_until(lambda: query(
+                    "sitter_http_error_total / sitter_request_time_count"), timeout=60,
+                    message="errors per probe, matched one-to-one")
+                self.assertEqual(sorted(labels["name"] for labels, _ in matched),
+                                 ["bare", "down_api", "up_api"])
+                self.assertEqual({value for _, value in matched}, {0.0})
+                bare = wait_until(lambda: query(
+                    'sitter_http_status_code_total{namespace="Unknown",method="post"}'),
+                    timeout=60, message="the original's label values in prometheus")
+                self.assertEqual([labels["name"] for labels, _ in bare], ["bare"])
 
                 build = query("sitter_build_info")
                 self.assertEqual(len(build), 1)
