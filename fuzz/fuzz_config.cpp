@@ -50,7 +50,7 @@ std::string error_of(const Load& load) {
 
 bool same_config(const epsitter::Config& a, const epsitter::Config& b) {
   return a.targets == b.targets && a.duration_buckets == b.duration_buckets &&
-         a.kubernetes == b.kubernetes && (a.defaults == nullptr) == (b.defaults == nullptr);
+         a.kubernetes == b.kubernetes && (a.discovery == nullptr) == (b.discovery == nullptr);
 }
 
 // The target-by-target loads against the whole-text parse.

@@ -133,7 +133,8 @@ ExpositionSource discovery_exposition(const Settings& settings, const TargetSour
     const SourceCounts counts = sources.counts();
     return std::make_shared<const std::string>(render_discovery_metrics(
         prefix, DiscoveryGauges{counts.by_source, stats.api_errors, stats.object_errors,
-                                stats.last_sync_unix_seconds, counts.shard_targets}));
+                                stats.policy_errors, stats.last_sync_unix_seconds,
+                                counts.shard_targets}));
   };
 }
 

@@ -4,12 +4,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
 
+#include "config/discovery_policy.hpp"
 #include "config/file_text.hpp"
 #include "config/kubernetes_fields.hpp"
 #include "config/number_parsing.hpp"
@@ -30,7 +33,8 @@ using detail::Where;
 
 constexpr std::size_t kMaxBuckets = 64;
 
-const detail::Words kTopLevelKeys{"urls", "defaults", "request_duration_buckets", "kubernetes"};
+const detail::Words kTopLevelKeys{"urls", "defaults", "profiles", "request_duration_buckets",
+                                  "kubernetes"};
 // The seed's fields first: the "expected one of" list reads best that way.
 // clang-format off
 const detail::Words kTargetFields{
@@ -66,25 +70,63 @@ void reject_unknown_fields(const Fields& fields) {
   }
 }
 
-// The defaults every target starts from; checked on their own so that an error names defaults.*.
-Fields read_defaults(const Entry* defaults, const Where& root) {
-  if (defaults == nullptr || detail::is_null_value(defaults->value)) return {};
-  const Where where = root.at("defaults");
-  if (!defaults->value.IsMap()) {
-    where.fail(defaults->value_mark(),
-               "expected a map of per-target fields (timeout, interval, ...), got " +
-                   detail::describe(defaults->value));
+// A block of per-target fields that targets start from (`defaults:`, a profile), checked on its
+// own so that an error names its path. `not_here` are fields the block may not set.
+Fields read_field_block(
+    const YAML::Node& block, const Where& where,
+    const std::vector<std::pair<std::string_view, std::string_view>>& not_here) {
+  if (!block.IsMap()) {
+    where.fail(block.Mark(), "expected a map of per-target fields (timeout, interval, ...), got " +
+                                 detail::describe(block));
   }
-  const Fields fields =
-      detail::to_fields(detail::map_entries(defaults->value, where, "field"), where);
+  const Fields fields = detail::to_fields(detail::map_entries(block, where, "field"), where);
   reject_unknown_fields(fields);
-  if (const Field* url = detail::find_field(fields, "url")) {
-    url->where.fail(url->entry.key.Mark(),
-                    "url cannot have a default: every target names its own url");
+  for (const auto& [name, why] : not_here) {
+    if (const Field* field = detail::find_field(fields, name)) {
+      field->where.fail(field->entry.key.Mark(), std::string{why});
+    }
   }
   Target scratch;
   detail::read_target_fields(fields, /*complete=*/false, scratch);
   return fields;
+}
+
+Fields read_defaults(const Entry* defaults, const Where& root) {
+  if (defaults == nullptr || detail::is_null_value(defaults->value)) return {};
+  return read_field_block(defaults->value, root.at("defaults"),
+                          {{"url", "url cannot have a default: every target names its own url"}});
+}
+
+// `profiles:` NAME -> per-target fields, for discovered targets (an annotation picks one by name).
+std::map<std::string, YAML::Node> read_profiles(const Entry* profiles, const Where& root) {
+  std::map<std::string, YAML::Node> read;
+  if (profiles == nullptr || detail::is_null_value(profiles->value)) return read;
+  const Where where = root.at("profiles");
+  if (!profiles->value.IsMap()) {
+    where.fail(profiles->value_mark(),
+               "expected a map of profile names to per-target fields, got " +
+                   detail::describe(profiles->value));
+  }
+  for (const Entry& entry : detail::map_entries(profiles->value, where, "profile name")) {
+    const std::string& name = entry.name();
+    const bool valid =
+        !name.empty() && name.size() <= 63 && std::all_of(name.begin(), name.end(), [](char c) {
+          return detail::is_ascii_digit(c) || (c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
+                 c == '.';
+        });
+    if (!valid) {
+      where.fail(entry.key.Mark(), quote(name) +
+                                       " is not a profile name: expected lower-case letters, "
+                                       "digits, '-', '_' and '.' (at most 63)");
+    }
+    read_field_block(entry.value, where.at(name),
+                     {{"url", "a profile has no url: discovery makes it from the object"},
+                      {"namespace",
+                       "a profile has no namespace: a discovered target is in its "
+                       "object's namespace"}});
+    read.emplace(name, entry.value);
+  }
+  return read;
 }
 
 Target read_target(const Entry& entry, const Where& urls_where, const Fields& defaults) {
@@ -212,6 +254,8 @@ struct SharedParts {
   std::vector<double> duration_buckets;
   Fields defaults;           // checked on their own; they point into the document and its context
   YAML::Node defaults_node;  // the `defaults:` map, when there is one
+  std::map<std::string, YAML::Node> profiles;     // checked, for discovered targets
+  std::optional<DiscoveryRules> discovery_rules;  // set when discovering
 };
 
 SharedParts read_shared_parts(const std::vector<Entry>& entries, const Where& root) {
@@ -221,15 +265,29 @@ SharedParts read_shared_parts(const std::vector<Entry>& entries, const Where& ro
   const Entry* defaults = detail::find_entry(entries, "defaults");
   parts.defaults = read_defaults(defaults, root);
   if (defaults != nullptr) parts.defaults_node = defaults->value;
+  parts.profiles = read_profiles(detail::find_entry(entries, "profiles"), root);
+  if (const Entry* kubernetes = detail::find_entry(entries, "kubernetes")) {
+    parts.discovery_rules = detail::read_discovery_rules(*kubernetes, root);
+  }
   return parts;
 }
 
-// The defaults kept for discovery's targets: only when discovering and `defaults:` is not empty.
-std::shared_ptr<const TargetDefaults> discovery_defaults(const Config& config,
-                                                         const SharedParts& parts,
-                                                         const LoadContext& context) {
-  if (!config.kubernetes || parts.defaults.empty()) return nullptr;
-  return std::make_shared<const TargetDefaults>(parts.defaults_node, context);
+// What discovery's targets are made by: only when discovering.
+std::shared_ptr<const DiscoveryPolicy> discovery_policy(const Config& config,
+                                                        const SharedParts& parts,
+                                                        const LoadContext& context) {
+  if (!config.kubernetes || !parts.discovery_rules) return nullptr;
+  std::unique_ptr<const TargetDefaults> defaults;
+  if (!parts.defaults.empty()) {
+    defaults = std::make_unique<const TargetDefaults>(parts.defaults_node, context);
+  }
+  std::map<std::string, std::unique_ptr<const TargetDefaults>> profiles;
+  for (const auto& [name, block] : parts.profiles) {
+    profiles.emplace(name,
+                     std::make_unique<const TargetDefaults>(block, context, "profiles." + name));
+  }
+  return std::make_shared<const DiscoveryPolicy>(*parts.discovery_rules, std::move(defaults),
+                                                 std::move(profiles));
 }
 
 }  // namespace
@@ -294,7 +352,7 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
   if (config.targets.empty() && !discovering) {
     urls_where.fail(urls.Mark(), "has no targets: expected at least one");
   }
-  config.defaults = discovery_defaults(config, shared, context);
+  config.discovery = discovery_policy(config, shared, context);
   return config;
 }
 
@@ -324,7 +382,7 @@ ConfigFrame::ConfigFrame(const std::string& frame_text, const std::string& file_
   }
   state->shared = read_shared_parts(entries, root);
   state->config.duration_buckets = state->shared.duration_buckets;
-  state->config.defaults = discovery_defaults(state->config, state->shared, state->context);
+  state->config.discovery = discovery_policy(state->config, state->shared, state->context);
   state_ = std::move(state);
 }
 

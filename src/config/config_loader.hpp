@@ -20,15 +20,14 @@ namespace epsitter {
 inline const std::vector<double> kDefaultDurationBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                          0.5,   1,    2.5,   5,    10,  30};
 
-// The file's `defaults:`, kept for the targets that discovery makes (see option_target.hpp).
-class TargetDefaults;
+// What discovered targets may be, and the fields they start from (see discovery_policy.hpp).
+class DiscoveryPolicy;
 
 struct Config {
   std::vector<Target> targets;  // in file order; names are unique
   std::vector<double> duration_buckets = kDefaultDurationBuckets;  // strictly increasing
   std::optional<KubernetesConfig> kubernetes;  // set: discover targets from the cluster too
-  std::shared_ptr<const TargetDefaults>
-      defaults;  // set when discovering and `defaults:` is not empty
+  std::shared_ptr<const DiscoveryPolicy> discovery;  // set when discovering
 };
 
 class ConfigError : public std::runtime_error {

@@ -11,7 +11,19 @@
 namespace epsitter::detail {
 namespace {
 
-const Words kKubernetesKeys{"namespaces", "label_selector", "api_url", "token_file", "ca_file"};
+const Words kKubernetesKeys{"namespaces",
+                            "label_selector",
+                            "api_url",
+                            "token_file",
+                            "ca_file",
+                            "allowed_annotations",
+                            "allowed_hosts",
+                            "allowed_ports",
+                            "allow_external_name",
+                            "allow_selectorless",
+                            "max_targets_per_object",
+                            "max_annotation_bytes",
+                            "min_interval"};
 constexpr std::size_t kMaxNamespaceLength = 63;
 constexpr std::size_t kMaxSelectorLength = 4'096;
 
@@ -98,8 +110,7 @@ KubernetesConfig read_kubernetes(const Entry& entry, const Where& root) {
   if (!is_null_value(entry.value)) {
     if (!entry.value.IsMap()) {
       where.fail(entry.value_mark(),
-                 "expected a map (namespaces, label_selector, api_url, "
-                 "token_file, ca_file), got " +
+                 "expected a map (namespaces, label_selector, allowed_hosts, ...), got " +
                      describe(entry.value));
     }
     fields = to_fields(map_entries(entry.value, where, "key"), where);

@@ -3,7 +3,6 @@
 #include "config/option_target.hpp"
 
 #include "config/spelling.hpp"
-#include "config/target_defaults.hpp"
 
 namespace epsitter {
 namespace {
@@ -43,7 +42,7 @@ const std::vector<std::string_view>& option_fields() {
 
 Target target_from_options(const std::string& name, const std::string& namespace_,
                            const std::string& url, const std::vector<TargetOption>& options,
-                           const TargetDefaults* defaults, const std::string& origin) {
+                           const detail::Fields& base, const std::string& origin) {
   // An empty environment: ${VAR} in an option is "not set", an error, never a value.
   const detail::LoadContext context{origin, EnvLookup{}, ""};
   Fields own;
@@ -58,11 +57,9 @@ Target target_from_options(const std::string& name, const std::string& namespace
   }
   Target target;
   target.labels.name = name;
-  // `defaults` outlives the fields taken from it: the caller holds it for this call.
-  Fields fields = std::move(own);
-  if (defaults != nullptr) fields = detail::with_defaults(std::move(fields), defaults->fields());
-  detail::read_target_fields(fields, /*complete=*/true, target);
-  target.labels.namespace_ = namespace_;  // the object's, whatever `defaults:` says
+  detail::read_target_fields(detail::with_defaults(std::move(own), base), /*complete=*/true,
+                             target);
+  target.labels.namespace_ = namespace_;  // the object's, whatever a profile or `defaults:` says
   return target;
 }
 

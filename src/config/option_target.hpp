@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config_loader.hpp"
+#include "config/target_fields.hpp"
 
 namespace epsitter {
 
@@ -22,13 +23,14 @@ struct TargetOption {
 // secret) and files (an annotation must not make epsitter read or send its own files).
 const std::vector<std::string_view>& option_fields();
 
-// The Target named `name` in `namespace_`, probing `url`, with `options` over `defaults` (null:
-// none). Options of a structured field (lists and maps: expect_status, expect_json, headers, ...)
-// are YAML (JSON is YAML); the others are taken as the text they are. ${VAR} is never expanded
-// from an option (it would hand epsitter's environment to whoever writes the annotation): an
-// option with ${...} is an error. Throws ConfigError whose file is `origin` ("Service shop/web").
+// The Target named `name` in `namespace_`, probing `url`, with `options` over `base` (the fields
+// of the target's profile and the inheritable defaults; see DiscoveryPolicy::base_fields). Options
+// of a structured field (lists and maps: expect_status, expect_json, headers, ...) are YAML (JSON
+// is YAML); the others are taken as the text they are. ${VAR} is never expanded from an option (it
+// would hand epsitter's environment to whoever writes the annotation): an option with ${...} is an
+// error. Throws ConfigError whose file is `origin` ("Service shop/web").
 Target target_from_options(const std::string& name, const std::string& namespace_,
                            const std::string& url, const std::vector<TargetOption>& options,
-                           const TargetDefaults* defaults, const std::string& origin);
+                           const detail::Fields& base, const std::string& origin);
 
 }  // namespace epsitter

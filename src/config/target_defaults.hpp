@@ -1,8 +1,10 @@
-// The config file's `defaults:` block, kept after loading so that targets made later (by
-// discovery) start from the same defaults as the file's own targets.
+// A block of per-target fields kept after loading (`defaults:` or one of `profiles:`), so that
+// targets made later (by discovery) are read against it as the file's own targets were.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 #include "config/config_loader.hpp"
 #include "config/target_fields.hpp"
@@ -11,23 +13,26 @@ namespace epsitter {
 
 class TargetDefaults {
  public:
-  // Clones `defaults` (a validated `defaults:` map): the clone holds only this block, not the
-  // whole document, whose memory the loader gives back. `context` is the file's, so ${VAR},
-  // relative *_file paths and error messages mean what they mean in the file.
-  TargetDefaults(const YAML::Node& defaults, detail::LoadContext context)
-      : context_(std::move(context)), defaults_(YAML::Clone(defaults)) {}
+  // Clones `block` (a validated map of fields): the clone holds only this block, not the whole
+  // document, whose memory the loader gives back. `context` is the file's, so ${VAR}, relative
+  // *_file paths and error messages mean what they mean in the file; `path` is what errors call
+  // the block ("defaults", "profiles.internal").
+  TargetDefaults(const YAML::Node& block, detail::LoadContext context,
+                 std::string path = "defaults")
+      : context_(std::move(context)), path_(std::move(path)), block_(YAML::Clone(block)) {}
   TargetDefaults(const TargetDefaults&) = delete;
   TargetDefaults& operator=(const TargetDefaults&) = delete;
 
-  // The fields, with paths `defaults.FIELD`; they refer to this object, which must outlive them.
+  // The fields, with paths `PATH.FIELD`; they refer to this object, which must outlive them.
   detail::Fields fields() const {
-    const detail::Where where{&context_, "defaults"};
-    return detail::to_fields(detail::map_entries(defaults_, where, "field"), where);
+    const detail::Where where{&context_, path_};
+    return detail::to_fields(detail::map_entries(block_, where, "field"), where);
   }
 
  private:
   const detail::LoadContext context_;
-  const YAML::Node defaults_;
+  const std::string path_;
+  const YAML::Node block_;
 };
 
 }  // namespace epsitter

@@ -12,6 +12,8 @@ struct DiscoveryStats {
   std::atomic<std::uint64_t> api_errors{0};
   // Annotated objects skipped for a bad annotation or a malformed shape.
   std::atomic<std::uint64_t> object_errors{0};
+  // Annotated objects the admin's rules refused (kubernetes.allowed_*, caps, profiles).
+  std::atomic<std::uint64_t> policy_errors{0};
   // Unix time discovery last knew the cluster's objects to be current: a list completed or a
   // watch event (a bookmark included) arrived. 0: never.
   std::atomic<double> last_sync_unix_seconds{0};

@@ -58,6 +58,8 @@ std::optional<json> trim_object(ObjectKind kind, const json& object) {
   if (const json* spec = member(object, "spec")) {
     if (kind == ObjectKind::service) {
       copy_member(*spec, trimmed["spec"], "ports");
+      copy_member(*spec, trimmed["spec"], "type");      // ExternalName and selector-less Services
+      copy_member(*spec, trimmed["spec"], "selector");  // reach hosts of anyone's choosing
     } else {
       copy_member(*spec, trimmed["spec"], "rules");
       copy_member(*spec, trimmed["spec"], "tls");

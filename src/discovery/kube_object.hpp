@@ -32,10 +32,10 @@ using DiscoveredObjects = std::vector<DiscoveredObject>;
 std::optional<std::string> object_key(const nlohmann::json& object);
 
 // The parts of `object` that make its targets: metadata.name, .namespace and the epsitter.io/
-// annotations; spec.ports (Service) or spec.rules and spec.tls (Ingress). nullopt for an object
-// with no epsitter.io/ annotation: discovery never keeps those, however many the cluster holds.
-// The resourceVersion is left out, so that an unrelated change (a new label, a status update)
-// compares equal and changes nothing.
+// annotations; spec.ports, .type and .selector (Service) or spec.rules and spec.tls (Ingress).
+// nullopt for an object with no epsitter.io/ annotation: discovery never keeps those, however many
+// the cluster holds. The resourceVersion is left out, so that an unrelated change (a new label, a
+// status update) compares equal and changes nothing.
 std::optional<nlohmann::json> trim_object(ObjectKind kind, const nlohmann::json& object);
 
 }  // namespace epsitter

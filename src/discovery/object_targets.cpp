@@ -3,7 +3,6 @@
 #include "discovery/object_targets.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +12,7 @@
 #include "config/option_target.hpp"
 #include "config/spelling.hpp"
 #include "config/yaml11_typing.hpp"
+#include "discovery/object_policy.hpp"
 
 namespace epsitter {
 namespace {
@@ -20,6 +20,7 @@ namespace {
 using nlohmann::json;
 
 constexpr long long kMaxPort = 65'535;
+constexpr std::size_t kMaxPathBytes = 2'048;
 
 // Ends the translation of one object; caught in targets_of, never escapes it.
 class Skip : public std::runtime_error {
@@ -29,18 +30,13 @@ class Skip : public std::runtime_error {
 
 // What the annotations say, apart from the options handed to the config readers.
 struct Annotations {
-  std::string probe;  // empty when absent
+  std::string probe;    // empty when absent
+  std::string profile;  // empty when absent: the profile named "default", if any
   std::optional<std::string> path;
   std::optional<std::string> port;
   std::optional<std::string> scheme;
   std::vector<TargetOption> options;
 };
-
-std::string option_annotation(std::string_view field) {
-  std::string name{field};
-  std::replace(name.begin(), name.end(), '_', '-');
-  return name;
-}
 
 const json& member_or_null(const json& object, const char* name) {
   static const json kNull;
@@ -53,7 +49,8 @@ std::string string_or_empty(const json& value) {
   return value.is_string() ? value.get<std::string>() : std::string{};
 }
 
-Annotations read_annotations(const json& object, const std::string& origin) {
+Annotations read_annotations(const json& object, const std::string& origin,
+                             const DiscoveryRules& rules) {
   const json& annotations = member_or_null(member_or_null(object, "metadata"), "annotations");
   Annotations read;
   if (!annotations.is_object()) return read;
@@ -66,21 +63,25 @@ Annotations read_annotations(const json& object, const std::string& origin) {
       throw Skip(origin + ": " + full_name + ": expected a text value, got " + value.type_name());
     }
     const std::string text = value.get<std::string>();
+    if (!detail::contains(known_words, name)) {
+      throw Skip(origin + ": unknown annotation " + detail::quote(full_name) +
+                 detail::suggestion(name, known_words));
+    }
+    check_annotation(rules, origin, name, text);
     if (name == "probe") {
       read.probe = text;
+    } else if (name == "profile") {
+      read.profile = text;
     } else if (name == "path") {
       read.path = text;
     } else if (name == "port") {
       read.port = text;
     } else if (name == "scheme") {
       read.scheme = text;
-    } else if (detail::contains(known_words, name)) {
+    } else {
       std::string field = name;
       std::replace(field.begin(), field.end(), '-', '_');
       read.options.push_back({field, full_name, text});
-    } else {
-      throw Skip(origin + ": unknown annotation " + detail::quote(full_name) +
-                 detail::suggestion(name, known_words));
     }
   }
   return read;
@@ -94,20 +95,42 @@ std::string read_scheme(const Annotations& annotations, const std::string& origi
              " is not http or https");
 }
 
-std::string read_path(const Annotations& annotations, const std::string& origin) {
-  if (!annotations.path) return "/";
-  const std::string& path = *annotations.path;
+// A path as it goes into a URL: RFC 3986 path and query characters and percent-escapes only, so
+// that nothing from an object can change the URL's host or smuggle text into logs.
+std::string checked_path(const std::string& path, const std::string& origin,
+                         const std::string& what) {
   if (path.empty() || path.front() != '/') {
-    throw Skip(origin + ": epsitter.io/path: " + detail::quote(path) + " does not start with /");
+    throw Skip(origin + ": " + what + ": " + detail::quote(path) + " does not start with /");
   }
-  const bool unsafe = std::any_of(path.begin(), path.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '#';
+  constexpr std::string_view kAllowed = "-._~!$&'()*+,;=:@/?%";
+  const bool unsafe = std::any_of(path.begin(), path.end(), [&](char c) {
+    const bool alphanumeric =
+        detail::is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return !alphanumeric && kAllowed.find(c) == std::string_view::npos;
   });
-  if (unsafe) {
-    throw Skip(origin + ": epsitter.io/path: " + detail::quote(path) +
-               " contains a space, a control character or # (percent-encode them)");
+  if (unsafe || path.size() > kMaxPathBytes) {
+    throw Skip(origin + ": " + what + ": " + detail::quote(path) +
+               " is not a URL path (at most 2048 bytes of letters, digits, -._~!$&'()*+,;=:@/?% "
+               "and percent-escapes)");
   }
   return path;
+}
+
+std::string read_path(const Annotations& annotations, const std::string& origin) {
+  if (!annotations.path) return "/";
+  return checked_path(*annotations.path, origin, "epsitter.io/path");
+}
+
+// An RFC 1123 host name, as Kubernetes itself validates it for an Ingress rule.
+void check_host_name(const std::string& host, const std::string& origin) {
+  const bool valid = host.size() <= 253 && std::all_of(host.begin(), host.end(), [](char c) {
+                       return detail::is_ascii_digit(c) || (c >= 'a' && c <= 'z') ||
+                              (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
+                     });
+  if (!valid) {
+    throw Skip(origin + ": malformed object: rule host " + detail::quote(host) +
+               " is not a host name");
+  }
 }
 
 std::optional<long long> port_number(const std::string& text) {
@@ -120,8 +143,10 @@ std::optional<long long> port_number(const std::string& text) {
 // port; https when so annotated, or when that port is named or declared https, or is 443.
 std::string service_url(const json& object, const Annotations& annotations,
                         const std::string& origin, const std::string& name,
-                        const std::string& namespace_) {
-  const json& ports = member_or_null(member_or_null(object, "spec"), "ports");
+                        const std::string& namespace_, const DiscoveryRules& rules) {
+  const json& spec = member_or_null(object, "spec");
+  check_service_kind(rules, origin, spec);
+  const json& ports = member_or_null(spec, "ports");
   const json* chosen = nullptr;
   long long port = 0;
   if (annotations.port) {
@@ -154,6 +179,7 @@ std::string service_url(const json& object, const Annotations& annotations,
     secure = port == 443 || string_or_empty(member_or_null(*chosen, "name")) == "https" ||
              string_or_empty(member_or_null(*chosen, "appProtocol")) == "https";
   }
+  check_port(rules, origin, port);
   return read_scheme(annotations, origin, secure) + "://" + name + "." + namespace_ +
          ".svc:" + std::to_string(port) + read_path(annotations, origin);
 }
@@ -166,7 +192,8 @@ struct IngressUrl {
 // One URL per rule host and path; https for a host that spec.tls lists. Wildcard and empty hosts
 // name no one host to probe and are left out.
 std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& annotations,
-                                     const std::string& origin, const std::string& key) {
+                                     const std::string& origin, const std::string& key,
+                                     const DiscoveryRules& allowed) {
   const json& spec = member_or_null(object, "spec");
   std::set<std::string> tls_hosts;
   const json& tls = member_or_null(spec, "tls");
@@ -177,21 +204,23 @@ std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& anno
       for (const json& host : hosts) tls_hosts.insert(string_or_empty(host));
     }
   }
-  std::string port_suffix;
+  std::optional<long long> port;
   if (annotations.port) {
-    const auto number = port_number(*annotations.port);
-    if (!number) {
+    port = port_number(*annotations.port);
+    if (!port) {
       throw Skip(origin + ": epsitter.io/port: " + detail::quote(*annotations.port) +
                  " is not a port number (1 to 65535)");
     }
-    port_suffix = ":" + std::to_string(*number);
   }
+  const std::string port_suffix = port ? ":" + std::to_string(*port) : "";
   std::vector<IngressUrl> urls;
   std::set<std::string> seen;
   const json& rules = member_or_null(spec, "rules");
   for (const json& rule : rules.is_array() ? rules : json::array()) {
     const std::string host = string_or_empty(member_or_null(rule, "host"));
     if (host.empty() || host.front() == '*') continue;
+    check_host_name(host, origin);
+    check_host(allowed, origin, host);
     std::vector<std::string> paths;
     if (annotations.path) {
       paths.push_back(read_path(annotations, origin));
@@ -199,15 +228,17 @@ std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& anno
       const json& http_paths = member_or_null(member_or_null(rule, "http"), "paths");
       for (const json& path : http_paths.is_array() ? http_paths : json::array()) {
         const std::string text = string_or_empty(member_or_null(path, "path"));
-        paths.push_back(text.empty() ? "/" : text);
+        paths.push_back(text.empty() ? "/" : checked_path(text, origin, "spec.rules[].http.paths"));
       }
       if (paths.empty()) paths.push_back("/");
     }
     const std::string scheme = read_scheme(annotations, origin, tls_hosts.count(host) > 0);
+    check_port(allowed, origin, port.value_or(scheme == "https" ? 443 : 80));
     for (const std::string& path : paths) {
       const std::string name = key + "/" + host + path;
       if (!seen.insert(name).second) continue;
       urls.push_back({name, scheme + "://" + host + port_suffix + path});
+      check_target_count(allowed, origin, urls.size());  // before the next one is made
     }
   }
   if (urls.empty()) {
@@ -221,13 +252,13 @@ std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& anno
 }  // namespace
 
 std::vector<std::string> annotation_names() {
-  std::vector<std::string> names{"probe", "path", "port", "scheme"};
-  std::transform(option_fields().begin(), option_fields().end(), std::back_inserter(names),
-                 option_annotation);
+  std::vector<std::string> names{"probe", "profile"};
+  const std::vector<std::string> allowlistable = allowlistable_annotations();
+  names.insert(names.end(), allowlistable.begin(), allowlistable.end());
   return names;
 }
 
-ObjectTargets targets_of(ObjectKind kind, const json& object, const TargetDefaults* defaults) {
+ObjectTargets targets_of(ObjectKind kind, const json& object, const DiscoveryPolicy& policy) {
   ObjectTargets result;
   const std::optional<std::string> key = object_key(object);
   const std::string kind_text{kind_name(kind)};
@@ -238,7 +269,8 @@ ObjectTargets targets_of(ObjectKind kind, const json& object, const TargetDefaul
   }
   const std::string origin = kind_text + " " + *key;
   try {
-    const Annotations annotations = read_annotations(object, origin);
+    const DiscoveryRules& rules = policy.rules();
+    const Annotations annotations = read_annotations(object, origin, rules);
     if (annotations.probe.empty()) return result;
     const std::optional<bool> wanted = detail::yaml11_bool(annotations.probe);
     if (!wanted) {
@@ -251,17 +283,36 @@ ObjectTargets targets_of(ObjectKind kind, const json& object, const TargetDefaul
     const std::string namespace_ = key->substr(0, key->find('/'));
     const std::string name = key->substr(key->find('/') + 1);
     std::vector<IngressUrl> urls;
-    if (kind == ObjectKind::service) {
-      urls.push_back({*key, service_url(object, annotations, origin, name, namespace_)});
-    } else {
-      urls = ingress_urls(object, annotations, origin, *key);
+    const std::optional<detail::Fields> base = policy.base_fields(annotations.profile);
+    if (!base) {
+      std::string names;
+      for (const std::string& profile : policy.profile_names()) {
+        names += (names.empty() ? "" : ", ") + profile;
+      }
+      throw PolicyRefusal(
+          origin + ": epsitter.io/profile: " + detail::quote(annotations.profile) +
+          " is not a profile of the config (profiles: " + (names.empty() ? "none" : names) + ")");
     }
+    if (kind == ObjectKind::service) {
+      urls.push_back({*key, service_url(object, annotations, origin, name, namespace_, rules)});
+    } else {
+      urls = ingress_urls(object, annotations, origin, *key, rules);
+    }
+    const bool annotated_body_limit =
+        std::any_of(annotations.options.begin(), annotations.options.end(),
+                    [](const TargetOption& option) { return option.field == "body_limit"; });
     for (const IngressUrl& url : urls) {
       Target target =
-          target_from_options(url.name, namespace_, url.url, annotations.options, defaults, origin);
+          target_from_options(url.name, namespace_, url.url, annotations.options, *base, origin);
       target.source = std::string{source_name(kind)};
+      check_target(rules, origin, target, annotated_body_limit);
       result.targets.push_back(std::move(target));
     }
+  } catch (const PolicyRefusal& refusal) {
+    result.probed = true;
+    result.refused = true;
+    result.error = refusal.what();
+    result.targets.clear();
   } catch (const Skip& skip) {
     result.probed = true;
     result.error = skip.what();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config_loader.hpp"
+#include "config/discovery_policy.hpp"
 #include "discovery/kube_object.hpp"
 
 namespace epsitter {
@@ -17,17 +18,18 @@ struct ObjectTargets {
   // Set when the object is skipped: why, naming the object and the annotation ("Service shop/web:
   // epsitter.io/interval: "soon" is not a number of seconds"); no target is made then.
   std::string error;
+  bool refused = false;  // the error is the admin's rules refusing it, not a malformed object
 };
 
 // A Service becomes the target NAMESPACE/NAME probing http://NAME.NAMESPACE.svc:PORT/PATH; an
 // Ingress one target per rule host and path, NAMESPACE/NAME/HOST/PATH probing http(s)://HOST/PATH.
-// `object` may be whole or trimmed (trim_object); `defaults` is the file's `defaults:` (null:
-// none).
+// `object` may be whole or trimmed (trim_object); `policy` is what the admin allows objects to make
+// (and the profiles and defaults targets start from).
 ObjectTargets targets_of(ObjectKind kind, const nlohmann::json& object,
-                         const TargetDefaults* defaults);
+                         const DiscoveryPolicy& policy);
 
-// The annotations epsitter reads, without the prefix: probe, path, port, scheme, then the options
-// (interval, expect-status, ...).
+// The annotations epsitter reads, without the prefix: probe, profile, path, port, scheme, then the
+// options (interval, expect-status, ...).
 std::vector<std::string> annotation_names();
 
 }  // namespace epsitter

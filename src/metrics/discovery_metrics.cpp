@@ -24,10 +24,12 @@ std::string render_discovery_metrics(std::string_view prefix, const DiscoveryGau
   const std::string errors = p + "_discovery_errors_total";
   out.family(errors,
              "Kubernetes discovery errors: api (a request failed or a watch broke), object (an "
-             "annotated object skipped).",
+             "annotated object skipped as malformed), policy (an annotated object the "
+             "kubernetes: rules refused).",
              MetricType::counter);
   out.sample(errors, {{"reason", "api"}}, static_cast<double>(gauges.api_errors));
   out.sample(errors, {{"reason", "object"}}, static_cast<double>(gauges.object_errors));
+  out.sample(errors, {{"reason", "policy"}}, static_cast<double>(gauges.policy_errors));
 
   const std::string sync = p + "_discovery_last_sync_timestamp_seconds";
   out.family(sync,

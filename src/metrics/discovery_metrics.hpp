@@ -15,6 +15,7 @@ struct DiscoveryGauges {
       targets_by_source;  // "file", "service", "ingress" always shown
   std::uint64_t api_errors = 0;
   std::uint64_t object_errors = 0;
+  std::uint64_t policy_errors = 0;
   double last_sync_unix_seconds = 0;  // 0: never
   std::size_t shard_targets = 0;
 };

@@ -121,8 +121,8 @@ void TargetSources::apply_discovered(DiscoveredObjects objects) {
   }
 }
 
-// Translations are kept while neither the object nor the file's defaults change, so that a bad
-// annotation is logged (and counted) once, not on every change elsewhere in the cluster.
+// Translations are kept while neither the object nor the file's discovery policy changes, so that a
+// bad annotation is logged (and counted) once, not on every change elsewhere in the cluster.
 std::vector<SharedTarget> TargetSources::discovered_targets_locked() {
   std::map<ObjectId, Translation> kept;
   std::vector<SharedTarget> targets;
@@ -130,16 +130,18 @@ std::vector<SharedTarget> TargetSources::discovered_targets_locked() {
     ObjectId id{found.kind, found.key};
     auto cached = translations_.find(id);
     const bool fresh =
-        cached == translations_.end() || cached->second.defaults != config_.defaults ||
+        cached == translations_.end() ||
+        !(cached->second.policy == config_.discovery ||
+          cached->second.policy->same_as(*config_.discovery)) ||
         !(cached->second.object == found.object || *cached->second.object == *found.object);
     Translation translation;
     if (fresh) {
-      ObjectTargets made = targets_of(found.kind, *found.object, config_.defaults.get());
+      ObjectTargets made = targets_of(found.kind, *found.object, *config_.discovery);
       if (!made.error.empty()) {
-        ++stats_.object_errors;
+        ++(made.refused ? stats_.policy_errors : stats_.object_errors);
         log_.warn("msg=\"kubernetes object skipped\" error={}", detail::quote(made.error));
       }
-      translation = {found.object, config_.defaults, {}};
+      translation = {found.object, config_.discovery, {}};
       for (Target& target : made.targets) {
         translation.targets.push_back(std::make_shared<const Target>(std::move(target)));
       }

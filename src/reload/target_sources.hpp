@@ -61,7 +61,7 @@ class TargetSources {
   using ObjectId = std::pair<ObjectKind, std::string>;
   struct Translation {
     std::shared_ptr<const nlohmann::json> object;
-    std::shared_ptr<const TargetDefaults> defaults;  // held, so that its address is not reused
+    std::shared_ptr<const DiscoveryPolicy> policy;  // held, so that its address is not reused
     std::vector<SharedTarget> targets;
   };
 

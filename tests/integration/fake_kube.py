@@ -42,14 +42,15 @@ class Request:
         return self.query.get("watch") in ("1", "true")
 
 
-def service(namespace, name, annotations=None, ports=None, labels=None):
-    """A Service object as the API server returns it (the fields epsitter may read, and others)."""
+def service(namespace, name, annotations=None, ports=None, labels=None, spec=None):
+    """A Service object as the API server returns it (the fields epsitter may read, and others):
+    a ClusterIP Service selecting its pods, unless `spec` says otherwise."""
     return {
         "metadata": {"name": name, "namespace": namespace, "uid": f"uid-{namespace}-{name}",
                      "labels": labels or {"app": name}, "annotations": annotations or {}},
-        "spec": {"type": "ClusterIP", "clusterIP": "10.0.0.10",
-                 "ports": ports if ports is not None else
-                 [{"name": "http", "port": 8080, "protocol": "TCP", "targetPort": 8080}]},
+        "spec": spec or {"type": "ClusterIP", "clusterIP": "10.0.0.10", "selector": {"app": name},
+                         "ports": ports if ports is not None else
+                         [{"name": "http", "port": 8080, "protocol": "TCP", "targetPort": 8080}]},
         "status": {"loadBalancer": {}},
     }
 

@@ -41,8 +41,11 @@ class Discovery(unittest.TestCase):
         self.addCleanup(self.proxy.__exit__, None, None, None)
 
     def config(self, block="", urls=None, defaults=""):
+        # The admin allows the test's Ingress hosts; the profile every object gets routes its
+        # probes through the proxy (`defaults:` never sets a discovered target's route).
         text = (f"kubernetes:\n  api_url: {self.kube.url}\n  token_file: {self.token_file}\n"
-                f"{block}"
+                f"  allowed_hosts: ['*.example.com']\n{block}"
+                f"profiles:\n  default: {{proxy: '{self.proxy.url()}', timeout: 2}}\n"
                 f"defaults:\n  proxy: {self.proxy.url()}\n  timeout: 2\n{defaults}")
         if urls:
             text += harness.config_yaml(urls)

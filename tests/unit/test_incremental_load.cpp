@@ -169,7 +169,7 @@ TEST_CASE("each target parsed on its own lines gives what the whole file gives",
       CHECK(loaded->config.targets == whole.targets);
       CHECK(loaded->config.duration_buckets == whole.duration_buckets);
       CHECK(loaded->config.kubernetes == whole.kubernetes);
-      CHECK((loaded->config.defaults == nullptr) == (whole.defaults == nullptr));
+      CHECK((loaded->config.discovery == nullptr) == (whole.discovery == nullptr));
     }
   }
 }

@@ -5,10 +5,12 @@
 #include <string>
 
 #include "config/config_loader.hpp"
+#include "config/discovery_policy.hpp"
 #include "temp_directory.hpp"
 
 using namespace epsitter;
 using Catch::Contains;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -36,7 +38,7 @@ std::string error_for(const std::string& yaml, const EnvLookup& env = kInPod) {
 TEST_CASE("without a kubernetes block there is no discovery", "[kubernetes]") {
   const Config config = parse_config("urls:\n  a: {url: http://127.0.0.1:1/}\n", "sitter.yaml");
   CHECK_FALSE(config.kubernetes);
-  CHECK(config.defaults == nullptr);
+  CHECK(config.discovery == nullptr);
 }
 
 TEST_CASE("an empty kubernetes block takes the in-cluster defaults", "[kubernetes]") {
@@ -109,9 +111,65 @@ TEST_CASE("urls stays required, and non-empty, without discovery", "[kubernetes]
   CHECK(error_for("kubernetes: {}\nurls:\n") == "accepted");
 }
 
-TEST_CASE("defaults are kept for discovered targets only when discovering", "[kubernetes]") {
+TEST_CASE("a discovery policy is kept only when discovering", "[kubernetes]") {
   const std::string defaults = "defaults: {interval: 15}\nurls:\n  a: {url: http://h/}\n";
-  CHECK(parse_config(defaults, "sitter.yaml", kInPod).defaults == nullptr);
-  CHECK(parse_config("kubernetes: {}\n" + defaults, "sitter.yaml", kInPod).defaults != nullptr);
-  CHECK(parse_config("kubernetes: {}\n", "sitter.yaml", kInPod).defaults == nullptr);
+  CHECK(parse_config(defaults, "sitter.yaml", kInPod).discovery == nullptr);
+  CHECK(parse_config("kubernetes: {}\n" + defaults, "sitter.yaml", kInPod).discovery != nullptr);
+}
+
+TEST_CASE("the discovery rules default to safe and are read from the kubernetes block",
+          "[kubernetes]") {
+  const Config plain = parse_config("kubernetes: {}\n", "sitter.yaml", kInPod);
+  REQUIRE(plain.discovery);
+  const DiscoveryRules& safe = plain.discovery->rules();
+  CHECK(safe.allowed_annotations == default_allowed_annotations());
+  CHECK(safe.allowed_hosts.empty());
+  CHECK(safe.allowed_ports.empty());
+  CHECK_FALSE(safe.allow_external_name);
+  CHECK_FALSE(safe.allow_selectorless);
+  CHECK(safe.max_targets_per_object == 50);
+  CHECK(safe.max_annotation_bytes == 16384);
+  CHECK(safe.min_interval == 5s);
+
+  const Config set = parse_config(
+      "kubernetes:\n"
+      "  allowed_annotations: [epsitter.io/method, expect_headers, path]\n"
+      "  allowed_hosts: ['*.Shop.example', api.example]\n"
+      "  allowed_ports: [80, 8443]\n"
+      "  allow_external_name: true\n"
+      "  allow_selectorless: yes\n"
+      "  max_targets_per_object: 3\n"
+      "  max_annotation_bytes: 100\n"
+      "  min_interval: 0.5\n",
+      "sitter.yaml", kInPod);
+  const DiscoveryRules& rules = set.discovery->rules();
+  CHECK(rules.allowed_annotations == std::vector<std::string>{"method", "expect-headers", "path"});
+  CHECK(rules.allowed_hosts == std::vector<std::string>{"*.shop.example", "api.example"});
+  CHECK(rules.allowed_ports == std::vector<long long>{80, 8443});
+  CHECK(rules.allow_external_name);
+  CHECK(rules.allow_selectorless);
+  CHECK(rules.max_targets_per_object == 3);
+  CHECK(rules.max_annotation_bytes == 100);
+  CHECK(rules.min_interval == 500ms);
+
+  CHECK_THAT(error_for("kubernetes: {allowed_annotations: [auth-pass]}\n"),
+             Contains("kubernetes.allowed_annotations[0]: unknown annotation \"auth-pass\""));
+  CHECK_THAT(error_for("kubernetes: {allowed_hosts: ['a b']}\n"),
+             Contains("is not a host name pattern"));
+  CHECK_THAT(error_for("kubernetes: {allowed_ports: [0]}\n"), Contains("is not a port number"));
+  CHECK_THAT(error_for("kubernetes: {max_targets_per_object: 0}\n"), Contains("out of range"));
+}
+
+TEST_CASE("profiles are checked as defaults are, and may not set url or namespace",
+          "[kubernetes]") {
+  CHECK(error_for("kubernetes: {}\nprofiles: {internal: {bearer_token: t, timeout: 2}}\n") ==
+        "accepted");
+  CHECK_THAT(error_for("kubernetes: {}\nprofiles: {p: {url: http://h/}}\n"),
+             Contains("profiles.p.url: a profile has no url"));
+  CHECK_THAT(error_for("kubernetes: {}\nprofiles: {p: {namespace: x}}\n"),
+             Contains("profiles.p.namespace: a profile has no namespace"));
+  CHECK_THAT(error_for("kubernetes: {}\nprofiles: {p: {tiemout: 2}}\n"),
+             Contains("unknown field \"tiemout\""));
+  CHECK_THAT(error_for("kubernetes: {}\nprofiles: {'Bad Name': {}}\n"),
+             Contains("is not a profile name"));
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config_loader.hpp"
+#include "config/discovery_policy.hpp"
 #include "config/option_target.hpp"
 #include "temp_directory.hpp"
 
@@ -13,15 +14,14 @@ using Catch::Contains;
 
 namespace {
 
-Target build(const std::vector<TargetOption>& options, const TargetDefaults* defaults = nullptr) {
-  return target_from_options("shop/web", "shop", "http://web.shop.svc:8080/healthz", options,
-                             defaults, "Service shop/web");
+Target build(const std::vector<TargetOption>& options, const detail::Fields& base = {}) {
+  return target_from_options("shop/web", "shop", "http://web.shop.svc:8080/healthz", options, base,
+                             "Service shop/web");
 }
 
-std::string error_for(const std::vector<TargetOption>& options,
-                      const TargetDefaults* defaults = nullptr) {
+std::string error_for(const std::vector<TargetOption>& options, const detail::Fields& base = {}) {
   try {
-    build(options, defaults);
+    build(options, base);
   } catch (const ConfigError& error) {
     return error.what();
   }
@@ -110,7 +110,8 @@ TEST_CASE("${VAR} in an option never reads epsitter's environment", "[options]")
   CHECK_THAT(error_for({option("headers", R"({"X-Leak": "${HOME}"})")}), Contains("HOME"));
 }
 
-TEST_CASE("the file's defaults apply under the options, which win", "[options]") {
+TEST_CASE("a profile and the file's harmless defaults apply under the options, which win",
+          "[options]") {
   testing::TempDirectory dir;
   dir.write("token", "s3cret\n");
   const std::string yaml =
@@ -118,19 +119,36 @@ TEST_CASE("the file's defaults apply under the options, which win", "[options]")
       "defaults:\n"
       "  interval: 20\n"
       "  namespace: ignored\n"
-      "  bearer_token_file: token\n"
-      "  labels: {team: platform}\n";
+      "  bearer_token: from-defaults\n"
+      "  headers: {X-Api-Key: from-defaults}\n"
+      "  method: put\n"
+      "  labels: {team: platform}\n"
+      "profiles:\n"
+      "  internal:\n"
+      "    bearer_token_file: token\n"
+      "    timeout: 3\n";
   const Config config = parse_config(yaml, (dir.path() / "sitter.yaml").string());
-  REQUIRE(config.defaults);
-  const Target plain = build({}, config.defaults.get());
+  REQUIRE(config.discovery);
+  const std::optional<detail::Fields> none = config.discovery->base_fields("");
+  REQUIRE(none);
+  const Target plain = build({}, *none);
   CHECK(plain.interval == std::chrono::milliseconds(20'000));
-  CHECK(plain.extras->bearer_token ==
-        "s3cret");  // a file the config's author named, read relative to it
   CHECK(plain.extras->extra_labels == HeaderList{{"team", "platform"}});
   CHECK(plain.labels.namespace_ == "shop");  // the object's namespace, whatever defaults say
+  // Credentials, headers and the method of `defaults:` never reach a discovered target.
+  CHECK_FALSE(plain.extras->bearer_token);
+  CHECK(plain.headers.empty());
+  CHECK(plain.method == "GET");
 
-  const Target own =
-      build({option("interval", "5"), option("labels", "{tier: '1'}")}, config.defaults.get());
+  const std::optional<detail::Fields> internal = config.discovery->base_fields("internal");
+  REQUIRE(internal);
+  const Target profiled = build({}, *internal);
+  CHECK(profiled.extras->bearer_token == "s3cret");  // a file the config's author named
+  CHECK(profiled.timeout == 3s);
+  CHECK(profiled.interval == std::chrono::milliseconds(20'000));
+  CHECK_FALSE(config.discovery->base_fields("missing"));
+
+  const Target own = build({option("interval", "5"), option("labels", "{tier: '1'}")}, *none);
   CHECK(own.interval == 5s);
   CHECK(own.extras->extra_labels == HeaderList{{"tier", "1"}});  // a map replaces the default map
 }

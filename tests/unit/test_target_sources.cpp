@@ -28,7 +28,7 @@ DiscoveredObject service(const std::string& name, const std::string& extra_annot
   if (!extra_annotation.empty()) annotations["epsitter.io/" + extra_annotation] = value;
   json object = {
       {"metadata", {{"name", name}, {"namespace", "shop"}, {"annotations", annotations}}},
-      {"spec", {{"ports", json::array({{{"port", 80}}})}}}};
+      {"spec", {{"ports", json::array({{{"port", 80}}})}, {"selector", {{"app", name}}}}}};
   return {ObjectKind::service, "shop/" + name, std::make_shared<const json>(std::move(object))};
 }
 
