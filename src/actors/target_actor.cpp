@@ -113,6 +113,7 @@ ProbeRequest make_probe_request(const Target& target, const ProbeContext& contex
   request.bearer_token = target.extras->bearer_token;
   request.body = target.body;
   request.headers = target.headers;
+  request.secret_headers = target.extras->secret_headers;
   request.default_user_agent = context.user_agent;
   request.follow_redirects = target.follow_redirects;
   request.keepalive = target.keepalive;

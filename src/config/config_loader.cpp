@@ -39,7 +39,7 @@ const detail::Words kTopLevelKeys{"urls", "defaults", "profiles", "request_durat
 // clang-format off
 const detail::Words kTargetFields{
     "namespace", "url", "timeout", "auth_user", "auth_pass", "method", "payload", "headers",
-    "json", "interval", "follow_redirects", "keepalive", "ip_version",
+    "json", "secret_headers", "interval", "follow_redirects", "keepalive", "ip_version",
     "expect_status", "expect_body", "expect_body_absent", "expect_headers", "expect_json",
     "max_response_time", "min_cert_days",
     "auth_pass_file", "bearer_token", "bearer_token_file",

@@ -171,6 +171,26 @@ std::pair<std::string, std::string> read_header(const Entry& entry, const Header
   return {name, value};
 }
 
+// Names of headers that, like credentials, must not follow a redirect to another origin.
+void read_secret_headers(const Fields& fields, Target& target) {
+  const Field* field = find_field(fields, "secret_headers");
+  if (field == nullptr || is_null_value(field->entry.value)) return;
+  const YAML::Node& list = field->entry.value;
+  if (!list.IsSequence()) {
+    field->fail("expected a list of header names, got " + describe(list));
+  }
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Where item = field->where.at_index(i);
+    const std::string name = scalar_text(list[i], list[i].Mark(), item, "a header name");
+    if (!is_http_token(name)) {
+      item.fail(list[i].Mark(), quote(name) + " is not a valid header name");
+    }
+    names.push_back(name);
+  }
+  if (!names.empty()) target.extras.write().secret_headers = std::move(names);
+}
+
 HeaderList read_headers(const Fields& fields) {
   const Field* field = find_field(fields, "headers");
   if (field == nullptr) return {};
@@ -272,6 +292,7 @@ void read_request_fields(const Fields& fields, bool complete, Target& target) {
   read_auth(fields, complete, target);
   read_method(fields, target);
   target.headers = read_headers(fields);
+  read_secret_headers(fields, target);
   if (complete && target.extras->bearer_token && find_header(target.headers, "Authorization")) {
     find_field(fields, "headers")
         ->fail("a bearer token and an Authorization header cannot both be set");

@@ -51,10 +51,12 @@ struct TargetExtras {
   std::optional<std::string> no_proxy;  // comma-separated hosts
   Expectations expect;
   HeaderList extra_labels;  // the `labels:` map for sitter_target_info, sorted by name
+  // Headers that go only to the URL's origin, as credentials do (dropped on a redirect elsewhere).
+  std::vector<std::string> secret_headers;
 
   auto tie() const {
     return std::tie(auth_user, auth_pass, bearer_token, ca_file, cert_file, key_file, server_name,
-                    proxy, no_proxy, expect, extra_labels);
+                    proxy, no_proxy, expect, extra_labels, secret_headers);
   }
   friend bool operator==(const TargetExtras& a, const TargetExtras& b) {
     return a.tie() == b.tie();

@@ -249,6 +249,17 @@ std::vector<IngressUrl> ingress_urls(const json& object, const Annotations& anno
   return urls;
 }
 
+// A discovered target's headers come from an admin's profile (or an allowed annotation): none of
+// them follows a redirect to another origin.
+void mark_headers_secret(Target& target) {
+  if (target.headers.empty()) return;
+  std::vector<std::string> names;
+  for (const auto& [name, value] : target.headers) {
+    if (!detail::equals_ignoring_case(name, "Content-Type")) names.push_back(name);
+  }
+  target.extras.write().secret_headers = std::move(names);
+}
+
 }  // namespace
 
 std::vector<std::string> annotation_names() {
@@ -306,6 +317,7 @@ ObjectTargets targets_of(ObjectKind kind, const json& object, const DiscoveryPol
           target_from_options(url.name, namespace_, url.url, annotations.options, *base, origin);
       target.source = std::string{source_name(kind)};
       check_target(rules, origin, target, annotated_body_limit);
+      mark_headers_secret(target);
       result.targets.push_back(std::move(target));
     }
   } catch (const PolicyRefusal& refusal) {

@@ -25,6 +25,7 @@
 #include "probe/curl_handles.hpp"
 #include "probe/error_classification.hpp"
 #include "probe/multi_driver.hpp"
+#include "probe/redirects.hpp"
 #include "probe/server_name.hpp"
 #include "probe/tls_inspection.hpp"
 #include "probe/young_transfers.hpp"
@@ -34,6 +35,11 @@ namespace epsitter {
 namespace {
 
 constexpr long kMaxRedirects = 10;
+// A response's header section may hold at most this much; a target that sends more (a flood of
+// short lines that libcurl would keep one allocation each) is stopped and fails as `protocol`.
+// Real responses stay far below: big cookies and security policies take a few KiB.
+constexpr std::size_t kMaxHeaderLines = 256;
+constexpr std::int64_t kMaxHeaderBytes = 64 * 1024;
 // libcurl's receive buffer, allocated for each transfer as it connects: 16 KiB by default, most of
 // what a transfer in flight holds. A probe's answer is mostly small, and a bigger body is read in
 // more pieces; 1,000 hanging targets hold 12 MiB less.
@@ -59,6 +65,11 @@ bool has_header(const ProbeRequest& request, const char* name) {
                      [name](const auto& header) { return iequals(header.first, name); });
 }
 
+bool is_secret_header(const ProbeRequest& request, const std::string& name) {
+  return std::any_of(request.secret_headers.begin(), request.secret_headers.end(),
+                     [&name](const std::string& secret) { return iequals(name, secret.c_str()); });
+}
+
 std::string_view trim_space(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r\n";
   const std::size_t first = text.find_first_not_of(kSpace);
@@ -66,25 +77,48 @@ std::string_view trim_space(std::string_view text) {
   return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
 }
 
-// One transfer in flight. Owned by the engine thread only.
+// One transfer in flight: one probe, hop after hop of its redirects. Owned by the engine thread.
 struct Transfer {
   CurlEasy easy;
   CurlSlist header_list;
   CurlSlist connect_to;
   HttpEngine::Completion on_done;
+  std::shared_ptr<const ProbeRequest> request;
   std::chrono::steady_clock::time_point started;
   std::uint64_t serial = 0;  // start order, for YoungTransfers
   std::int64_t body_limit = 0;
   bool keep_body = false;
   bool keep_headers = false;
+
+  // The redirect chain: hops are followed here, not by libcurl, so that each hop can decide what
+  // goes with it (libcurl would send custom headers, secret ones included, to any host).
+  std::optional<Origin> first_origin;  // credentials and secret headers go only there
+  std::string method;                  // of the hop in flight
+  bool sends_body = false;             // the hop in flight carries the request's body
+  long hops = 0;                       // redirects followed
+  PhaseTimes phases;                   // of the hops before the one in flight, summed
+  curl_off_t earlier_hops_us = 0;
+
+  // The response being read.
   std::int64_t body_bytes = 0;
   bool body_truncated = false;
   std::string body;
   ResponseHeaders headers;
+  std::size_t header_lines = 0;
   std::int64_t header_bytes = 0;
+  bool headers_too_large = false;
   std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
   int socket_errno = 0;            // why socket() failed, when it did
   char error_buffer[CURL_ERROR_SIZE] = {};
+
+  void start_response() {
+    body_bytes = 0;
+    body_truncated = false;
+    body.clear();
+    headers.clear();
+    header_lines = 0;
+    header_bytes = 0;
+  }
 };
 
 // Keeps at most body_limit bytes (and only when asked to), then stops the transfer: the rest of
@@ -104,24 +138,27 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
-// Called for every header line of every response (redirects and 1xx included): a status line
-// starts a new response, so what is kept is the final response's.
+// Called for every header line of every response (1xx included): a status line starts a new
+// response, so what is kept is the final response's. A header section over the caps stops the
+// transfer before libcurl stores more of it.
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
   const std::string_view line{data, bytes};
   if (line.rfind("HTTP/", 0) == 0) {
     transfer->headers.clear();
+    transfer->header_lines = 0;
     transfer->header_bytes = 0;
     // The connection is open now; without keepalive it is closed before the transfer returns.
     transfer->tls = inspect_tls(transfer->easy.get());
-    return bytes;
+  }
+  transfer->header_bytes += static_cast<std::int64_t>(bytes);
+  if (++transfer->header_lines > kMaxHeaderLines || transfer->header_bytes > kMaxHeaderBytes) {
+    transfer->headers_too_large = true;
+    return 0;  // makes libcurl stop reading
   }
   const std::size_t colon = line.find(':');
   if (!transfer->keep_headers || colon == std::string_view::npos) return bytes;
-  // Bounded like the body, so that a flood of headers cannot grow without limit either.
-  transfer->header_bytes += static_cast<std::int64_t>(bytes);
-  if (transfer->header_bytes > transfer->body_limit) return bytes;
   transfer->headers.emplace_back(std::string{trim_space(line.substr(0, colon))},
                                  std::string{trim_space(line.substr(colon + 1))});
   return bytes;
@@ -135,8 +172,10 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* a
   return sock;
 }
 
-bool build_header_list(const ProbeRequest& request, CurlSlist& list) {
+// `with_secrets`: the hop goes to the first hop's origin, so headers named secret go too.
+bool build_header_list(const ProbeRequest& request, bool with_secrets, CurlSlist& list) {
   for (const auto& [name, value] : request.headers) {
+    if (!with_secrets && is_secret_header(request, name)) continue;
     // "Name;" is libcurl's way of sending a header with an empty value.
     const std::string line = value.empty() ? name + ";" : name + ": " + value;
     if (!append(list, line.c_str())) return false;
@@ -160,8 +199,7 @@ long ip_resolve(int ip_version) {
 bool configure_connection(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   bool ok = true;
   auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
-  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L));
-  set(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects));
+  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L));  // followed hop by hop (Transfer)
   set(curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, kReceiveBufferBytes));
   if (!request.keepalive) {
     // A fresh connection per probe, so that connect and TLS time are part of what is measured.
@@ -188,6 +226,50 @@ bool configure_connection(CURL* easy, const ProbeRequest& request, Transfer& tra
     set(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer.connect_to.get()));
   }
   set(curl_easy_setopt(easy, CURLOPT_URL, url.c_str()));  // libcurl copies it
+  transfer.first_origin = origin_of(url);
+  return ok;
+}
+
+// What may differ from one hop to the next: method and body, credentials and secret headers (only
+// to the first hop's origin), and the time left of the probe's timeout.
+bool configure_hop(CURL* easy, const ProbeRequest& request, bool to_first_origin,
+                   std::chrono::milliseconds time_left, Transfer& transfer) {
+  bool ok = true;
+  auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
+  set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max<long>(1, time_left.count())));
+  // Null clears what an earlier hop set; credentials in a URL's userinfo go to that URL only.
+  const char* user = nullptr;
+  const char* password = nullptr;
+  const char* token = nullptr;
+  if (to_first_origin && request.auth_user) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC)));
+    user = request.auth_user->c_str();
+    password = request.auth_pass ? request.auth_pass->c_str() : "";
+  } else if (to_first_origin && request.bearer_token) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BEARER)));
+    token = request.bearer_token->c_str();
+  }
+  set(curl_easy_setopt(easy, CURLOPT_USERNAME, user));
+  set(curl_easy_setopt(easy, CURLOPT_PASSWORD, password));
+  set(curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, token));
+
+  const std::string& method = transfer.method;
+  const char* custom = nullptr;
+  if (method == "HEAD") {
+    set(curl_easy_setopt(easy, CURLOPT_NOBODY, 1L));
+  } else if (transfer.sends_body || method == "POST") {
+    const std::string& body = transfer.sends_body && request.body ? *request.body : std::string{};
+    set(curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size())));
+    set(curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, body.c_str()));
+    if (method != "POST") custom = method.c_str();
+  } else {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L));
+    if (method != "GET") custom = method.c_str();
+  }
+  set(curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, custom));
+  transfer.header_list.reset();
+  if (!build_header_list(request, to_first_origin, transfer.header_list)) return false;
+  set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
   return ok;
 }
 
@@ -201,7 +283,6 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
   set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
-  set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count())));
   set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body));
   set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
@@ -211,29 +292,9 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   if (!has_header(request, "User-Agent")) {
     set(curl_easy_setopt(easy, CURLOPT_USERAGENT, request.default_user_agent.c_str()));
   }
-  if (request.auth_user) {
-    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC)));
-    set(curl_easy_setopt(easy, CURLOPT_USERNAME, request.auth_user->c_str()));
-    set(curl_easy_setopt(easy, CURLOPT_PASSWORD, request.auth_pass.value_or("").c_str()));
-  } else if (request.bearer_token) {
-    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BEARER)));
-    set(curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, request.bearer_token->c_str()));
-  }
-  if (request.method == "HEAD") {
-    set(curl_easy_setopt(easy, CURLOPT_NOBODY, 1L));
-  } else if (request.body || request.method == "POST") {
-    const std::string& body = request.body ? *request.body : std::string{};
-    set(curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size())));
-    set(curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, body.c_str()));
-    if (request.method != "POST") {
-      set(curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str()));
-    }
-  } else if (request.method != "GET") {
-    set(curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str()));
-  }
-  if (!build_header_list(request, transfer.header_list)) return false;
-  set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
-  return ok;
+  transfer.method = request.method;
+  transfer.sends_body = request.body.has_value();
+  return ok && configure_hop(easy, request, /*to_first_origin=*/true, request.timeout, transfer);
 }
 
 curl_off_t microseconds_of(CURL* easy, CURLINFO info) {
@@ -286,14 +347,29 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+PhaseTimes& operator+=(PhaseTimes& sum, const PhaseTimes& hop) {
+  sum.dns += hop.dns;
+  sum.connect += hop.connect;
+  sum.tls += hop.tls;
+  sum.ttfb += hop.ttfb;
+  sum.transfer += hop.transfer;
+  return sum;
+}
+
+// Stopping at the body limit is our choice, not a failure of the target: the response arrived.
+bool got_response(CURLcode code, const Transfer& transfer) {
+  return code == CURLE_OK ||
+         (code == CURLE_WRITE_ERROR && transfer.body_truncated && !transfer.headers_too_large);
+}
+
 ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   ProbeResult result;
   result.finished_unix_seconds = unix_now();
   long os_errno = 0;
   curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-  // Stopping at the body limit is our choice, not a failure of the target.
-  const bool stopped_by_limit = code == CURLE_WRITE_ERROR && transfer.body_truncated;
-  result.error = stopped_by_limit ? ProbeError::none : classify_curl_error(code, os_errno);
+  result.error = got_response(code, transfer) ? ProbeError::none
+                 : transfer.headers_too_large ? ProbeError::protocol
+                                              : classify_curl_error(code, os_errno);
   if (result.error == ProbeError::none) {
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -305,6 +381,8 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
     }
     result.body = std::move(transfer.body);
     result.headers = std::move(transfer.headers);
+  } else if (transfer.headers_too_large) {
+    result.error_detail = "the response's headers exceed 256 lines or 64 KiB; stopped reading";
   } else {
     result.error_detail =
         transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
@@ -313,15 +391,14 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   }
   const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
   if (total_us > 0) {
-    result.duration_seconds = static_cast<double>(total_us) / 1e6;
+    result.duration_seconds = static_cast<double>(transfer.earlier_hops_us + total_us) / 1e6;
   } else {  // libcurl leaves it at 0 for some early failures; our own clock still knows
     result.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - transfer.started).count();
   }
-  result.phases = read_phases(easy);
-  long redirects = 0;
-  curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
-  result.redirects = redirects;
+  result.phases = transfer.phases;
+  result.phases += read_phases(easy);
+  result.redirects = transfer.hops;
   result.response_bytes = transfer.body_bytes;
   result.body_truncated = transfer.body_truncated;
   result.started = transfer.started;
@@ -386,6 +463,7 @@ struct HttpEngine::Impl {
       return;
     }
     CURL* easy = transfer->easy.get();
+    transfer->request = item.request;
     transfer->body_limit = item.request->body_limit;
     transfer->keep_body = item.request->keep_body;
     transfer->keep_headers = item.request->keep_headers;
@@ -417,14 +495,51 @@ struct HttpEngine::Impl {
       const CURLcode code = message->data.result;
       auto found = transfers.find(easy);
       if (found == transfers.end()) continue;
+      curl_multi_remove_handle(multi.get(), easy);
+      const std::optional<CURLcode> outcome = next_hop(easy, code, *found->second);
+      if (!outcome) continue;  // the same transfer, on to its next URL
       std::unique_ptr<Transfer> transfer = std::move(found->second);
       transfers.erase(found);
       young.finished(transfer->serial);
-      curl_multi_remove_handle(multi.get(), easy);
-      ProbeResult result = read_result(easy, code, *transfer);
+      ProbeResult result = read_result(easy, *outcome, *transfer);
       --in_flight;
       transfer->on_done(std::move(result));
     }
+  }
+
+  // A finished response that redirects is followed here, as a new hop of the same transfer: the
+  // method and body change as after_redirect() says, and credentials and secret headers go only
+  // to the first hop's origin. Returns how the transfer ends, or nullopt when it goes on.
+  std::optional<CURLcode> next_hop(CURL* easy, CURLcode code, Transfer& transfer) {
+    const ProbeRequest& request = *transfer.request;
+    if (!request.follow_redirects || !got_response(code, transfer)) return code;
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    char* location = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+    if (!is_followed_redirect(status) || location == nullptr) return code;
+    // The errors libcurl's own following would end with.
+    if (transfer.hops >= kMaxRedirects) return CURLE_TOO_MANY_REDIRECTS;
+    const std::optional<Origin> origin = origin_of(location);
+    if (!origin) return CURLE_UNSUPPORTED_PROTOCOL;
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - transfer.started);
+    if (elapsed >= request.timeout) return CURLE_OPERATION_TIMEDOUT;
+    transfer.phases += read_phases(easy);
+    transfer.earlier_hops_us += microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
+    ++transfer.hops;
+    const NextRequest next = after_redirect(transfer.method, status);
+    transfer.method = next.method;
+    transfer.sends_body = transfer.sends_body && next.keeps_body;
+    transfer.start_response();
+    const bool to_first_origin = transfer.first_origin && *origin == *transfer.first_origin;
+    const std::string url{location};  // libcurl's buffer is gone with the next option set
+    if (curl_easy_setopt(easy, CURLOPT_URL, url.c_str()) != CURLE_OK ||
+        !configure_hop(easy, request, to_first_origin, request.timeout - elapsed, transfer) ||
+        curl_multi_add_handle(multi.get(), easy) != CURLM_OK) {
+      return CURLE_FAILED_INIT;
+    }
+    return std::nullopt;
   }
 
   std::deque<Pending> take_pending(bool& stop_now) {

@@ -19,6 +19,9 @@ struct ProbeRequest {
   std::optional<std::string> bearer_token;  // Authorization: Bearer when set
   std::optional<std::string> body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Names (any case) of headers in `headers` that, like credentials, go only to the URL's origin:
+  // a redirect to another scheme, host or port drops them.
+  std::vector<std::string> secret_headers;
   std::string default_user_agent;  // sent unless `headers` has a User-Agent
 
   bool follow_redirects = true;  // at most 10 hops
