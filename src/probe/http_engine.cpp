@@ -92,7 +92,8 @@ struct Transfer {
 
   // The redirect chain: hops are followed here, not by libcurl, so that each hop can decide what
   // goes with it (libcurl would send custom headers, secret ones included, to any host).
-  std::optional<Origin> first_origin;  // credentials and secret headers go only there
+  std::optional<Origin> first_origin;  // credentials and secret headers go only there (set at
+                                       // the first redirect)
   std::string method;                  // of the hop in flight
   bool sends_body = false;             // the hop in flight carries the request's body
   long hops = 0;                       // redirects followed
@@ -226,7 +227,6 @@ bool configure_connection(CURL* easy, const ProbeRequest& request, Transfer& tra
     set(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer.connect_to.get()));
   }
   set(curl_easy_setopt(easy, CURLOPT_URL, url.c_str()));  // libcurl copies it
-  transfer.first_origin = origin_of(url);
   return ok;
 }
 
@@ -520,6 +520,11 @@ struct HttpEngine::Impl {
     if (!is_followed_redirect(status) || location == nullptr) return code;
     // The errors libcurl's own following would end with.
     if (transfer.hops >= kMaxRedirects) return CURLE_TOO_MANY_REDIRECTS;
+    if (transfer.hops == 0) {  // parsed only when a probe redirects at all
+      char* first_url = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &first_url);
+      if (first_url != nullptr) transfer.first_origin = origin_of(first_url);
+    }
     const std::optional<Origin> origin = origin_of(location);
     if (!origin) return CURLE_UNSUPPORTED_PROTOCOL;
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
