@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 ONE_GIB = 1 << 30
@@ -310,7 +311,7 @@ def _scrape(url, seconds, threads, targets):
 
     stop = threading.Event()
     lock = threading.Lock()
-    summary = {"pages": 0, "failures": [], "slowest": 0.0}
+    summary = {"pages": 0, "busy": 0, "failures": [], "slowest": 0.0}
 
     def check(body, length):
         if length != len(body):
@@ -335,6 +336,17 @@ def _scrape(url, seconds, threads, targets):
                 with lock:
                     summary["pages"] += 1
                     summary["slowest"] = max(summary["slowest"], took)
+            except urllib.error.HTTPError as error:
+                # More scrapers at once than epsitter serves pages: a quick 503 that says when to
+                # come back, which is what a scraper should get rather than a wait.
+                retry_after = error.headers.get("Retry-After")
+                error.read()
+                with lock:
+                    if error.code == 503 and retry_after:
+                        summary["busy"] += 1
+                    else:
+                        summary["failures"].append(repr(error))
+                stop.wait(0.2)
             except Exception as error:  # noqa: BLE001 - every failure is reported
                 with lock:
                     summary["failures"].append(repr(error))
@@ -352,19 +364,21 @@ def _scrape(url, seconds, threads, targets):
 def scrape_crowd(url, seconds, scrapers, targets, per_process=10):
     """Runs `scrapers` concurrent scrapers of `url` for `seconds`, in processes of `per_process`
     threads each (so that the interpreter lock, not epsitter, is not what they measure). Every page
-    must be complete (Content-Length), end with a newline, parse, and list `targets` targets.
-    Returns {"pages", "failures", "slowest"} summed over the processes."""
+    must be complete (Content-Length), end with a newline, parse, and list `targets` targets; a 503
+    with Retry-After counts as busy, and its scraper tries again after 0.2 s.
+    Returns {"pages", "busy", "failures", "slowest"} summed over the processes."""
     processes = []
     for start in range(0, scrapers, per_process):
         count = min(per_process, scrapers - start)
         processes.append(subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "scrape", url, str(seconds), str(count),
              str(targets)], stdout=subprocess.PIPE, text=True))
-    total = {"pages": 0, "failures": [], "slowest": 0.0}
+    total = {"pages": 0, "busy": 0, "failures": [], "slowest": 0.0}
     for process in processes:
         out, _ = process.communicate(timeout=seconds + 120)
         part = json.loads(out)
         total["pages"] += part["pages"]
+        total["busy"] += part["busy"]
         total["failures"] += part["failures"]
         total["slowest"] = max(total["slowest"], part["slowest"])
     return total

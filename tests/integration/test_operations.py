@@ -35,7 +35,7 @@ class Operations(unittest.TestCase):
                     self.assertEqual(status, 405)
                     self.assertEqual(headers["Allow"], "POST")
             self.assertNotIn("config loaded\" trigger=\"POST", sitter.log())
-            self.assertEqual(sitter.get("/-/reload", method="POST")[0], 200)
+            self.assertEqual(sitter.reload()[0], 200)
 
     def test_own_metrics_build_reload_and_process(self):
         config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
