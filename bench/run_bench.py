@@ -220,7 +220,8 @@ def wait_ready(port, timeout=60):
 
 def timed_reload(port):
     """One POST /-/reload (it answers once the diff is applied): "seconds, targets restarted"."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", method="POST")
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", method="POST",
+                                     headers={"X-Epsitter-Reload": "1"})
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         answer = response.read().decode()

@@ -1,4 +1,5 @@
-// The command line: `epsitter [--check-config] [--no-watch] CONFIG.yaml`, plus --help, --version.
+// The command line: `epsitter [--check-config] [--no-watch] [--web.config.file WEB.yml]
+// CONFIG.yaml`, plus --help, --version.
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,7 +14,8 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_c
       "schedule and serves what it saw as Prometheus metrics on :SERVER_PORT/metrics.\n\n"
       "Environment: LOG_LEVEL (INFO), POLL_INTERVAL (30 s), SERVER_PORT (8989), POOL_SIZE (5),\n"
       "REQUEST_TIMEOUT (15 s), METRIC_PREFIX (sitter), SHARD_COUNT (1), SHARD_INDEX (the -N of\n"
-      "the host name).",
+      "the host name), WEB_ALLOWED_HOSTS (Host names besides the cluster's),\n"
+      "WEB_RESPONSE_TIMEOUT (30 s, plus 1 s per MiB).",
       "epsitter"};
   CommandLine line;
   app.add_option("CONFIG", line.config_path, "YAML file with a `urls:` map of targets")->required();
@@ -24,6 +26,9 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_c
   app.add_flag("--no-watch", no_watch,
                "do not watch CONFIG's directory for changes; reload on SIGHUP or POST /-/reload "
                "only");
+  app.add_option("--web.config.file", line.web_config_path,
+                 "TLS and basic auth for the HTTP port, in the format of Prometheus' "
+                 "exporter-toolkit (tls_server_config, basic_auth_users)");
   app.set_version_flag("--version", std::string("epsitter ") + EPSITTER_VERSION + " (revision " +
                                         EPSITTER_REVISION + ")");
   try {

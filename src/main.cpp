@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "config/config_loader.hpp"
 #include "config/settings.hpp"
+#include "config/web_config.hpp"
 #include "discovery/kubernetes_discovery.hpp"
 #include "log/logger.hpp"
 #include "metrics/discovery_metrics.hpp"
@@ -32,6 +33,7 @@
 #include "web/metrics_route.hpp"
 #include "web/operations_routes.hpp"
 #include "web/status_routes.hpp"
+#include "web/tls_setup.hpp"
 #include "web/web_server.hpp"
 
 namespace {
@@ -169,8 +171,27 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
   return routes;
 }
 
+WebServer::Options web_options(const Settings& settings, const WebConfig& web) {
+  WebServer::Options options;
+  options.port = settings.server_port;
+  options.response_timeout = settings.web_response_timeout;
+  options.allowed_hosts = settings.web_allowed_hosts;
+  options.tls = web.tls;
+  options.basic_auth_users = web.basic_auth_users;
+  return options;
+}
+
+// The web config, its TLS files loaded once to check them; nothing without --web.config.file.
+// Throws ConfigError, or std::runtime_error naming the field whose file OpenSSL refused.
+WebConfig load_web_config(const CommandLine& line) {
+  if (line.web_config_path.empty()) return {};
+  WebConfig web = load_web_config_file(line.web_config_path);
+  if (web.tls) check_tls(*web.tls);
+  return web;
+}
+
 int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
-        spdlog::logger& log) {
+        const WebConfig& web, spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
   log_descriptor_limit(raise_descriptor_limit(), log);
 
@@ -220,7 +241,10 @@ int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
 
   int exit_code = 0;
   try {
-    WebServer server{WebServer::Options{settings.server_port},
+    if (!web.basic_auth_users.empty() && !web.tls) {
+      log.warn("msg=\"basic auth without TLS: passwords cross the network in clear text\"");
+    }
+    WebServer server{web_options(settings, web),
                      make_routes(settings, system, metrics, supervisor, reloader, sources,
                                  discovery_stats, start_delays, stopping),
                      log};
@@ -238,9 +262,10 @@ int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
     if (!started.ok) throw std::runtime_error(started.message);
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
-        "shard={}/{} version={} revision={}",
+        "shard={}/{} version={} revision={} https={} basic_auth_users={}",
         server.port(), target_count, settings.poll_interval.count() / 1000.0, settings.pool_size,
-        settings.shard.index, settings.shard.count, EPSITTER_VERSION, EPSITTER_REVISION);
+        settings.shard.index, settings.shard.count, EPSITTER_VERSION, EPSITTER_REVISION,
+        web.tls.has_value(), web.basic_auth_users.size());
     wait_for_stop(signals, reloader, log);
     // Probes first (a hanging one must not hold up the exit), then the watcher and the web server
     // as this scope ends.
@@ -281,9 +306,16 @@ int main(int argc, char** argv) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;
   }
+  WebConfig web;
+  try {
+    web = load_web_config(*line);
+  } catch (const std::runtime_error& error) {  // ConfigError is one too
+    std::cerr << "epsitter: error: " << error.what() << '\n';
+    return kExitConfigError;
+  }
   if (line->check_config) {
     std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << '\n';
     return 0;
   }
-  return run(*line, settings, std::move(config), *log);
+  return run(*line, settings, std::move(config), web, *log);
 }

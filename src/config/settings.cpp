@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "config/number_parsing.hpp"
+#include "config/spelling.hpp"
 
 namespace epsitter {
 namespace {
@@ -17,6 +18,7 @@ constexpr int kMaxPort = 65'535;
 constexpr int kMaxPoolSize = 256;  // each worker is a thread: a bound that catches typos
 constexpr int kMaxShardCount = 1'000;
 constexpr int kMaxInFlight = 1'000'000;
+constexpr double kMaxResponseTimeoutSeconds = 3'600;
 
 struct LogLevelName {
   std::string_view name;
@@ -116,6 +118,30 @@ Shard read_shard(const EnvLookup& lookup, const std::string& host_name) {
   return shard;
 }
 
+// Comma-separated globs of host names: letters, digits, '-', '.', '_' and the wildcard '*'. A port
+// is never part of it (the Host header's port is dropped before matching).
+std::vector<std::string> parse_allowed_hosts(const std::string& text) {
+  std::vector<std::string> globs;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = detail::trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item.empty()) continue;
+    const bool plain = std::all_of(item.begin(), item.end(), [](char c) {
+      return is_ascii_letter(c) || detail::is_ascii_digit(c) || c == '-' || c == '.' || c == '_' ||
+             c == '*';
+    });
+    if (!plain) {
+      reject("WEB_ALLOWED_HOSTS", item,
+             "comma-separated host names or globs such as *.example.com (letters, digits, '-', "
+             "'.', '_' and '*'; no port, scheme or path)");
+    }
+    globs.push_back(detail::to_lower_ascii(item));
+  }
+  return globs;
+}
+
 }  // namespace
 
 LogLevel parse_log_level(const std::string& text) {
@@ -169,6 +195,13 @@ Settings settings_from_env(const EnvLookup& lookup, const std::string& host_name
   }
   if (const auto value = read_variable(lookup, "MAX_IN_FLIGHT")) {
     settings.max_in_flight = parse_int_setting("MAX_IN_FLIGHT", *value, 1, kMaxInFlight);
+  }
+  if (const auto value = read_variable(lookup, "WEB_ALLOWED_HOSTS")) {
+    settings.web_allowed_hosts = parse_allowed_hosts(*value);
+  }
+  if (const auto value = read_variable(lookup, "WEB_RESPONSE_TIMEOUT")) {
+    settings.web_response_timeout =
+        parse_seconds(*value, "WEB_RESPONSE_TIMEOUT", kMaxResponseTimeoutSeconds);
   }
   settings.shard = read_shard(lookup, host_name);
   return settings;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace epsitter {
 
@@ -28,6 +29,12 @@ struct Settings {
   // below 10,000 targets even with a tenth of them hanging.
   int max_in_flight = 10'000;
   Shard shard;  // SHARD_COUNT, SHARD_INDEX (default: the -N at the end of the host name)
+  // WEB_ALLOWED_HOSTS: Host names our port answers besides the built-in ones (see
+  // web/host_policy.hpp), as lower-case globs where `*` matches any run of characters.
+  std::vector<std::string> web_allowed_hosts;
+  // WEB_RESPONSE_TIMEOUT: how long a response may take to send, plus 1 s per MiB of body (see
+  // web/response_deadline.hpp). 30 s is above any usual Prometheus scrape_timeout.
+  std::chrono::milliseconds web_response_timeout{30'000};
 };
 
 // A malformed environment variable: names the variable and the bad value.

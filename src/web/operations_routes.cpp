@@ -22,9 +22,9 @@ std::vector<Route> make_operation_routes(Operations operations) {
                      : HttpResponse::text(500, "config reload failed: " + answer.message + "\n");
   };
   std::vector<Route> routes;
-  routes.push_back(Route{"/-/healthy", {"GET"}, std::move(healthy)});
-  routes.push_back(Route{"/-/ready", {"GET"}, std::move(ready)});
-  routes.push_back(Route{"/-/reload", {"POST"}, std::move(reload)});
+  routes.push_back(Route{"/-/healthy", {"GET"}, std::move(healthy), false, RouteKind::health});
+  routes.push_back(Route{"/-/ready", {"GET"}, std::move(ready), false, RouteKind::health});
+  routes.push_back(Route{"/-/reload", {"POST"}, std::move(reload), false, RouteKind::action});
   return routes;
 }
 

@@ -22,6 +22,8 @@ struct Operations {
 };
 
 // 200 or 503 for the two probes; 200 or 500 (with the error) for a reload. Other methods get 405.
+// The probes are health routes (answered whatever else holds the port), the reload an action (it
+// needs the X-Epsitter-Reload header; see cross_site.hpp).
 std::vector<Route> make_operation_routes(Operations operations);
 
 }  // namespace epsitter

@@ -43,11 +43,20 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// What a route does decides how it is guarded (see dispatcher.hpp).
+enum class RouteKind {
+  page,    // shows state (/metrics, the status page, the API): Host check, auth, worker budget
+  action,  // changes state (POST /-/reload): as a page, plus the cross-site checks
+  health,  // /-/healthy, /-/ready: always answered (any Host, no auth, no budget), so that the
+           // kubelet's probes get through whatever else holds the port
+};
+
 struct Route {
   std::string path;                  // exact match (or, with `prefix`, what the path starts with)
   std::vector<std::string> methods;  // allowed; HEAD is implied by GET. Others get 405.
   HttpHandler handler;
   bool prefix = false;  // exact routes win; the rest of the path goes to HttpRequest::subpath
+  RouteKind kind = RouteKind::page;
 };
 
 }  // namespace epsitter

@@ -178,9 +178,9 @@ class Image(unittest.TestCase):
                     root = next(line for line in f if line.split()[4] == "/")
                 self.assertIn("ro", root.split()[5].split(","), root)
 
-                def get(path, method="GET"):
+                def get(path, method="GET", headers=None):
                     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                                     method=method)
+                                                     method=method, headers=headers or {})
                     try:
                         with urllib.request.urlopen(request, timeout=10) as response:
                             return response.status, response.read().decode()
@@ -192,7 +192,8 @@ class Image(unittest.TestCase):
                 harness.wait_until(lambda: backend.seen("/health"), message="a probe")
                 harness.wait_until(lambda: 'status="200"' in get("/metrics")[1],
                                    message="the probe counted")
-                self.assertEqual(get("/-/reload", method="POST")[0], 200)
+                self.assertEqual(get("/-/reload", method="POST",
+                                     headers={"X-Epsitter-Reload": "1"})[0], 200)
                 # Every shared object the running process has mapped, dlopen()ed ones included.
                 with open(f"/proc/{process.pid}/maps") as f:
                     mapped = {line.split()[-1] for line in f if re.search(r"\.so[.\d]*$", line)}

@@ -3,6 +3,7 @@
 Only the Python standard library is used, so the tests run on a bare Debian machine.
 """
 
+import http.client
 import http.server
 import os
 import re
@@ -150,6 +151,7 @@ class Epsitter:
         self.preexec_fn = preexec_fn  # runs in the child before exec, e.g. to set a ulimit
         self.stderr_lines = []
         self.port = None
+        self.https = False  # the port speaks TLS (a web config with tls_server_config)
         self.process = None
 
     def start(self):
@@ -169,19 +171,48 @@ class Epsitter:
             self.stderr_lines.append(line)
             found = re.search(r'msg="listening" port=(\d+)', line)
             if found:
+                self.https = "https=true" in line
                 self.port = int(found.group(1))
 
     def log(self):
         return "".join(self.stderr_lines)
 
-    def get(self, path="/metrics", method="GET"):
-        """Returns (status, headers, body text) of one request to epsitter's own server."""
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method)
+    def url(self, path="/metrics"):
+        return f"{'https' if self.https else 'http'}://127.0.0.1:{self.port}{path}"
+
+    def get(self, path="/metrics", method="GET", headers=None, context=None):
+        """Returns (status, headers, body text) of one request to epsitter's own server. `context`:
+        the ssl.SSLContext for a port that speaks TLS."""
+        request = urllib.request.Request(self.url(path), method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10, context=context) as response:
                 return response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read().decode()
+
+    def reload(self, headers=None, context=None):
+        """POST /-/reload as a script does it: with the header that no cross-site page can send."""
+        return self.get("/-/reload", method="POST", context=context,
+                        headers={"X-Epsitter-Reload": "1", **(headers or {})})
+
+    def exchange(self, method, path, headers, body=None, context=None):
+        """One request with exactly `headers` (a Host among them is sent as given, not made up);
+        returns (status, headers, body text)."""
+        if self.https:
+            connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=10,
+                                                     context=context)
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.putrequest(method, path, skip_host="Host" in headers,
+                                  skip_accept_encoding=True)
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            connection.endheaders(body)
+            response = connection.getresponse()
+            return response.status, response.headers, response.read().decode()
+        finally:
+            connection.close()
 
     def scrape(self):
         status, _, body = self.get("/metrics")

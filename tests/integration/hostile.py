@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 ONE_GIB = 1 << 30
@@ -43,6 +44,26 @@ def open_files_limit(pid):
                 soft, hard = line.split()[3:5]
                 return int(soft), int(hard)
     raise AssertionError(f"no open files limit for pid {pid}")
+
+
+TCP_STATES = {"01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV", "04": "FIN_WAIT1",
+              "05": "FIN_WAIT2", "06": "TIME_WAIT", "07": "CLOSE", "08": "CLOSE_WAIT",
+              "09": "LAST_ACK", "0A": "LISTEN", "0B": "CLOSING"}
+
+
+def server_side_states(server_port):
+    """{client port: TCP state} of the server's own end of every loopback IPv4 connection to
+    `server_port`, from /proc/net/tcp. When a server closes a connection whose client still has
+    unread data in flight, its end leaves ESTABLISHED at once, while the client reads on for as long
+    as the buffers hold: this is how a test sees that a slow reader was dropped."""
+    states = {}
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            local, remote, state = line.split()[1:4]
+            if int(local.split(":")[1], 16) == server_port and remote != "00000000:0000":
+                states[int(remote.split(":")[1], 16)] = TCP_STATES.get(state, state)
+    return states
 
 
 # --- Certificates ---------------------------------------------------------------------------------
@@ -230,6 +251,94 @@ def answers_ok(server, sock):
     sock.send(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
 
 
+# --- Hostile clients of epsitter's own port ---------------------------------------------------------
+
+def exchange(port, data, timeout=10):
+    """Sends raw bytes to 127.0.0.1:`port` and reads until the server closes the connection or
+    `timeout` passes. Returns (bytes received, closed): closed is True when the server ended the
+    connection (end of stream or reset), False when it was still open after `timeout`."""
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(data)
+        except OSError:
+            pass  # the server may answer and close before taking everything
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            except OSError:
+                return received, True  # reset: closed with unread bytes on its side
+            if not chunk:
+                return received, True
+            received += chunk
+    return received, False
+
+
+class SlowReaders:
+    """`count` connections that each ask for `path` and then read `rate` bytes a second, through a
+    4 KiB receive buffer: the slowest steady readers, which hold a worker for as long as the server
+    keeps writing to them. Reading runs in a thread of its own from start() to stop()."""
+
+    def __init__(self, port, count, path="/metrics", rate=4096):
+        self.port, self.count, self.path, self.rate = port, count, path, rate
+        self.sockets = []
+        self.heads = []        # what each connection got first (up to the end of the headers)
+        self.received = []     # bytes each connection got, headers included
+        self.ended = []        # None while open, else "eof" or "reset"
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+
+    def start(self):
+        for _ in range(self.count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window
+            sock.connect(("127.0.0.1", self.port))
+            sock.sendall(f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            sock.setblocking(False)
+            self.sockets.append(sock)
+            self.heads.append(b"")
+            self.received.append(0)
+            self.ended.append(None)
+        self.thread.start()
+        return self
+
+    def _read(self):
+        while not self.stopping.wait(1.0):
+            for i, sock in enumerate(self.sockets):
+                if self.ended[i] is not None:
+                    continue
+                try:
+                    chunk = sock.recv(self.rate)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    self.ended[i] = "reset"
+                    continue
+                if not chunk:
+                    self.ended[i] = "eof"
+                if REQUEST_END not in self.heads[i]:
+                    self.heads[i] += chunk[:4096]
+                self.received[i] += len(chunk)
+
+    def status(self, i):
+        """The status code connection `i` got, or None before its first line arrived."""
+        line = self.heads[i].split(b"\r\n", 1)[0].split(b" ")
+        return int(line[1]) if len(line) > 1 and line[1].isdigit() else None
+
+    def local_port(self, i):
+        return self.sockets[i].getsockname()[1]
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(timeout=10)
+        for sock in self.sockets:
+            sock.close()
+
+
 # --- A fast backend for crowds of targets ---------------------------------------------------------
 
 COUNTS_PATH = "/__counts"
@@ -310,7 +419,7 @@ def _scrape(url, seconds, threads, targets):
 
     stop = threading.Event()
     lock = threading.Lock()
-    summary = {"pages": 0, "failures": [], "slowest": 0.0}
+    summary = {"pages": 0, "busy": 0, "failures": [], "slowest": 0.0}
 
     def check(body, length):
         if length != len(body):
@@ -335,6 +444,17 @@ def _scrape(url, seconds, threads, targets):
                 with lock:
                     summary["pages"] += 1
                     summary["slowest"] = max(summary["slowest"], took)
+            except urllib.error.HTTPError as error:
+                # More scrapers at once than epsitter serves pages: a quick 503 that says when to
+                # come back, which is what a scraper should get rather than a wait.
+                retry_after = error.headers.get("Retry-After")
+                error.read()
+                with lock:
+                    if error.code == 503 and retry_after:
+                        summary["busy"] += 1
+                    else:
+                        summary["failures"].append(repr(error))
+                stop.wait(0.2)
             except Exception as error:  # noqa: BLE001 - every failure is reported
                 with lock:
                     summary["failures"].append(repr(error))
@@ -352,19 +472,21 @@ def _scrape(url, seconds, threads, targets):
 def scrape_crowd(url, seconds, scrapers, targets, per_process=10):
     """Runs `scrapers` concurrent scrapers of `url` for `seconds`, in processes of `per_process`
     threads each (so that the interpreter lock, not epsitter, is not what they measure). Every page
-    must be complete (Content-Length), end with a newline, parse, and list `targets` targets.
-    Returns {"pages", "failures", "slowest"} summed over the processes."""
+    must be complete (Content-Length), end with a newline, parse, and list `targets` targets; a 503
+    with Retry-After counts as busy, and its scraper tries again after 0.2 s.
+    Returns {"pages", "busy", "failures", "slowest"} summed over the processes."""
     processes = []
     for start in range(0, scrapers, per_process):
         count = min(per_process, scrapers - start)
         processes.append(subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "scrape", url, str(seconds), str(count),
              str(targets)], stdout=subprocess.PIPE, text=True))
-    total = {"pages": 0, "failures": [], "slowest": 0.0}
+    total = {"pages": 0, "busy": 0, "failures": [], "slowest": 0.0}
     for process in processes:
         out, _ = process.communicate(timeout=seconds + 120)
         part = json.loads(out)
         total["pages"] += part["pages"]
+        total["busy"] += part["busy"]
         total["failures"] += part["failures"]
         total["slowest"] = max(total["slowest"], part["slowest"])
     return total

@@ -15,14 +15,18 @@ PROMETHEUS = os.environ.get("PROMETHEUS", shutil.which("prometheus") or "")
 
 
 class Prometheus:
-    def __init__(self, job, targets, metrics_path="/metrics"):
+    """`job` scrapes `targets`; `options` adds to its scrape config (scheme, tls_config,
+    basic_auth, ...); `more_jobs` are further scrape configs, whole."""
+
+    def __init__(self, job, targets, metrics_path="/metrics", options=None, more_jobs=()):
         self.dir = tempfile.TemporaryDirectory(prefix="epsitter-prometheus-")
         self.port = harness.refused_port()  # free now; Prometheus binds it next
         config = {
             "global": {"scrape_interval": "1s", "scrape_timeout": "1s",
                        "evaluation_interval": "1s"},
             "scrape_configs": [{"job_name": job, "metrics_path": metrics_path,
-                                "static_configs": [{"targets": list(targets)}]}],
+                                "static_configs": [{"targets": list(targets)}],
+                                **(options or {})}, *more_jobs],
         }
         self.config_path = os.path.join(self.dir.name, "prometheus.yml")
         with open(self.config_path, "w") as f:
@@ -64,6 +68,14 @@ class Prometheus:
         assert answer["status"] == "success", answer
         return [(sample["metric"], float(sample["value"][1]))
                 for sample in answer["data"]["result"]]
+
+    def targets(self):
+        """The active scrape targets as Prometheus reports them: [{"job", "health", "lastError"}]."""
+        url = f"http://127.0.0.1:{self.port}/api/v1/targets?state=active"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            answer = json.load(response)
+        return [{"job": t["labels"]["job"], "health": t["health"], "lastError": t["lastError"]}
+                for t in answer["data"]["activeTargets"]]
 
     def __exit__(self, *exc):
         self.process.terminate()

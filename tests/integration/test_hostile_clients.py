@@ -1,6 +1,6 @@
 """Hostile clients of epsitter's HTTP server: crowds of scrapers, malformed and oversized requests,
-path tricks, slow clients. Every answer is complete, nothing is served from disk, and a normal
-scrape keeps working."""
+path tricks, slow clients, slow readers, smuggled requests. Every answer is complete, nothing is
+served from disk, the health endpoints always answer, and a normal scrape keeps working."""
 
 import os
 import socket
@@ -20,7 +20,12 @@ TARGETS = 250 if SANITIZER else 1000
 SCRAPERS = 20 if SANITIZER else 50
 SCRAPE_SECONDS = 10
 INTERVAL = 5.0
-SLOW_CLIENTS = 100  # more than CivetWeb's 32 workers
+SLOW_CLIENTS = 100  # more than CivetWeb's 48 workers
+PAGE_SLOTS = 16  # pages (/metrics, status page, API) epsitter serves at once (web_server.hpp)
+SLOW_READERS = 40  # more than CivetWeb's 32 workers before, more than PAGE_SLOTS now
+# A POST /-/reload that would run (it carries the header) if it were ever taken for a request.
+HIDDEN_RELOAD = (b"POST /-/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Epsitter-Reload: 1\r\n"
+                 b"Content-Length: 0\r\n\r\n")
 
 
 def report(text):
@@ -104,8 +109,9 @@ class HostileClients(unittest.TestCase):
                 probes = {path: after.get(path, 0) - before.get(path, 0) for path in after}
                 expected = elapsed / INTERVAL
                 report(f"{SCRAPERS} scrapers, {TARGETS} targets: {crowd['pages']} complete pages in "
-                       f"{elapsed:.1f} s, slowest {crowd['slowest']:.2f} s; probes per target in that "
-                       f"time: min {min(probes.values())}, max {max(probes.values())}, "
+                       f"{elapsed:.1f} s, slowest {crowd['slowest']:.2f} s, {crowd['busy']} quick "
+                       f"503s (busy); probes per target in that time: min "
+                       f"{min(probes.values())}, max {max(probes.values())}, "
                        f"expected {expected:.1f}")
                 self.assertGreaterEqual(crowd["pages"], SCRAPERS)
                 # Every target kept its schedule: one probe per interval, give or take the edges
@@ -211,6 +217,104 @@ class HostileClients(unittest.TestCase):
             self.assertEqual(len(scraped), 1)
             self.assertEqual(scraped[0][0], 200)
             self.assertEqual(sitter.get("/metrics")[0], 200)
+
+    def test_slow_readers_hold_a_bounded_share_of_workers_and_are_dropped(self):
+        # About 5 MB of plain exposition: long URLs make every series long. interval 3600 spreads
+        # the first probes over an hour, so nearly nothing is probed and the page stays the same.
+        port = refused_port()
+        targets = {f"t{i:03d}": {"url": f"http://127.0.0.1:{port}/{'p' * 1000}{i}",
+                                 "interval": 3600} for i in range(250)}
+        # A 3 s base: the deadline of a 5 MB page is then about 8 s (3 s + 1 s per MiB).
+        with Epsitter(config_yaml(targets), env={"WEB_RESPONSE_TIMEOUT": "3"}) as sitter:
+            size = len(sitter.scrape())
+            self.assertGreater(size, 4_000_000)
+            readers = hostile.SlowReaders(sitter.port, SLOW_READERS).start()
+            try:
+                answers = {"/-/healthy": [], "/-/ready": []}
+                started = time.monotonic()
+
+                def served_still():
+                    states = hostile.server_side_states(sitter.port)
+                    return [i for i in range(SLOW_READERS) if readers.status(i) == 200
+                            and states.get(readers.local_port(i)) == "ESTABLISHED"]
+
+                # The probes ask every half second until every slow reader that got its page has
+                # been dropped (or 120 s, far beyond the deadline, have passed).
+                while time.monotonic() - started < 120:
+                    for path, seen in answers.items():
+                        try:
+                            seen.append(sitter.get(path)[0])
+                        except OSError as error:
+                            seen.append(repr(error))
+                    if time.monotonic() - started > 2 and not served_still():
+                        break
+                    time.sleep(0.5)
+                dropped_after = time.monotonic() - started
+                statuses = [readers.status(i) for i in range(SLOW_READERS)]
+                still = served_still()
+            finally:
+                readers.stop()
+            served = statuses.count(200)
+            report(f"{SLOW_READERS} slow readers of a {size / 1e6:.1f} MB page: {served} served, "
+                   f"{statuses.count(503)} got 503 at once; the served ones dropped within "
+                   f"{dropped_after:.1f} s; /-/healthy answered "
+                   f"{answers['/-/healthy'].count(200)} of {len(answers['/-/healthy'])}, /-/ready "
+                   f"{answers['/-/ready'].count(200)} of {len(answers['/-/ready'])}")
+            for path, seen in answers.items():
+                self.assertEqual(set(seen), {200}, f"{path} answered {seen}")
+            self.assertGreater(len(answers["/-/healthy"]), 5)
+            # At most PAGE_SLOTS hold a worker; every other one was told at once to come back.
+            self.assertEqual(sorted(set(statuses)), [200, 503], statuses)
+            self.assertLessEqual(served, PAGE_SLOTS)
+            self.assertEqual(still, [], "slow readers still served after 120 s")
+            for i in range(SLOW_READERS):
+                if statuses[i] == 200:
+                    self.assertLess(readers.received[i], size, "a slow reader got the whole page")
+            self.assertEqual(sitter.log().count("reason=\"slower than its deadline\""), served)
+            # And the port is whole again: a whole page for the next scraper.
+            status, headers, page = sitter.get("/metrics")
+            self.assertEqual(status, 200)
+            self.assertEqual(len(page), int(headers["Content-Length"]))
+            self.assertGreater(len(page), 4_000_000)
+
+    def test_smuggled_requests_get_400_and_the_connection_closes(self):
+        body = b"0\r\n\r\n" + HIDDEN_RELOAD
+        variants = {
+            # A proxy that trusts Content-Length sees one GET; CivetWeb trusted the chunked end.
+            "Content-Length and Transfer-Encoding":
+                b"GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n" % len(body) + body,
+            "Transfer-Encoding and Content-Length, spaced":
+                b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding : chunked\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body) + body,
+            # CivetWeb took the first length, 0, and the hidden POST for the next request.
+            "two Content-Lengths, 0 first":
+                b"GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(HIDDEN_RELOAD) + HIDDEN_RELOAD,
+            "a body on a GET":
+                b"GET /-/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n"
+                % len(HIDDEN_RELOAD) + HIDDEN_RELOAD,
+            "a chunked GET":
+                b"GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                b"\r\n" + body,
+            "a chunked body on the reload itself":
+                b"POST /-/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n"
+                b"Transfer-Encoding: chunked\r\nX-Epsitter-Reload: 1\r\n\r\n" % len(body) + body,
+        }
+        with Epsitter(quiet_config(), args=["--no-watch"]) as sitter:
+            for name, data in variants.items():
+                with self.subTest(variant=name):
+                    received, closed = hostile.exchange(sitter.port, data)
+                    self.assertTrue(received.startswith(b"HTTP/1.1 400 "), received[:200])
+                    self.assertEqual(received.count(b"HTTP/1.1 "), 1, received)
+                    self.assertIn(b"Connection: close", received)
+                    self.assertTrue(closed, "the connection stayed open")
+            self.assertNotIn('trigger="POST /-/reload"', sitter.log())
+            self.assertEqual(sitter.get("/-/healthy")[0], 200)
+            # The hidden request itself, sent plainly, does reload: it was refused, not broken.
+            received, _ = hostile.exchange(sitter.port, HIDDEN_RELOAD)
+            self.assertTrue(received.startswith(b"HTTP/1.1 200 "), received[:200])
+            wait_until(lambda: 'trigger="POST /-/reload"' in sitter.log(), message="the reload")
 
 
 if __name__ == "__main__":

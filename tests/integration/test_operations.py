@@ -1,5 +1,6 @@
 """The operating surface a kubelet and Prometheus rely on: /-/healthy, /-/ready, the methods each
-endpoint takes, epsitter's own metrics (build, reload, process_*), and SIGTERM with requests hanging."""
+endpoint takes, who may reload (no cross-site request, no foreign Host), epsitter's own metrics
+(build, reload, process_*), and SIGTERM with requests hanging."""
 
 import os
 import re
@@ -35,7 +36,54 @@ class Operations(unittest.TestCase):
                     self.assertEqual(status, 405)
                     self.assertEqual(headers["Allow"], "POST")
             self.assertNotIn("config loaded\" trigger=\"POST", sitter.log())
-            self.assertEqual(sitter.get("/-/reload", method="POST")[0], 200)
+            self.assertEqual(sitter.reload()[0], 200)
+
+    def test_reload_refuses_what_a_web_page_of_another_site_could_send(self):
+        config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
+        with Epsitter(config, args=["--no-watch"]) as sitter:
+            host = f"127.0.0.1:{sitter.port}"
+            refused = {
+                # What a form or fetch() on evil.example sends without a preflight.
+                "cross-site text/plain POST": {"Host": host, "Origin": "http://evil.example",
+                                               "Content-Type": "text/plain"},
+                "a simple POST without the header": {"Host": host},
+                "the header from another origin": {"Host": host, "X-Epsitter-Reload": "1",
+                                                   "Origin": "http://evil.example"},
+                "the header from another port": {"Host": host, "X-Epsitter-Reload": "1",
+                                                 "Origin": f"http://127.0.0.1:{sitter.port + 1}"},
+                "a sandboxed page": {"Host": host, "X-Epsitter-Reload": "1", "Origin": "null"},
+                "a cross-site fetch": {"Host": host, "X-Epsitter-Reload": "1",
+                                       "Sec-Fetch-Site": "cross-site"},
+                # DNS rebinding: the browser believes it talks to evil.example.
+                "a foreign Host": {"Host": f"evil.example:{sitter.port}", "X-Epsitter-Reload": "1"},
+            }
+            for name, headers in refused.items():
+                with self.subTest(request=name):
+                    status, _, body = sitter.exchange("POST", "/-/reload", headers, body=b"{}")
+                    self.assertEqual(status, 403, body)
+            self.assertNotIn('trigger="POST /-/reload"', sitter.log())
+            for headers in ({"Host": host, "X-Epsitter-Reload": "1"},
+                            {"Host": host, "X-Epsitter-Reload": "1", "Origin": f"http://{host}"},
+                            {"Host": "epsitter.monitoring.svc:8989", "X-Epsitter-Reload": "1"}):
+                status, _, body = sitter.exchange("POST", "/-/reload", headers)
+                self.assertEqual(status, 200, body)
+            self.assertEqual(sitter.log().count('trigger="POST /-/reload"'), 3)
+
+    def test_a_foreign_host_is_refused_but_health_answers_any(self):
+        config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})
+        with Epsitter(config, env={"WEB_ALLOWED_HOSTS": "*.example.com"}) as sitter:
+            for host in ("evil.example", f"evil.example:{sitter.port}", "127.0.0.1.nip.io"):
+                for path in ("/metrics", "/", "/api/v1/targets", "/api/v1/targets/a"):
+                    with self.subTest(host=host, path=path):
+                        status, _, body = sitter.exchange("GET", path, {"Host": host})
+                        self.assertEqual(status, 403, body)
+                        self.assertNotIn("sitter_", body)
+                for path in ("/-/healthy", "/-/ready"):
+                    self.assertEqual(sitter.exchange("GET", path, {"Host": host})[0], 200)
+            for host in (f"127.0.0.1:{sitter.port}", "localhost", "[::1]:8989", "epsitter",
+                         "epsitter.monitoring.svc.cluster.local:8989", "metrics.example.com"):
+                with self.subTest(host=host):
+                    self.assertEqual(sitter.exchange("GET", "/metrics", {"Host": host})[0], 200)
 
     def test_own_metrics_build_reload_and_process(self):
         config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})

@@ -102,7 +102,7 @@ class Reload(unittest.TestCase):
             def deliver(text):
                 with open(sitter.config_path, "w") as f:
                     f.write(text)
-                answers.append(sitter.get("/-/reload", method="POST"))
+                answers.append(sitter.reload())
             self.story(sitter, backend, deliver)
             (bad_status, _, bad_body), (ok_status, _, ok_body) = answers
             self.assertEqual(bad_status, 500)

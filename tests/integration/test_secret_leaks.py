@@ -155,9 +155,11 @@ class Secrets(unittest.TestCase):
 
                 for path in PAGES:
                     for method in ("GET", "POST"):
+                        # The reload header too, so that POST /-/reload really reloads.
                         request = urllib.request.Request(f"http://127.0.0.1:{sitter.port}{path}",
                                                          method=method, data=b"" if method ==
-                                                         "POST" else None)
+                                                         "POST" else None,
+                                                         headers={"X-Epsitter-Reload": "1"})
                         try:
                             with urllib.request.urlopen(request, timeout=10) as response:
                                 page = str(response.headers) + response.read().decode()

@@ -88,3 +88,26 @@ def server_context(cert_chain, key, client_ca=None):
         context.verify_mode = ssl.CERT_REQUIRED
         context.load_verify_locations(client_ca.cert)
     return context
+
+
+def client_context(ca=None, cert=None):
+    """A client-side SSLContext that trusts `ca` (a Cert) and, with `cert`, presents it."""
+    context = ssl.create_default_context(cafile=ca.cert if ca else None)
+    if cert is not None:
+        context.load_cert_chain(cert.cert, cert.key)
+    return context
+
+
+def bcrypt_hash(password, cost=5):
+    """A bcrypt hash ($2b$) of `password`, as htpasswd -B or exporter-toolkit's docs make them:
+    Python's crypt module (libxcrypt; deprecated but present in Debian's 3.11), else htpasswd."""
+    try:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import crypt
+        return crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2 ** cost))
+    except ImportError:
+        out = subprocess.run(["htpasswd", "-nbB", "-C", str(cost), "user", password], check=True,
+                             capture_output=True, text=True).stdout
+        return out.strip().split(":", 1)[1]

@@ -242,3 +242,22 @@ TEST_CASE("a shard index that cannot be found or is out of range is an error", "
   CHECK_THAT(error_of({{"SHARD_COUNT", "2"}, {"SHARD_INDEX", "-1"}}, ""),
              Catch::Contains("SHARD_INDEX=\"-1\""));
 }
+
+TEST_CASE("WEB_ALLOWED_HOSTS is a comma-separated list of lower-cased globs", "[settings]") {
+  CHECK(settings_with({}).web_allowed_hosts.empty());
+  CHECK(
+      settings_with({{"WEB_ALLOWED_HOSTS", " Metrics.Example.com, *.corp ,,"}}).web_allowed_hosts ==
+      std::vector<std::string>{"metrics.example.com", "*.corp"});
+  CHECK_THAT(error_for("WEB_ALLOWED_HOSTS", "metrics.example.com:8989"),
+             Catch::Contains("WEB_ALLOWED_HOSTS=\"metrics.example.com:8989\": expected "
+                             "comma-separated host names or globs"));
+  CHECK_THAT(error_for("WEB_ALLOWED_HOSTS", "a.example, http://b.example/"),
+             Catch::Contains("WEB_ALLOWED_HOSTS=\"http://b.example/\""));
+}
+
+TEST_CASE("WEB_RESPONSE_TIMEOUT sets the base of the response deadline", "[settings]") {
+  CHECK(settings_with({}).web_response_timeout == 30s);
+  CHECK(settings_with({{"WEB_RESPONSE_TIMEOUT", "2.5"}}).web_response_timeout == 2500ms);
+  CHECK_THAT(error_for("WEB_RESPONSE_TIMEOUT", "0"),
+             Catch::Contains("WEB_RESPONSE_TIMEOUT=\"0\": expected a number of seconds"));
+}
