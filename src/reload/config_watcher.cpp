@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 
+#include "log/logfmt.hpp"
 #include "os/thread_tuning.hpp"
 #include "reload/unique_fd.hpp"
 
@@ -67,14 +68,14 @@ struct ConfigWatcher::Impl {
     if (options.use_inotify) {
       inotify = UniqueFd{::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)};
       if (!inotify.valid()) {
-        log.warn("msg=\"inotify unavailable, checking the config periodically\" error=\"{}\"",
-                 std::strerror(errno));
+        log.warn("msg=\"inotify unavailable, checking the config periodically\" error={}",
+                 logged(std::strerror(errno)));
       }
     }
     add_watch();
-    log.info(
-        "msg=\"watching config\" file=\"{}\" directory=\"{}\" inotify={} check_interval_seconds={}",
-        path, directory, inotify.valid(), options.check_interval.count() / 1000.0);
+    log.info("msg=\"watching config\" file={} directory={} inotify={} check_interval_seconds={}",
+             logged(path), logged(directory), inotify.valid(),
+             options.check_interval.count() / 1000.0);
     thread = std::thread([this] { run(); });
   }
 
@@ -90,10 +91,8 @@ struct ConfigWatcher::Impl {
     if (!inotify.valid() || watch >= 0) return;
     watch = ::inotify_add_watch(inotify.get(), directory.c_str(), kWatchMask);
     if (watch < 0 && !warned_about_watch) {
-      log.warn(
-          "msg=\"cannot watch config directory, checking periodically\" directory=\"{}\" "
-          "error=\"{}\"",
-          directory, std::strerror(errno));
+      log.warn("msg=\"cannot watch config directory, checking periodically\" directory={} error={}",
+               logged(directory), logged(std::strerror(errno)));
       warned_about_watch = true;
     } else if (watch >= 0) {
       warned_about_watch = false;
@@ -110,7 +109,7 @@ struct ConfigWatcher::Impl {
     } while (ready < 0 && errno == EINTR);
     if (ready < 0) {
       // Not expected with valid descriptors; fall back to the periodic check rather than spin.
-      log.warn("msg=\"config watcher poll failed\" error=\"{}\"", std::strerror(errno));
+      log.warn("msg=\"config watcher poll failed\" error={}", logged(std::strerror(errno)));
       std::this_thread::sleep_for(timeout);
       return Wake::timeout;
     }
@@ -157,11 +156,11 @@ struct ConfigWatcher::Impl {
     const Fingerprint now = fingerprint(path);
     if (now == baseline) return;
     baseline = now;
-    log.info("msg=\"config file changed\" file=\"{}\"", path);
+    log.info("msg=\"config file changed\" file={}", logged(path));
     try {
       on_change();
     } catch (const std::exception& error) {
-      log.error("msg=\"config change handler failed\" error=\"{}\"", error.what());
+      log.error("msg=\"config change handler failed\" error={}", logged(error.what()));
     }
   }
 

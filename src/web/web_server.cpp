@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "log/logfmt.hpp"
 #include "web/url_decode.hpp"
 
 namespace epsitter {
@@ -137,16 +138,18 @@ int handle(mg_connection* conn, void* data) {
   try {
     response = respond(*dispatch, *info, conn);
   } catch (const std::exception& error) {
-    dispatch->log->error("msg=\"http handler failed\" path=\"{}\" error=\"{}\"",
-                         info->local_uri != nullptr ? info->local_uri : "", error.what());
+    dispatch->log->error("msg=\"http handler failed\" path={} error={}",
+                         logged(info->local_uri != nullptr ? info->local_uri : ""),
+                         logged(error.what()));
     response = HttpResponse::text(500, "500 internal error\n");
   }
   try {
     send(conn, response, std::strcmp(info->request_method, "HEAD") == 0);
   } catch (const std::exception& error) {
     // Only a streamed body can fail, after its headers went out: the client gets a short body.
-    dispatch->log->error("msg=\"http response cut short\" path=\"{}\" error=\"{}\"",
-                         info->local_uri != nullptr ? info->local_uri : "", error.what());
+    dispatch->log->error("msg=\"http response cut short\" path={} error={}",
+                         logged(info->local_uri != nullptr ? info->local_uri : ""),
+                         logged(error.what()));
   }
   return response.status;
 }
@@ -154,7 +157,7 @@ int handle(mg_connection* conn, void* data) {
 int log_civetweb_message(const mg_connection* conn, const char* message) {
   const mg_context* context = mg_get_context(conn);
   const auto* dispatch = static_cast<const WebServer::Dispatch*>(mg_get_user_data(context));
-  if (dispatch != nullptr) dispatch->log->debug("msg=\"http server\" detail=\"{}\"", message);
+  if (dispatch != nullptr) dispatch->log->debug("msg=\"http server\" detail={}", logged(message));
   return 1;  // handled: CivetWeb prints nothing itself
 }
 
