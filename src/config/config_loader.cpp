@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "config/file_text.hpp"
+#include "config/input_limits.hpp"
 #include "config/kubernetes_fields.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
@@ -368,9 +369,9 @@ Config ConfigFrame::with_targets(std::vector<Target> targets) const {
 
 std::string read_config_file(const std::string& path) {
   try {
-    return detail::read_file_text(path);
-  } catch (const std::system_error& error) {
-    throw ConfigError(path, 0, 0, "", "cannot read file: " + error.code().message());
+    return detail::read_file_text(path, kMaxConfigFileBytes);
+  } catch (const detail::FileReadError& error) {
+    throw ConfigError(path, 0, 0, "", std::string{"cannot read file: "} + error.what());
   }
 }
 

@@ -54,10 +54,8 @@ std::string read_secret_file(const Field& field) {
   std::string secret;
   try {
     secret = read_file_text(path, kMaxSecretBytes);
-  } catch (const std::system_error& error) {
-    field.fail("cannot read file " + quote(path) + ": " + error.code().message());
-  } catch (const std::length_error&) {
-    field.fail("file " + quote(path) + " is larger than 64 KiB: not a secret");
+  } catch (const FileReadError& error) {
+    field.fail("cannot read file " + quote(path) + ": " + error.what());
   }
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();

@@ -12,15 +12,15 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <system_error>
 #include <thread>
 
+#include "config/file_text.hpp"
+#include "config/input_limits.hpp"
 #include "log/logfmt.hpp"
 #include "os/thread_tuning.hpp"
-#include "reload/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace epsitter {
 
@@ -36,12 +36,16 @@ constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOS
 // What the file held when last read: a hash of its bytes, or nothing when it could not be read.
 using Fingerprint = std::optional<std::size_t>;
 
+// Read the way the loader reads it (following symlinks, a regular file of at most the config's
+// size): the path swapped for a FIFO or /dev/zero must neither block this thread, which would then
+// hold up the daemon's stop, nor fill memory. Any such change makes the fingerprint nothing, and
+// the reload it triggers reports why.
 Fingerprint fingerprint(const std::string& path) {
-  std::ifstream file{path, std::ios::binary};  // follows symlinks, as the loader does
-  if (!file) return std::nullopt;
-  const std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return std::nullopt;
-  return std::hash<std::string>{}(content);
+  try {
+    return std::hash<std::string>{}(detail::read_file_text(path, kMaxConfigFileBytes));
+  } catch (const detail::FileReadError&) {
+    return std::nullopt;
+  }
 }
 
 std::string directory_of(const std::string& path) {

@@ -1,4 +1,5 @@
 // Unit tests for the YAML config loader: the seed format in full, and where each error points.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,8 @@
 #include <string>
 
 #include "config/config_loader.hpp"
+#include "config/input_limits.hpp"
+#include "temp_directory.hpp"
 
 using namespace epsitter;
 using namespace std::chrono_literals;
@@ -628,6 +631,28 @@ TEST_CASE("a file that cannot be read is a ConfigError without a position", "[co
 
 TEST_CASE("a directory is not a config file", "[config][file]") {
   const std::string path = std::filesystem::temp_directory_path().string();
-  CHECK_THROWS_MATCHES(load_config_file(path), ConfigError,
-                       Catch::Message(path + ": cannot read file: Is a directory"));
+  CHECK_THROWS_MATCHES(
+      load_config_file(path), ConfigError,
+      Catch::Message(path + ": cannot read file: it is a directory, not a regular file"));
+}
+
+TEST_CASE("a FIFO or a device is refused as the config, at once", "[config][file]") {
+  const testing::TempDirectory dir;
+  const std::string fifo = (dir.path() / "sitter.yaml").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_MATCHES(
+      load_config_file(fifo), ConfigError,
+      Catch::Message(fifo + ": cannot read file: it is a FIFO (named pipe), not a regular file"));
+  CHECK_THROWS_MATCHES(
+      load_config_file("/dev/zero"), ConfigError,
+      Catch::Message("/dev/zero: cannot read file: it is a character device, not a regular file"));
+}
+
+TEST_CASE("a config file longer than 16 MiB is refused before it is read", "[config][file]") {
+  const testing::TempDirectory dir;
+  const std::string path = dir.write("sitter.yaml", "urls:\n  a:\n    url: http://h/\n");
+  std::filesystem::resize_file(path, kMaxConfigFileBytes + 1);  // sparse: costs no disk
+  CHECK_THROWS_MATCHES(
+      load_config_file(path), ConfigError,
+      Catch::Message(path + ": cannot read file: it is larger than 16 MiB, the most allowed here"));
 }
