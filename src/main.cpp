@@ -282,7 +282,8 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
   if (line->check_config) {
-    std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << '\n';
+    std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << "; "
+              << describe_expansion(config.expanded) << '\n';
     return 0;
   }
   return run(*line, settings, std::move(config), *log);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <system_error>
 
+#include "config/number_parsing.hpp"
 #include "os/unique_fd.hpp"
 
 namespace epsitter::detail {
@@ -81,15 +82,6 @@ std::string read_file_text(const std::string& path, std::size_t max_bytes) {
 void check_file_readable(const std::string& path, std::size_t max_bytes) {
   std::size_t size = 0;
   static_cast<void>(open_regular_file(path, max_bytes, size));
-}
-
-std::string format_bytes(std::size_t bytes) {
-  constexpr std::size_t kKiB = 1024;
-  if (bytes >= kKiB * kKiB && bytes % (kKiB * kKiB) == 0) {
-    return std::to_string(bytes / (kKiB * kKiB)) + " MiB";
-  }
-  if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
-  return std::to_string(bytes) + " bytes";
 }
 
 }  // namespace epsitter::detail

@@ -31,7 +31,4 @@ std::string read_file_text(const std::string& path, std::size_t max_bytes);
 // `max_bytes` long (for files that libcurl reads later, such as a CA bundle). Throws FileReadError.
 void check_file_readable(const std::string& path, std::size_t max_bytes);
 
-// "16 MiB", "64 KiB" or "100 bytes": a limit in a message.
-std::string format_bytes(std::size_t bytes);
-
 }  // namespace epsitter::detail

@@ -13,9 +13,10 @@ class TargetDefaults {
  public:
   // Clones `defaults` (a validated `defaults:` map): the clone holds only this block, not the
   // whole document, whose memory the loader gives back. `context` is the file's, so ${VAR},
-  // relative *_file paths and error messages mean what they mean in the file.
+  // relative *_file paths and error messages mean what they mean in the file; its budget is
+  // dropped (it is the load's, and this outlives the load, read by discovery's threads).
   TargetDefaults(const YAML::Node& defaults, detail::LoadContext context)
-      : context_(std::move(context)), defaults_(YAML::Clone(defaults)) {}
+      : context_(without_budget(std::move(context))), defaults_(YAML::Clone(defaults)) {}
   TargetDefaults(const TargetDefaults&) = delete;
   TargetDefaults& operator=(const TargetDefaults&) = delete;
 
@@ -26,6 +27,11 @@ class TargetDefaults {
   }
 
  private:
+  static detail::LoadContext without_budget(detail::LoadContext context) {
+    context.budget = nullptr;
+    return context;
+  }
+
   const detail::LoadContext context_;
   const YAML::Node defaults_;
 };

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "config/input_limits.hpp"
 #include "config/number_parsing.hpp"
 #include "config/option_target.hpp"
 #include "config/spelling.hpp"
@@ -66,6 +67,11 @@ Annotations read_annotations(const json& object, const std::string& origin) {
       throw Skip(origin + ": " + full_name + ": expected a text value, got " + value.type_name());
     }
     const std::string text = value.get<std::string>();
+    if (text.size() > kMaxAnnotationBytes) {
+      throw Skip(origin + ": " + full_name + ": the value has " + std::to_string(text.size()) +
+                 " bytes, more than the " + detail::format_bytes(kMaxAnnotationBytes) +
+                 " an annotation of epsitter's may hold");
+    }
     if (name == "probe") {
       read.probe = text;
     } else if (name == "path") {

@@ -74,6 +74,7 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
   Config& config = loaded_config.config;
   const std::string loaded = summarize(config);
   const std::size_t parsed = loaded_config.targets_parsed;
+  const ExpandedSize expanded = loaded_config.expanded;
   std::string applied;
   // The YAML tree is gone by now, but its pages stay with this thread's malloc arena, where the
   // actors (other threads, other arenas) cannot reuse them: return them before the actors take
@@ -92,8 +93,11 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
   // Logged before the gauges change, so that whoever sees them change finds the reason logged.
   // Only now does the memo describe the running targets (a refused config leaves the old one).
   memo_ = std::move(loaded_config.memo);
-  log_.info("msg=\"config loaded\" trigger={} file={} summary={} targets_parsed={} {}",
-            logged(trigger), logged(path_), logged(loaded), parsed, applied);
+  log_.info(
+      "msg=\"config loaded\" trigger={} file={} summary={} targets_parsed={} expanded_bytes={} "
+      "expanded_values={} {}",
+      logged(trigger), logged(path_), logged(loaded), parsed, expanded.bytes, expanded.values,
+      applied);
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.ever_applied = true;

@@ -571,10 +571,12 @@ TEST_CASE("payload values JSON cannot carry are rejected at their position", "[c
 
 TEST_CASE("an alias that contains itself is rejected instead of recursing forever",
           "[config][errors]") {
-  CHECK_THAT(message_of(error_for("urls:\n  t:\n    url: http://a\n    payload: &p [*p]\n")),
-             Contains("nests too deeply"));
-  CHECK_THAT(message_of(error_for("urls:\n  t: &t\n    <<: *t\n    url: http://a\n")),
-             Contains("merge keys (<<) nest too deeply"));
+  CHECK(message_of(error_for("urls:\n  t:\n    url: http://a\n    payload: &p [*p]\n")) ==
+        "sitter.yaml:4:18: urls.t.payload[0]: the config has an alias (*name) inside the node "
+        "it refers to: it would expand without end");
+  CHECK(message_of(error_for("urls:\n  t: &t\n    <<: *t\n    url: http://a\n")) ==
+        "sitter.yaml:3:9: urls.t.<<: the config has an alias (*name) inside the node it refers "
+        "to: it would expand without end");
 }
 
 TEST_CASE("invalid YAML syntax is reported with yaml-cpp's position and message",
@@ -655,4 +657,94 @@ TEST_CASE("a config file longer than 16 MiB is refused before it is read", "[con
   CHECK_THROWS_MATCHES(
       load_config_file(path), ConfigError,
       Catch::Message(path + ": cannot read file: it is larger than 16 MiB, the most allowed here"));
+}
+
+// --- Bounded expansion
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// A payload whose last list holds 9^5 copies of a `leaf`-byte text, in ~`leaf` bytes of YAML.
+std::string payload_bomb(std::size_t leaf) {
+  std::string text = "urls:\n  bomb:\n    url: http://a\n    method: POST\n    payload:\n";
+  text += "      l0: &l0 \"" + std::string(leaf, 'x') + "\"\n";
+  for (int level = 1; level <= 5; ++level) {
+    text += "      l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i > 0 ? ", *l" : "*l") + std::to_string(level - 1);
+    text += "]\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("an alias bomb is a config error at the alias that passes the budget, before any copy",
+          "[config][errors][budget]") {
+  // 8 KiB of YAML that expanded to 413 MB of payload (1 GB of memory) before the budget.
+  const ConfigError error = error_for(payload_bomb(7'600));
+  CHECK(error.file() == "sitter.yaml");
+  CHECK(error.line() == 10);
+  CHECK(error.field() == "urls.bomb.payload.l4[1]");
+  CHECK_THAT(message_of(error),
+             Contains("the config grows past 16 MiB of text here once expanded"));
+}
+
+TEST_CASE("a merge-key bomb is refused instead of walking 10^12 merges", "[config][budget]") {
+  std::string text = "urls:\n  t:\n    url: http://a\n    labels:\n      m0: &m0 {k: v}\n";
+  for (int level = 1; level <= 12; ++level) {
+    text += "      m" + std::to_string(level) + ": &m" + std::to_string(level) + " {<<: [";
+    for (int i = 0; i < 10; ++i) text += (i > 0 ? ", *m" : "*m") + std::to_string(level - 1);
+    text += "]}\n";
+  }
+  CHECK_THAT(message_of(error_for(text)), Contains("grows past 1000000 values here"));
+}
+
+TEST_CASE("a defaults field is charged once for every target that inherits it",
+          "[config][budget]") {
+  // 10 KiB of payload in `defaults:`, copied into 2,000 targets, is 20 MB of bodies.
+  std::string text =
+      "defaults:\n  method: POST\n  payload: \"" + std::string(10'240, 'x') + "\"\nurls:\n";
+  for (int i = 0; i < 2'000; ++i) text += "  t" + std::to_string(i) + ": {url: http://a}\n";
+  const ConfigError error = error_for(text);
+  CHECK(error.field() == "urls.t1633");
+  CHECK_THAT(message_of(error),
+             Contains("grows past 16 MiB of text here once expanded") &&
+                 Contains("it inherits defaults.payload, which is copied into every target"));
+  // A target with its own payload copies none.
+  std::string own = "defaults:\n  payload: \"" + std::string(10'240, 'x') + "\"\nurls:\n";
+  for (int i = 0; i < 2'000; ++i) {
+    own += "  t" + std::to_string(i) + ": {url: http://a, method: POST, payload: x}\n";
+  }
+  CHECK(parse(own).targets.size() == 2'000);
+}
+
+TEST_CASE("${VAR} cannot grow a value past the budget", "[config][budget]") {
+  const std::string big(65'536, 'x');
+  const EnvLookup env = [&big](const char* name) {
+    return name == std::string{"BIG"} ? big.c_str() : nullptr;
+  };
+  std::string refs;
+  for (int i = 0; i < 300; ++i) refs += "${BIG}";  // 19.7 MB from 1.8 KB
+  try {
+    parse_config("urls:\n  t:\n    url: http://a\n    headers: {X-Big: \"" + refs + "\"}\n",
+                 "sitter.yaml", env);
+    FAIL("accepted");
+  } catch (const ConfigError& error) {
+    CHECK(error.field() == "urls.t.headers.X-Big");
+    CHECK_THAT(message_of(error), Contains("grows past what the config may hold once its ${...} "
+                                           "are replaced (value not shown)"));
+  }
+  // Within the budget, the growth is counted.
+  ExpansionBudget budget = config_expansion_budget();
+  parse_config("urls:\n  t:\n    url: http://a\n    headers: {X-Big: \"${BIG}\"}\n", "sitter.yaml",
+               env, budget);
+  CHECK(budget.used().bytes > big.size());
+}
+
+TEST_CASE("the expanded size of a config is told in a short summary", "[config][budget]") {
+  ExpansionBudget budget = config_expansion_budget();
+  parse_config("urls:\n  a: {url: http://a}\n", "sitter.yaml", {}, budget);
+  CHECK(budget.used().values == 7);  // the maps of the file, urls and a; three keys; one url
+  CHECK(describe_expansion(budget.used()) == "expanded=" + std::to_string(budget.used().bytes) +
+                                                 " bytes values=7 (at most 16 MiB and 1000000)");
 }

@@ -57,9 +57,3 @@ TEST_CASE("a file that cannot be opened reports errno", "[file_text]") {
     CHECK(std::string{error.what()} == "No such file or directory");
   }
 }
-
-TEST_CASE("limits are written the way people write them", "[file_text]") {
-  CHECK(detail::format_bytes(16 << 20) == "16 MiB");
-  CHECK(detail::format_bytes(64 << 10) == "64 KiB");
-  CHECK(detail::format_bytes(1000) == "1000 bytes");
-}

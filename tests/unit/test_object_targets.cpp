@@ -194,3 +194,32 @@ TEST_CASE("trimming keeps what makes targets and drops unannotated objects", "[o
         "http://web.shop.svc:8080/x");
   CHECK_FALSE(trim_object(ObjectKind::service, service(json::object())));
 }
+
+TEST_CASE("an annotation longer than 16 KiB skips the object before it is parsed", "[objects]") {
+  const ObjectTargets result = targets_of(ObjectKind::service,
+                                          service(with(with(kProbe, "method", "POST"), "payload",
+                                                       "\"" + std::string(16 << 10, 'x') + "\"")),
+                                          nullptr);
+  CHECK(result.probed);
+  CHECK(result.targets.empty());
+  CHECK(result.error ==
+        "Service shop/web: epsitter.io/payload: the value has 16386 bytes, more than the 16 KiB "
+        "an annotation of epsitter's may hold");
+}
+
+TEST_CASE("an alias bomb in an annotation skips the object at the alias", "[objects]") {
+  // 2.3 KiB that expanded to a 118 MB body (660 MiB of memory) before the budget.
+  std::string bomb = "{l0: &l0 \"" + std::string(2'000, 'x') + "\"";
+  for (int level = 1; level <= 5; ++level) {
+    bomb += ", l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) bomb += (i > 0 ? ", *l" : "*l") + std::to_string(level - 1);
+    bomb += "]";
+  }
+  bomb += "}";
+  const ObjectTargets result = targets_of(
+      ObjectKind::service, service(with(with(kProbe, "method", "POST"), "payload", bomb)), nullptr);
+  CHECK(result.targets.empty());
+  CHECK_THAT(result.error, Contains("Service shop/web:") &&
+                               Contains("epsitter.io/payload.l2[2]: the annotation's value grows "
+                                        "past 64 KiB of text here once expanded"));
+}
