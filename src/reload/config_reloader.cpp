@@ -94,10 +94,10 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
   // Only now does the memo describe the running targets (a refused config leaves the old one).
   memo_ = std::move(loaded_config.memo);
   log_.info(
-      "msg=\"config loaded\" trigger={} file={} summary={} targets_parsed={} expanded_bytes={} "
-      "expanded_values={} {}",
-      logged(trigger), logged(path_), logged(loaded), parsed, expanded.bytes, expanded.values,
-      applied);
+      "msg=\"config loaded\" trigger={} file={} summary={} targets_parsed={} {} expanded_bytes={} "
+      "expanded_values={}",
+      logged(trigger), logged(path_), logged(loaded), parsed, applied, expanded.bytes,
+      expanded.values);
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.ever_applied = true;
