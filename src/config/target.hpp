@@ -62,7 +62,7 @@ struct TargetExtras {
 
 struct Target {
   TargetLabels labels;
-  std::string url;  // the URL requested, userinfo included (curl turns it into basic auth)
+  std::string url;  // the URL requested: as configured minus userinfo (now auth_user/auth_pass)
   std::optional<std::chrono::milliseconds> timeout;  // unset: REQUEST_TIMEOUT applies
   std::optional<std::string> body;                   // request body, already serialised
   HeaderList headers;                                // in config order, Content-Type included

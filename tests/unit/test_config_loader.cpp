@@ -96,11 +96,32 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
         Headers{{"x-my-custom-header", "Lee was here."}, {"Content-Type", "application/json"}});
 }
 
-TEST_CASE("userinfo is kept in the request URL but removed from the url label", "[config]") {
+TEST_CASE("userinfo becomes basic auth, out of the request URL and the url label", "[config]") {
   const Target target = parse(kSeedSample).targets[2];
-  CHECK(target.url == "https://u:secret@host/x");
+  CHECK(target.url == "https://host/x");
   CHECK(target.labels.url == "https://host/x");
+  CHECK(target.extras->auth_user == std::optional<std::string>{"u"});
+  CHECK(target.extras->auth_pass == std::optional<std::string>{"secret"});
   CHECK(target.labels.namespace_ == "default");
+}
+
+TEST_CASE("userinfo is percent-decoded, as libcurl decoded it", "[config]") {
+  const Target target = only_target("urls:\n  t:\n    url: http://b%40b:p%2Fss%3Aw@h/\n");
+  CHECK(target.extras->auth_user == std::optional<std::string>{"b@b"});
+  CHECK(target.extras->auth_pass == std::optional<std::string>{"p/ss:w"});
+  CHECK_FALSE(only_target("urls:\n  t:\n    url: http://bob@h/\n").extras->auth_pass);
+}
+
+TEST_CASE("auth_user or a bearer token wins over userinfo, as it did in libcurl", "[config]") {
+  const Target basic =
+      only_target("urls:\n  t:\n    url: http://bob:pw@h/\n    auth_user: al\n    auth_pass: x\n");
+  CHECK(basic.url == "http://h/");
+  CHECK(basic.extras->auth_user == std::optional<std::string>{"al"});
+  CHECK(basic.extras->auth_pass == std::optional<std::string>{"x"});
+  const Config bearer =
+      parse("defaults:\n  bearer_token: t\nurls:\n  t:\n    url: http://bob:pw@h/\n");
+  CHECK_FALSE(bearer.targets[0].extras->auth_user);
+  CHECK(bearer.targets[0].url == "http://h/");
 }
 
 TEST_CASE("removing userinfo changes nothing else in the url label", "[config]") {
@@ -108,8 +129,9 @@ TEST_CASE("removing userinfo changes nothing else in the url label", "[config]")
   t:
     url: HTTPS://user:p@ss@Example.COM:8443/a/../b?q=x@y#frag
 )");
-  CHECK(target.url == "HTTPS://user:p@ss@Example.COM:8443/a/../b?q=x@y#frag");
+  CHECK(target.url == "HTTPS://Example.COM:8443/a/../b?q=x@y#frag");
   CHECK(target.labels.url == "HTTPS://Example.COM:8443/a/../b?q=x@y#frag");
+  CHECK(target.extras->auth_pass == std::optional<std::string>{"p@ss"});
 }
 
 TEST_CASE("a target with only a url gets the defaults", "[config]") {
@@ -345,6 +367,15 @@ TEST_CASE("malformed urls are rejected, quoting them without credentials", "[con
   CHECK(message_for_url("http://u:secret@").find("secret") == std::string::npos);
   CHECK(message_for_url("u:secret@host/x").find("secret") == std::string::npos);
   CHECK(message_for_url("gopher://u:secret@host/").find("secret") == std::string::npos);
+  // A '#', '/' or '?' in a password ends the authority (RFC 3986): an error that shows none of it.
+  CHECK(message_for_url("http://bob:p#S3CRET@host/") ==
+        "sitter.yaml:3:10: urls.t.url: \"http://***@host/\" has an '@' after its host but no "
+        "user info before it, which is ambiguous: if a password holds a '/', '?' or '#', "
+        "percent-encode them in it (%2F, %3F, %23) as in http://user:pa%2Fss@host/; if the path "
+        "or query holds an '@', write it as %40");
+  CHECK(message_for_url("http://bob:8080/S3CRET@host/").find("S3CRET") == std::string::npos);
+  CHECK(message_for_url("http://bob:p?S3CRET@host/").find("S3CRET") == std::string::npos);
+  CHECK(message_for_url("http://bob:s3:cret@h:99999/").find("cret") == std::string::npos);
 }
 
 TEST_CASE("a url that is not a single value is rejected", "[config][errors]") {
