@@ -109,10 +109,9 @@ void charge_inherited_defaults(const Fields& own, const SharedParts& shared, con
     try {
       budget->charge(shared.default_sizes[i]);
     } catch (const ExpansionExceeded& error) {
-      where.fail(mark, std::string{error.what()} + "; it inherits defaults." +
-                           shared.defaults[i].name() +
-                           ", which is copied into every target "
-                           "that does not set its own");
+      const std::string& name = shared.defaults[i].name();
+      where.fail(mark, std::string{error.what()} + "; it inherits defaults." + name +
+                           ", which is copied into every target that does not set its own");
     }
   }
 }
