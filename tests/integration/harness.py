@@ -204,6 +204,7 @@ class Epsitter:
         self.reader.join(timeout=5)
         self.process.stderr.close()
         self.check_sanitizers()
+        parse_log(self.log())  # every line of every run is well-formed logfmt
         return code
 
     def check_sanitizers(self):
