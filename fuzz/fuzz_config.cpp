@@ -2,7 +2,11 @@
 // ConfigError, nothing else: no crash, no hang, no other exception, no runaway memory. Loading it
 // target by target (what start-up and reloads do) must give exactly what parsing the whole text
 // gives, the same targets or the same error, and so must a reload of the same text that copies
-// the targets it remembers.
+// the targets it remembers. Under a budget small enough for 8 KiB inputs to pass it (aliases,
+// merge keys and defaults multiply), what the targets hold stays within what the budget allowed;
+// and the text as an annotation's payload is bounded the same way.
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
@@ -13,6 +17,7 @@
 
 #include "config/config_loader.hpp"
 #include "config/incremental_load.hpp"
+#include "config/option_target.hpp"
 
 namespace {
 
@@ -73,6 +78,54 @@ void check_incremental(const std::string& text) {
   if (!same_config(again.config, whole)) __builtin_trap();
 }
 
+// The text under a small budget: the bodies and headers its targets hold cannot outgrow what the
+// budget let through (JSON writes a control byte in 6 and adds a few bytes per value).
+void check_small_budget(const std::string& text) {
+  epsitter::ExpansionBudget budget{epsitter::ExpansionLimits{16 << 10, 1'000, "the config"}};
+  try {
+    const epsitter::Config config = epsitter::parse_config(text, "fuzz.yaml", {}, budget);
+    std::size_t held = 0;
+    for (const auto& target : config.targets) {
+      held += target.body.value_or("").size();
+      for (const auto& [name, value] : target.headers) held += name.size() + value.size();
+    }
+    const epsitter::ExpandedSize& used = budget.used();
+    if (used.bytes > (16 << 10) || used.values > 1'000) __builtin_trap();
+    if (held > 6 * used.bytes + 16 * used.values + 64 * config.targets.size()) __builtin_trap();
+  } catch (const epsitter::ConfigError&) {
+  }
+}
+
+// The budget builds alias-free text unmeasured when yaml-cpp could make no more than two values
+// per byte of it (as "{,,,}" does): a text that makes more would let a tree pass the budget before
+// it is counted.
+void check_values_per_byte(const std::string& text) {
+  const epsitter::ExpansionBudget budget{
+      epsitter::ExpansionLimits{std::size_t{1} << 40, std::size_t{1} << 40, "the config"}};
+  if (budget.needs_measuring(text)) return;
+  try {
+    const YAML::Node tree = YAML::Load(text);
+    const epsitter::ExpandedSize size =
+        epsitter::expanded_size(tree, epsitter::ExpandedSize{std::size_t{1} << 40, 1 << 30});
+    if (size.values > 2 * text.size() + 2) __builtin_trap();
+  } catch (const YAML::Exception&) {
+  }
+}
+
+// The text as an annotation's payload and expected JSON: an error or a bounded target.
+void check_as_annotation(const std::string& text) {
+  try {
+    const epsitter::Target target =
+        epsitter::target_from_options("shop/web", "shop", "http://web.shop.svc:8080/",
+                                      {{"method", "epsitter.io/method", "POST"},
+                                       {"payload", "epsitter.io/payload", text},
+                                       {"expect_json", "epsitter.io/expect-json", text}},
+                                      nullptr, "Service shop/web");
+    if (target.body.value_or("").size() > 6 * (64 << 10) + 16 * 10'000) __builtin_trap();
+  } catch (const epsitter::ConfigError&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -90,5 +143,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const epsitter::ConfigError&) {
   }
   check_incremental(text);
+  check_small_budget(text);
+  check_values_per_byte(text);
+  check_as_annotation(text);
   return 0;
 }

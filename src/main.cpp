@@ -19,6 +19,7 @@
 #include "config/settings.hpp"
 #include "config/web_config.hpp"
 #include "discovery/kubernetes_discovery.hpp"
+#include "log/logfmt.hpp"
 #include "log/logger.hpp"
 #include "metrics/discovery_metrics.hpp"
 #include "metrics/runtime_metrics.hpp"
@@ -65,8 +66,8 @@ const char* process_env(const char* name) {
 
 void log_descriptor_limit(const DescriptorLimit& limit, spdlog::logger& log) {
   if (!limit.error.empty()) {
-    log.warn("msg=\"cannot raise the open file limit\" soft={} hard={} error=\"{}\"", limit.soft,
-             limit.hard, limit.error);
+    log.warn("msg=\"cannot raise the open file limit\" soft={} hard={} error={}", limit.soft,
+             limit.hard, logged(limit.error));
     return;
   }
   log.info("msg=\"open file limit\" soft={} hard={} soft_before={}", limit.soft, limit.hard,
@@ -271,7 +272,7 @@ int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
     // as this scope ends.
     stop_probing();
   } catch (const std::runtime_error& error) {
-    log.critical("msg=\"cannot start\" error=\"{}\"", error.what());
+    log.critical("msg=\"cannot start\" error={}", logged(error.what()));
     exit_code = kExitStartError;
   }
   stop_probing();  // again, for the path where starting failed (both steps are idempotent)
@@ -314,7 +315,8 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
   if (line->check_config) {
-    std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << '\n';
+    std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << "; "
+              << describe_expansion(config.expanded) << '\n';
     return 0;
   }
   return run(*line, settings, std::move(config), web, *log);

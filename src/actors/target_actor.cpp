@@ -10,6 +10,7 @@
 #include "actors/messages.hpp"
 #include "actors/schedule.hpp"
 #include "expect/evaluator.hpp"
+#include "log/logfmt.hpp"
 #include "metrics/start_delay.hpp"
 #include "probe/http_engine.hpp"
 
@@ -34,20 +35,21 @@ struct TargetState {
 void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResult& result,
                 const Verdict& verdict) {
   if (verdict.success()) {
-    log.debug("msg=\"probe done\" target=\"{}\" namespace=\"{}\" status={} duration_seconds={:.6f}",
-              labels.name, labels.namespace_, result.status_code, result.duration_seconds);
+    log.debug("msg=\"probe done\" target={} namespace={} status={} duration_seconds={:.6f}",
+              logged(labels.name), logged(labels.namespace_), result.status_code,
+              result.duration_seconds);
   } else if (result.error == ProbeError::none) {
     log.warn(
-        "msg=\"probe failed\" target=\"{}\" namespace=\"{}\" reason={} status={} "
-        "duration_seconds={:.6f} detail=\"{}\"",
-        labels.name, labels.namespace_, to_label(*verdict.failure), result.status_code,
-        result.duration_seconds, verdict.detail);
+        "msg=\"probe failed\" target={} namespace={} reason={} status={} "
+        "duration_seconds={:.6f} detail={}",
+        logged(labels.name), logged(labels.namespace_), to_label(*verdict.failure),
+        result.status_code, result.duration_seconds, logged(verdict.detail));
   } else {
     log.warn(
-        "msg=\"probe failed\" target=\"{}\" namespace=\"{}\" error={} duration_seconds={:.6f} "
-        "detail=\"{}\"",
-        labels.name, labels.namespace_, to_label(result.error), result.duration_seconds,
-        result.error_detail);
+        "msg=\"probe failed\" target={} namespace={} error={} duration_seconds={:.6f} "
+        "detail={}",
+        logged(labels.name), logged(labels.namespace_), to_label(result.error),
+        result.duration_seconds, logged(result.error_detail));
   }
 }
 
@@ -66,8 +68,8 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget 
         if (state.probe_in_flight) {
           // One probe per target at a time keeps a hanging target to one socket.
           state.context->log->warn(
-              "msg=\"probe skipped, previous one still running\" target=\"{}\" namespace=\"{}\"",
-              state.target->labels.name, state.target->labels.namespace_);
+              "msg=\"probe skipped, previous one still running\" target={} namespace={}",
+              logged(state.target->labels.name), logged(state.target->labels.namespace_));
         } else {
           state.probe_in_flight = true;
           state.in_flight_planned = state.next_probe;

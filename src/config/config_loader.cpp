@@ -13,7 +13,9 @@
 #include <utility>
 
 #include "config/discovery_policy.hpp"
+#include "config/expansion_budget.hpp"
 #include "config/file_text.hpp"
+#include "config/input_limits.hpp"
 #include "config/kubernetes_fields.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
@@ -129,7 +131,36 @@ std::map<std::string, YAML::Node> read_profiles(const Entry* profiles, const Whe
   return read;
 }
 
-Target read_target(const Entry& entry, const Where& urls_where, const Fields& defaults) {
+// What every target shares, besides the `kubernetes:` block.
+struct SharedParts {
+  std::vector<double> duration_buckets;
+  Fields defaults;  // checked on their own; they point into the document and its context
+  std::vector<ExpandedSize> default_sizes;  // of each of `defaults`, once expanded
+  YAML::Node defaults_node;                 // the `defaults:` map, when there is one
+  std::map<std::string, YAML::Node> profiles;     // checked, for discovered targets
+  std::optional<DiscoveryRules> discovery_rules;  // set when discovering
+};
+
+// Each target that inherits a `defaults:` field gets its own copy of it (a payload becomes the
+// target's own body): charged before the copies are made, so that defaults cannot multiply by the
+// number of targets what the budget allows once.
+void charge_inherited_defaults(const Fields& own, const SharedParts& shared, const Where& where,
+                               const YAML::Mark& mark) {
+  ExpansionBudget* budget = where.context->budget;
+  if (budget == nullptr) return;
+  for (std::size_t i = 0; i < shared.defaults.size(); ++i) {
+    if (overridden(own, shared.defaults[i].name())) continue;
+    try {
+      budget->charge(shared.default_sizes[i]);
+    } catch (const ExpansionExceeded& error) {
+      const std::string& name = shared.defaults[i].name();
+      where.fail(mark, std::string{error.what()} + "; it inherits defaults." + name +
+                           ", which is copied into every target that does not set its own");
+    }
+  }
+}
+
+Target read_target(const Entry& entry, const Where& urls_where, const SharedParts& shared) {
   const std::string& name = entry.name();
   if (name.empty()) urls_where.fail(entry.key.Mark(), "a target name cannot be empty");
   const Where where = urls_where.at(name);
@@ -142,9 +173,10 @@ Target read_target(const Entry& entry, const Where& urls_where, const Fields& de
   if (detail::find_field(fields, "url") == nullptr) {
     where.at("url").fail(entry.value.Mark(), "missing required field \"url\"");
   }
+  charge_inherited_defaults(fields, shared, where, entry.key.Mark());
   Target target;
   target.labels.name = name;
-  detail::read_target_fields(detail::with_defaults(std::move(fields), defaults),
+  detail::read_target_fields(detail::with_defaults(std::move(fields), shared.defaults),
                              /*complete=*/true, target);
   return target;
 }
@@ -175,11 +207,39 @@ std::vector<double> read_buckets(const Entry* entry, const Where& root) {
   return buckets;
 }
 
+// Charges the budget with the text's first document, aliases expanded, before yaml-cpp builds its
+// tree (which costs ~470 bytes a value, and whose walks follow every alias), when the text needs
+// it; false when it is for charge_built to charge once the tree is built.
+bool charge_before_building(const std::string& yaml_text, const Where& root) {
+  ExpansionBudget& budget = *root.context->budget;
+  if (!budget.needs_measuring(yaml_text)) return false;
+  try {
+    budget.charge_document(yaml_text);
+  } catch (const ExpansionExceeded& error) {
+    Where{root.context, error.field()}.fail(error.mark(), error.what());
+  } catch (const YAML::Exception& error) {
+    root.fail(error.mark, "invalid YAML: " + error.msg);
+  }
+  return true;
+}
+
+void charge_built(const YAML::Node& node, const Where& where) {
+  try {
+    where.context->budget->charge_tree(node);
+  } catch (const ExpansionExceeded& error) {
+    where.fail(error.mark(), error.what());
+  }
+}
+
 // PyYAML's safe_load refused a stream of several documents, so a second one is an error here too.
 YAML::Node load_single_document(const std::string& yaml_text, const Where& root) {
+  const bool charged = charge_before_building(yaml_text, root);
   // A config is almost always one block map without "---": parsed once. Anything else is counted
   // first, then loaded.
-  if (auto document = load_sole_block_map(yaml_text)) return *document;
+  if (auto document = load_sole_block_map(yaml_text)) {
+    if (!charged) charge_built(*document, root);
+    return *document;
+  }
   DocumentCount documents;
   YAML::Node document;
   try {
@@ -202,6 +262,7 @@ YAML::Node load_single_document(const std::string& yaml_text, const Where& root)
   if (!document.IsMap()) {
     root.fail(document.Mark(), expected + ", got " + detail::describe(document));
   }
+  if (!charged) charge_built(document, root);
   return document;
 }
 
@@ -249,21 +310,18 @@ std::string format_error(const std::string& file, int line, int column, const st
   return text + std::move(message);
 }
 
-// What every target shares, besides the `kubernetes:` block.
-struct SharedParts {
-  std::vector<double> duration_buckets;
-  Fields defaults;           // checked on their own; they point into the document and its context
-  YAML::Node defaults_node;  // the `defaults:` map, when there is one
-  std::map<std::string, YAML::Node> profiles;     // checked, for discovered targets
-  std::optional<DiscoveryRules> discovery_rules;  // set when discovering
-};
-
 SharedParts read_shared_parts(const std::vector<Entry>& entries, const Where& root) {
   SharedParts parts;
   parts.duration_buckets =
       read_buckets(detail::find_entry(entries, "request_duration_buckets"), root);
   const Entry* defaults = detail::find_entry(entries, "defaults");
   parts.defaults = read_defaults(defaults, root);
+  // Within the document the budget has measured, so each walk costs at most that much.
+  const ExpansionLimits& limits = root.context->budget->limits();
+  for (const Field& field : parts.defaults) {
+    parts.default_sizes.push_back(
+        expanded_size(field.entry.value, ExpandedSize{limits.max_bytes, limits.max_values}));
+  }
   if (defaults != nullptr) parts.defaults_node = defaults->value;
   parts.profiles = read_profiles(detail::find_entry(entries, "profiles"), root);
   if (const Entry* kubernetes = detail::find_entry(entries, "kubernetes")) {
@@ -326,9 +384,27 @@ ConfigError::ConfigError(std::string file, int line, int column, std::string fie
       column_(column),
       field_(std::move(field)) {}
 
+ExpansionBudget config_expansion_budget() {
+  return ExpansionBudget{
+      ExpansionLimits{kMaxConfigExpandedBytes, kMaxConfigExpandedValues, "the config"}};
+}
+
+std::string describe_expansion(const ExpandedSize& size) {
+  return "expanded=" + detail::describe_bytes(size.bytes) +
+         " values=" + std::to_string(size.values) + " (at most " +
+         detail::format_bytes(kMaxConfigExpandedBytes) + " and " +
+         std::to_string(kMaxConfigExpandedValues) + ")";
+}
+
 Config parse_config(const std::string& yaml_text, const std::string& file_name,
                     const EnvLookup& env) {
-  const LoadContext context{file_name, env, directory_of(file_name)};
+  ExpansionBudget budget = config_expansion_budget();
+  return parse_config(yaml_text, file_name, env, budget);
+}
+
+Config parse_config(const std::string& yaml_text, const std::string& file_name,
+                    const EnvLookup& env, ExpansionBudget& budget) {
+  const LoadContext context{file_name, env, directory_of(file_name), &budget};
   const Where root{&context, ""};
   const YAML::Node document = load_single_document(yaml_text, root);
   const std::vector<Entry> entries = top_level_entries(document, root);
@@ -346,7 +422,7 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
     // Exactly: a doubling vector of 10,000 targets peaks at 22 MB instead of 9.
     config.targets.reserve(targets.size());
     for (const Entry& entry : targets) {
-      config.targets.push_back(read_target(entry, urls_where, shared.defaults));
+      config.targets.push_back(read_target(entry, urls_where, shared));
     }
   }
   if (config.targets.empty() && !discovering) {
@@ -366,9 +442,9 @@ struct ConfigFrame::State {
 };
 
 ConfigFrame::ConfigFrame(const std::string& frame_text, const std::string& file_name,
-                         const EnvLookup& env) {
+                         const EnvLookup& env, ExpansionBudget& budget) {
   auto state = std::make_unique<State>();
-  state->context = LoadContext{file_name, env, directory_of(file_name)};
+  state->context = LoadContext{file_name, env, directory_of(file_name), &budget};
   const Where root{&state->context, ""};
   state->document = load_single_document(frame_text, root);
   const std::vector<Entry> entries = top_level_entries(state->document, root);
@@ -397,6 +473,7 @@ Target ConfigFrame::read_target(std::string_view target_text) const {
   if (!text.empty() && text.back() != '\n') text += '\n';
   text.append(target_text.find_first_not_of(' '), ' ').append(kEndKey).append(": 0\n");
   const Where root{&state_->context, ""};
+  const bool charged = charge_before_building(text, root);
   YAML::Node document;
   try {
     document = YAML::Load(text);
@@ -411,7 +488,11 @@ Target ConfigFrame::read_target(std::string_view target_text) const {
   if (entries.size() != 2 || entries.back().name() != kEndKey) {
     urls_where.fail(document.Mark(), "the target's lines do not close what they open");
   }
-  return epsitter::read_target(entries.front(), urls_where, state_->shared.defaults);
+  if (!charged) {  // the target's own key and fields, as the whole file's parse would count them
+    charge_built(entries.front().key, urls_where);
+    charge_built(entries.front().value, urls_where);
+  }
+  return epsitter::read_target(entries.front(), urls_where, state_->shared);
 }
 
 Config ConfigFrame::with_targets(std::vector<Target> targets) const {
@@ -426,9 +507,9 @@ Config ConfigFrame::with_targets(std::vector<Target> targets) const {
 
 std::string read_config_file(const std::string& path) {
   try {
-    return detail::read_file_text(path);
-  } catch (const std::system_error& error) {
-    throw ConfigError(path, 0, 0, "", "cannot read file: " + error.code().message());
+    return detail::read_file_text(path, kMaxConfigFileBytes);
+  } catch (const detail::FileReadError& error) {
+    throw ConfigError(path, 0, 0, "", std::string{"cannot read file: "} + error.what());
   }
 }
 

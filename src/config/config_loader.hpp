@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/expansion_budget.hpp"
 #include "config/kubernetes_config.hpp"
 #include "config/settings.hpp"
 #include "config/target.hpp"
@@ -47,18 +48,32 @@ class ConfigError : public std::runtime_error {
   std::string field_;
 };
 
+// What one load of a config may grow to (see input_limits.hpp): its text with every alias
+// expanded, every ${VAR} replaced and every `defaults:` field copied into each target inheriting
+// it.
+ExpansionBudget config_expansion_budget();
+
+// "expanded=1.2 MiB values=80003 (at most 16 MiB and 1000000)": how much of the budget a load used.
+std::string describe_expansion(const ExpandedSize& size);
+
 // Parses config text; `file_name` is named in error messages, and relative *_file paths are read
 // from its directory. `env` resolves ${VAR} in values (empty: no variable is set). Secret files are
-// read now, so parsing again re-reads them. Throws ConfigError.
+// read now, so parsing again re-reads them. Throws ConfigError, also when the config passes its
+// expansion budget (before the YAML tree is built or the copy is made).
 Config parse_config(const std::string& yaml_text, const std::string& file_name,
                     const EnvLookup& env = {});
+// The same, charging `budget`, which then tells how big the config was once expanded.
+Config parse_config(const std::string& yaml_text, const std::string& file_name,
+                    const EnvLookup& env, ExpansionBudget& budget);
 
 // A config's text without its targets' lines (the frame of split_target_chunks), parsed: what
 // each target's own text is read against when a reload parses only the targets that changed.
 class ConfigFrame {
  public:
-  // Throws ConfigError, as parse_config would for the same lines.
-  ConfigFrame(const std::string& frame_text, const std::string& file_name, const EnvLookup& env);
+  // Throws ConfigError, as parse_config would for the same lines. `budget` is the whole load's:
+  // the frame and every read_target charge it, so it must outlive the frame.
+  ConfigFrame(const std::string& frame_text, const std::string& file_name, const EnvLookup& env,
+              ExpansionBudget& budget);
   ~ConfigFrame();
   ConfigFrame(const ConfigFrame&) = delete;
   ConfigFrame& operator=(const ConfigFrame&) = delete;

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "config/input_limits.hpp"
 #include "config/target_defaults.hpp"
 
 namespace epsitter {
@@ -29,7 +30,7 @@ struct DiscoveryRules {
   bool allow_external_name = false;        // Services of type ExternalName
   bool allow_selectorless = false;         // Services without a selector (hand-made Endpoints)
   std::size_t max_targets_per_object = 50;
-  std::size_t max_annotation_bytes = 16 * 1024;
+  std::size_t max_annotation_bytes = kMaxAnnotationBytes;
   std::chrono::milliseconds min_interval{5'000};
   std::int64_t max_body_limit = 16 << 20;  // for body_limit set by an annotation
 

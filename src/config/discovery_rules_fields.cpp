@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/discovery_policy.hpp"
+#include "config/input_limits.hpp"
 #include "config/kubernetes_fields.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
@@ -13,7 +14,9 @@ namespace {
 constexpr std::size_t kMaxListItems = 1'000;
 constexpr long long kMaxPort = 65'535;
 constexpr long long kMaxTargetsPerObject = 10'000;
-constexpr long long kMaxAnnotationBytes = 1 << 20;  // Kubernetes' own cap on all annotations
+// An annotation's value is parsed within kMaxAnnotationExpandedBytes (input_limits.hpp): a larger
+// cap than that could admit values the parse then refuses anyway.
+constexpr auto kMaxAnnotationBytesCap = static_cast<long long>(kMaxAnnotationExpandedBytes);
 constexpr double kMaxMinIntervalSeconds = 86'400;
 
 const YAML::Node& list_of(const Field& field, const std::string& expected) {
@@ -118,7 +121,7 @@ DiscoveryRules read_discovery_rules(const Entry& entry, const Where& root) {
   }
   if (const Field* field = find_field(fields, "max_annotation_bytes")) {
     rules.max_annotation_bytes =
-        static_cast<std::size_t>(count_of(*field, kMaxAnnotationBytes, "a number of bytes"));
+        static_cast<std::size_t>(count_of(*field, kMaxAnnotationBytesCap, "a number of bytes"));
   }
   if (const Field* field = find_field(fields, "min_interval")) {
     rules.min_interval = seconds_to_millis(seconds_of(*field, kMaxMinIntervalSeconds));

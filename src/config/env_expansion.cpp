@@ -42,7 +42,7 @@ std::string_view variable_at(const std::string& text, std::size_t open, std::siz
 
 }  // namespace
 
-std::string expand_env(const std::string& text, const EnvLookup& env) {
+std::string expand_env(const std::string& text, const EnvLookup& env, std::size_t max_bytes) {
   if (text.find("${") == std::string::npos) return text;  // the common case, and no escapes
   std::string out;
   std::size_t pos = 0;
@@ -72,7 +72,12 @@ std::string expand_env(const std::string& text, const EnvLookup& env) {
       throw EnvExpansionError("uses ${" + name + "}, but the environment variable " + name +
                               " is not set");
     }
-    out += value;
+    const std::size_t length = std::char_traits<char>::length(value);
+    if (length > max_bytes || out.size() > max_bytes - length) {
+      throw EnvExpansionError(
+          "grows past what the config may hold once its ${...} are replaced (value not shown)");
+    }
+    out.append(value, length);
     pos = after;
   }
   if (pos < text.size()) out.append(text, pos, std::string::npos);

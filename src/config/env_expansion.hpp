@@ -18,7 +18,9 @@ class EnvExpansionError : public std::runtime_error {
 // Replaces every ${NAME} (NAME = [A-Za-z_][A-Za-z0-9_]*) with the variable's value, read through
 // `env` (an empty lookup means no variable is set). `$${` is a literal `${`. A `$` that does not
 // start `${` or `$${` stays as written, so existing values such as `pa$$word` keep their meaning.
-// A set but empty variable expands to nothing. Throws EnvExpansionError.
-std::string expand_env(const std::string& text, const EnvLookup& env);
+// A set but empty variable expands to nothing. The result never grows past `max_bytes`: a value
+// such as ${BIG}${BIG}${BIG}... is refused before it is built. Throws EnvExpansionError.
+std::string expand_env(const std::string& text, const EnvLookup& env,
+                       std::size_t max_bytes = std::string::npos);
 
 }  // namespace epsitter

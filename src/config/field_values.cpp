@@ -57,13 +57,11 @@ std::string path_of(const Field& field) {
   if (text.empty()) field.fail("expected a file path, got an empty value");
   const std::string& base = field.where.context->base_dir;
   const std::string path = text.front() == '/' || base.empty() ? text : base + "/" + text;
-  // Read here, not only by whoever uses it later, so that a typo is a config error at its line.
+  // Checked here, not only by whoever uses it later, so that a typo is a config error at its line.
   try {
-    static_cast<void>(read_file_text(path, kMaxCheckedFileBytes));
-  } catch (const std::system_error& error) {
-    field.fail("cannot read file " + quote(path) + ": " + error.code().message());
-  } catch (const std::length_error&) {
-    field.fail("file " + quote(path) + " is larger than 16 MiB");
+    check_file_readable(path, kMaxCheckedFileBytes);
+  } catch (const FileReadError& error) {
+    field.fail("cannot read file " + quote(path) + ": " + error.what());
   }
   return path;
 }

@@ -1,15 +1,34 @@
-// Reads a whole file into memory: the config itself and the secrets it points to.
+// Reads a whole file into memory, boundedly: the config itself and the files it names.
 #pragma once
 
 #include <cstddef>
-#include <limits>
+#include <stdexcept>
 #include <string>
 
 namespace epsitter::detail {
 
-// The bytes of the file at `path`. Throws std::system_error (with errno) when it cannot be read,
-// and std::length_error when it is longer than `max_bytes`.
-std::string read_file_text(const std::string& path,
-                           std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
+// Why a file was not read, worded to follow "cannot read file PATH: ".
+class FileReadError : public std::runtime_error {
+ public:
+  explicit FileReadError(const std::string& reason, int error_number = 0)
+      : std::runtime_error(reason), error_number_(error_number) {}
+  // errno of the open or read that failed; 0 when the file was refused (not a regular file, or
+  // longer than allowed).
+  int error_number() const { return error_number_; }
+
+ private:
+  int error_number_;
+};
+
+// The bytes of the file at `path`, which must be a regular file of at most `max_bytes`. A FIFO, a
+// device (/dev/zero), a socket or a directory is refused before anything is read from it: the file
+// is opened without blocking (a FIFO without a writer would block the open for ever) and checked
+// with fstat on the opened descriptor, so that a file swapped meanwhile is not read either. A file
+// that grows past `max_bytes` while it is read is refused too. Throws FileReadError.
+std::string read_file_text(const std::string& path, std::size_t max_bytes);
+
+// The same checks without reading: the file at `path` can be opened, is regular and is at most
+// `max_bytes` long (for files that libcurl reads later, such as a CA bundle). Throws FileReadError.
+void check_file_readable(const std::string& path, std::size_t max_bytes);
 
 }  // namespace epsitter::detail

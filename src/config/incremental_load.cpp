@@ -27,7 +27,10 @@ std::optional<LoadedConfig> load_by_chunks(const std::string& text, const Target
   try {
     // Made first, so that its few blocks come before the churn of parsing (see ParseMemo).
     ParseMemo memo{text, chunks};
-    const ConfigFrame frame{chunks.frame, file_name, env};
+    // The frame and each target's lines are charged as they are parsed; targets taken over from
+    // the running config were charged when they were parsed.
+    ExpansionBudget budget = config_expansion_budget();
+    const ConfigFrame frame{chunks.frame, file_name, env, budget};
     std::vector<Target> targets;
     targets.reserve(chunks.targets.size());
     std::size_t parsed = 0;
@@ -41,7 +44,8 @@ std::optional<LoadedConfig> load_by_chunks(const std::string& text, const Target
         ++parsed;
       }
     }
-    return LoadedConfig{frame.with_targets(std::move(targets)), std::move(memo), parsed};
+    return LoadedConfig{frame.with_targets(std::move(targets)), std::move(memo), parsed,
+                        budget.used()};
   } catch (const ConfigError&) {
     return std::nullopt;
   }
@@ -99,9 +103,10 @@ LoadedConfig load_config_text(const std::string& text, const std::string& file_n
       return std::move(*loaded);
     }
   }
-  Config config = parse_config(text, file_name, env);
+  ExpansionBudget budget = config_expansion_budget();
+  Config config = parse_config(text, file_name, env, budget);
   const std::size_t parsed = config.targets.size();
-  return LoadedConfig{std::move(config), ParseMemo{}, parsed};
+  return LoadedConfig{std::move(config), ParseMemo{}, parsed, budget.used()};
 }
 
 LoadedConfig load_config_file_reusing(const std::string& path, const EnvLookup& env,

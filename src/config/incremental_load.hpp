@@ -56,6 +56,7 @@ struct LoadedConfig {
   Config config;
   ParseMemo memo;                  // for the next load, once this config runs
   std::size_t targets_parsed = 0;  // parsed from text; the others were taken over
+  ExpandedSize expanded;           // of what was parsed, aliases, ${VAR} and defaults expanded
 };
 
 // parse_config's result for `text`; with `previous` (the memo of the config now running) and

@@ -94,6 +94,30 @@ inline std::string format_limit(double value) {
   return out.str();
 }
 
+// A size limit as people write it: "16 MiB", "64 KiB" or "1000 bytes".
+inline std::string format_bytes(std::size_t bytes) {
+  constexpr std::size_t kKiB = 1024;
+  if (bytes >= kKiB * kKiB && bytes % (kKiB * kKiB) == 0) {
+    return std::to_string(bytes / (kKiB * kKiB)) + " MiB";
+  }
+  if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// A measured size, to a tenth: "1.2 MiB", "340.0 KiB", "512 bytes".
+inline std::string describe_bytes(std::size_t bytes) {
+  constexpr double kKiB = 1024;
+  char text[32];
+  if (static_cast<double>(bytes) >= kKiB * kKiB) {
+    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (kKiB * kKiB));
+  } else if (static_cast<double>(bytes) >= kKiB) {
+    std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / kKiB);
+  } else {
+    std::snprintf(text, sizeof text, "%zu bytes", bytes);
+  }
+  return text;
+}
+
 // Quotes a value for an error message, escaping quotes and control characters so that a stray
 // newline cannot forge a second log line.
 inline std::string quote(std::string_view text) {

@@ -2,6 +2,8 @@
 // file's `defaults:` under options given as text, read by the same field readers as `urls:`.
 #include "config/option_target.hpp"
 
+#include "config/expansion_budget.hpp"
+#include "config/input_limits.hpp"
 #include "config/spelling.hpp"
 
 namespace epsitter {
@@ -25,10 +27,25 @@ const std::vector<std::string_view> kOptionFields{
 const detail::Words kStructuredFields{"headers",        "payload",     "json",  "expect_status",
                                       "expect_headers", "expect_json", "labels"};
 
+// Whoever may annotate a Service writes this text: it is measured with its aliases expanded
+// before yaml-cpp builds it, and every reader after that walks at most what was measured.
 YAML::Node option_value(const TargetOption& option, const detail::Where& where) {
-  if (!detail::contains(kStructuredFields, option.field)) return YAML::Node{option.text};
+  ExpansionBudget budget{ExpansionLimits{kMaxAnnotationExpandedBytes, kMaxAnnotationExpandedValues,
+                                         "the annotation's value"}};
   try {
+    if (!detail::contains(kStructuredFields, option.field)) {
+      budget.charge(ExpandedSize{option.text.size(), 1});
+      return YAML::Node{option.text};
+    }
+    if (!budget.needs_measuring(option.text)) {
+      YAML::Node value = YAML::Load(option.text);
+      budget.charge_tree(value);
+      return value;
+    }
+    budget.charge_document(option.text);
     return YAML::Load(option.text);
+  } catch (const ExpansionExceeded& error) {
+    (error.field().empty() ? where : where.at(error.field())).fail(error.mark(), error.what());
   } catch (const YAML::Exception& error) {
     where.fail(error.mark, "invalid YAML (or JSON): " + error.msg);
   }

@@ -22,15 +22,26 @@ const Words kMethods{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 constexpr std::string_view kUnsetNamespace = "Unknown";
 constexpr std::string_view kUnsetMethod = "get";
 
-void read_url(const Fields& fields, Target& target) {
+// The URL is requested without its userinfo, whose credentials read_request_fields sends as basic
+// auth: one parse decides both (see url_check.hpp).
+std::optional<ParsedUrl> read_url(const Fields& fields, Target& target) {
   const Field* field = find_field(fields, "url");
-  if (field == nullptr) return;  // reported by the caller, which knows where the target is
+  if (field == nullptr) return std::nullopt;  // reported by the caller, which knows the target
   const std::string url = text_of(*field, "a URL (http:// or https://)");
-  if (const std::optional<std::string> problem = url_problem(url)) {
-    field->fail(quote(redacted(url)) + " " + *problem);
-  }
-  target.url = url;
-  target.labels.url = without_userinfo(url);
+  UrlParse parsed = parse_url(url);
+  if (!parsed.url) field->fail(quote(redacted(url)) + " " + parsed.problem);
+  target.url = parsed.url->without_userinfo;
+  target.labels.url = parsed.url->without_userinfo;
+  return std::move(parsed.url);
+}
+
+// "user:password@" in the URL is basic auth, as libcurl made it when it was handed the URL whole;
+// auth_user or a bearer token, where set (perhaps in defaults:), wins over it as it did there.
+void use_url_credentials(const std::optional<ParsedUrl>& url, Target& target) {
+  if (!url || !url->user || target.extras->auth_user || target.extras->bearer_token) return;
+  TargetExtras& extras = target.extras.write();
+  extras.auth_user = url->user;
+  extras.auth_pass = url->password;
 }
 
 std::optional<std::chrono::milliseconds> read_timeout(const Fields& fields) {
@@ -64,10 +75,8 @@ std::string read_secret_file(const Field& field) {
   std::string secret;
   try {
     secret = read_file_text(path, kMaxSecretBytes);
-  } catch (const std::system_error& error) {
-    field.fail("cannot read file " + quote(path) + ": " + error.code().message());
-  } catch (const std::length_error&) {
-    field.fail("file " + quote(path) + " is larger than 64 KiB: not a secret");
+  } catch (const FileReadError& error) {
+    field.fail("cannot read file " + quote(path) + ": " + error.what());
   }
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
@@ -287,9 +296,10 @@ void read_payload(const Fields& fields, bool complete, Target& target) {
 void read_request_fields(const Fields& fields, bool complete, Target& target) {
   target.labels.namespace_ =
       optional_text(fields, "namespace", "a namespace name").value_or(std::string{kUnsetNamespace});
-  read_url(fields, target);
+  const std::optional<ParsedUrl> url = read_url(fields, target);
   target.timeout = read_timeout(fields);
   read_auth(fields, complete, target);
+  use_url_credentials(url, target);
   read_method(fields, target);
   target.headers = read_headers(fields);
   read_secret_headers(fields, target);

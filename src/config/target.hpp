@@ -65,7 +65,7 @@ struct TargetExtras {
 
 struct Target {
   TargetLabels labels;
-  std::string url;  // the URL requested, userinfo included (curl turns it into basic auth)
+  std::string url;  // the URL requested: as configured minus userinfo (now auth_user/auth_pass)
   std::string method = "GET";  // the request's method, upper case (labels.method is as written)
   std::optional<std::chrono::milliseconds> timeout;  // unset: REQUEST_TIMEOUT applies
   std::optional<std::string> body;                   // request body, already serialised

@@ -15,11 +15,14 @@ class TargetDefaults {
  public:
   // Clones `block` (a validated map of fields): the clone holds only this block, not the whole
   // document, whose memory the loader gives back. `context` is the file's, so ${VAR}, relative
-  // *_file paths and error messages mean what they mean in the file; `path` is what errors call
-  // the block ("defaults", "profiles.internal").
+  // *_file paths and error messages mean what they mean in the file; its budget is dropped (it is
+  // the load's, and this outlives the load, read by discovery's threads). `path` is what errors
+  // call the block ("defaults", "profiles.internal").
   TargetDefaults(const YAML::Node& block, detail::LoadContext context,
                  std::string path = "defaults")
-      : context_(std::move(context)), path_(std::move(path)), block_(YAML::Clone(block)) {}
+      : context_(without_budget(std::move(context))),
+        path_(std::move(path)),
+        block_(YAML::Clone(block)) {}
   TargetDefaults(const TargetDefaults&) = delete;
   TargetDefaults& operator=(const TargetDefaults&) = delete;
 
@@ -30,6 +33,11 @@ class TargetDefaults {
   }
 
  private:
+  static detail::LoadContext without_budget(detail::LoadContext context) {
+    context.budget = nullptr;
+    return context;
+  }
+
   const detail::LoadContext context_;
   const std::string path_;
   const YAML::Node block_;

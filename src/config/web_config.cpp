@@ -95,12 +95,9 @@ WebConfigPath readable_file(const Entry& entry, const Where& where) {
   const std::string base = directory_of(where.context->file);
   if (path.front() != '/' && !base.empty()) path = base + "/" + path;
   try {
-    (void)detail::read_file_text(path, kMaxPemBytes);
-  } catch (const std::system_error& error) {
-    where.fail(entry.value_mark(),
-               "cannot read " + detail::quote(path) + ": " + error.code().message());
-  } catch (const std::length_error&) {
-    where.fail(entry.value_mark(), detail::quote(path) + " is larger than 1 MiB: not a PEM file");
+    detail::check_file_readable(path, kMaxPemBytes);
+  } catch (const detail::FileReadError& error) {
+    where.fail(entry.value_mark(), "cannot read " + detail::quote(path) + ": " + error.what());
   }
   return WebConfigPath{path, position(where, entry.value_mark())};
 }
@@ -254,10 +251,8 @@ WebConfig load_web_config_file(const std::string& path) {
   std::string text;
   try {
     text = detail::read_file_text(path, kMaxWebConfigBytes);
-  } catch (const std::system_error& error) {
-    throw ConfigError(path, 0, 0, "", "cannot read the web config: " + error.code().message());
-  } catch (const std::length_error&) {
-    throw ConfigError(path, 0, 0, "", "the web config is larger than 1 MiB");
+  } catch (const detail::FileReadError& error) {
+    throw ConfigError(path, 0, 0, "", std::string{"cannot read the web config: "} + error.what());
   }
   return parse_web_config(text, path);
 }

@@ -8,6 +8,8 @@
 
 #include "config/config_loader.hpp"
 #include "config/env_expansion.hpp"
+#include "config/expansion_budget.hpp"
+#include "config/input_limits.hpp"
 #include "config/number_parsing.hpp"
 
 namespace epsitter::detail {
@@ -145,9 +147,19 @@ bool is_null_value(const YAML::Node& node) {
 }
 
 std::string expanded(const std::string& text, const Where& where, const YAML::Mark& mark) {
+  ExpansionBudget* budget = where.context->budget;
+  // Each value is bounded before it is built, by what the budget has left or, without one, by
+  // what a whole config may hold.
+  const std::size_t room = budget != nullptr ? budget->bytes_left() : kMaxConfigExpandedBytes;
   try {
-    return expand_env(text, where.context->env);
+    std::string value = expand_env(text, where.context->env, text.size() + room);
+    if (budget != nullptr && value.size() > text.size()) {
+      budget->charge(ExpandedSize{value.size() - text.size(), 0});
+    }
+    return value;
   } catch (const EnvExpansionError& error) {
+    where.fail(mark, error.what());
+  } catch (const ExpansionExceeded& error) {
     where.fail(mark, error.what());
   }
 }

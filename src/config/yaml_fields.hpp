@@ -11,6 +11,10 @@
 
 #include "config/settings.hpp"
 
+namespace epsitter {
+class ExpansionBudget;
+}
+
 namespace epsitter::detail {
 
 // What every reader of one config file shares.
@@ -18,6 +22,10 @@ struct LoadContext {
   std::string file;      // named in every error
   EnvLookup env;         // for ${VAR} in values; empty means no variable is set
   std::string base_dir;  // relative *_file paths are read from here
+  // What the load may still copy: the growth of each ${VAR} replaced is charged here. Null when
+  // the fields outlive their load (discovery's copy of `defaults:`): each value is then bounded on
+  // its own.
+  ExpansionBudget* budget = nullptr;
 };
 
 // The file and the dotted path of the node at hand: what every error message names.
@@ -61,7 +69,8 @@ bool has_core_tag(const YAML::Node& node, std::string_view name);
 
 bool is_null_value(const YAML::Node& node);
 
-// `text` with ${VAR} replaced from the environment (see env_expansion.hpp); errors point at `mark`.
+// `text` with ${VAR} replaced from the environment (see env_expansion.hpp), its growth charged to
+// the context's budget; errors point at `mark`.
 std::string expanded(const std::string& text, const Where& where, const YAML::Mark& mark);
 
 // The expanded text of a value that must be a single value; `where` is the value's own path. The

@@ -3,10 +3,12 @@
 // aborts the transfer in progress at once.
 #include "discovery/api_client.hpp"
 
+#include <cerrno>
 #include <stdexcept>
 #include <system_error>
 
 #include "config/file_text.hpp"
+#include "config/number_parsing.hpp"
 #include "discovery/watch_event.hpp"
 
 namespace epsitter {
@@ -53,16 +55,12 @@ CurlSlist ApiClient::request_headers(std::string& problem) const {
   std::string token;
   try {
     token = detail::read_file_text(config_.token_file, kMaxTokenBytes);
-  } catch (const std::system_error& error) {
+  } catch (const detail::FileReadError& error) {
     // Without the in-cluster token (e.g. through `kubectl proxy`) the request goes out without
     // one; a token file named in the config must be readable.
-    if (config_.token_file != kInClusterTokenFile ||
-        error.code() != std::errc::no_such_file_or_directory) {
-      problem = "cannot read token_file \"" + config_.token_file + "\": " + error.code().message();
+    if (config_.token_file != kInClusterTokenFile || error.error_number() != ENOENT) {
+      problem = "cannot read token_file " + detail::quote(config_.token_file) + ": " + error.what();
     }
-    return headers;
-  } catch (const std::length_error&) {
-    problem = "token_file \"" + config_.token_file + "\" is larger than 64 KiB";
     return headers;
   }
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();

@@ -10,6 +10,7 @@
 #include "config/number_parsing.hpp"
 #include "config/url_check.hpp"
 #include "discovery/resource_watch.hpp"
+#include "log/logfmt.hpp"
 
 namespace epsitter {
 
@@ -37,8 +38,8 @@ KubernetesDiscovery::KubernetesDiscovery(const KubernetesConfig& config, Publish
         stats, log));
   }
   log.info("msg=\"kubernetes discovery started\" api_url={} watches={} label_selector={}",
-           detail::quote(detail::redacted(config.api_url)), watches_.size(),
-           detail::quote(config.label_selector));
+           logged(detail::redacted(config.api_url)), watches_.size(),
+           logged(config.label_selector));
 }
 
 KubernetesDiscovery::~KubernetesDiscovery() {

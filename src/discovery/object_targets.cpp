@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "config/input_limits.hpp"
 #include "config/number_parsing.hpp"
 #include "config/option_target.hpp"
 #include "config/spelling.hpp"

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "config/number_parsing.hpp"
+#include "log/logfmt.hpp"
 #include "os/thread_tuning.hpp"
 
 namespace epsitter {
@@ -133,15 +134,15 @@ bool ResourceWatch::list() {
   } while (!continue_token.empty());
   if (listing.malformed > 0) {
     stats_.object_errors += listing.malformed;
-    log_.warn("msg=\"kubernetes objects skipped\" resource=\"{}\" malformed={}", describe(scope_),
-              listing.malformed);
+    log_.warn("msg=\"kubernetes objects skipped\" resource={} malformed={}",
+              logged(describe(scope_)), listing.malformed);
   }
   const std::size_t items = listing.items;
   const bool changed = mirror_.replace(std::move(listing), version);
   backoff_ = kFirstBackoff;
   synced();
-  log_.info("msg=\"kubernetes list\" resource=\"{}\" objects={} annotated={} resource_version={}",
-            describe(scope_), items, mirror_.objects().size(), detail::quote(version));
+  log_.info("msg=\"kubernetes list\" resource={} objects={} annotated={} resource_version={}",
+            logged(describe(scope_)), items, mirror_.objects().size(), logged(version));
   if (changed) on_change_(mirror_);
   return true;
 }
@@ -159,7 +160,8 @@ ResourceWatch::WatchEnd ResourceWatch::watch() {
                      });
   if (reply.stopped) return WatchEnd::stopped;
   if (relist || reply.status == 410) {
-    log_.info("msg=\"kubernetes watch expired, listing again\" resource=\"{}\"", describe(scope_));
+    log_.info("msg=\"kubernetes watch expired, listing again\" resource={}",
+              logged(describe(scope_)));
     return WatchEnd::relist;
   }
   if (error_event) return WatchEnd::failed;
@@ -201,8 +203,8 @@ bool ResourceWatch::handle_event(std::string_view line, bool& relist, bool& erro
   const bool changed = mirror_.apply(event, problem);
   if (!problem.empty()) {
     ++stats_.object_errors;
-    log_.warn("msg=\"kubernetes object skipped\" resource=\"{}\" error={}", describe(scope_),
-              detail::quote(problem));
+    log_.warn("msg=\"kubernetes object skipped\" resource={} error={}", logged(describe(scope_)),
+              logged(problem));
   }
   synced();
   if (changed) on_change_(mirror_);
@@ -211,8 +213,8 @@ bool ResourceWatch::handle_event(std::string_view line, bool& relist, bool& erro
 
 void ResourceWatch::failed(const std::string& what) {
   ++stats_.api_errors;
-  log_.warn("msg=\"kubernetes discovery failed\" resource=\"{}\" error={} retry_seconds={}",
-            describe(scope_), detail::quote(what), backoff_.count() / 1000.0);
+  log_.warn("msg=\"kubernetes discovery failed\" resource={} error={} retry_seconds={}",
+            logged(describe(scope_)), logged(what), backoff_.count() / 1000.0);
 }
 
 void ResourceWatch::wait_backoff() {

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "log/logfmt.hpp"
 #include "os/thread_tuning.hpp"
 #include "probe/curl_handles.hpp"
 #include "probe/error_classification.hpp"
@@ -480,7 +481,7 @@ struct HttpEngine::Impl {
   }
 
   void finish_without_transfer(Transfer& transfer, const char* why) {
-    log.warn("msg=\"probe not sent\" reason=\"{}\"", why);
+    log.warn("msg=\"probe not sent\" reason={}", logged(why));
     --in_flight;
     ProbeResult result = failed_before_sending(why);
     result.started = transfer.started;

@@ -9,6 +9,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "log/logfmt.hpp"
+
 namespace epsitter {
 
 std::string summarize(const Config& config) {
@@ -49,9 +51,8 @@ ReloadOutcome ConfigReloader::apply_initial(Config config, std::string_view trig
 ReloadOutcome ConfigReloader::apply_initial(LoadedConfig loaded, std::string_view trigger) {
   const std::lock_guard<std::mutex> lock{reload_mutex_};
   if (status().ever_applied) {
-    log_.info(
-        "msg=\"config reloaded before start applied it; keeping the newer one\" trigger=\"{}\"",
-        trigger);
+    log_.info("msg=\"config reloaded before start applied it; keeping the newer one\" trigger={}",
+              logged(trigger));
     return ReloadOutcome{true, "a newer config from the file was applied already"};
   }
   return apply_locked(std::move(loaded), trigger);
@@ -73,6 +74,7 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
   Config& config = loaded_config.config;
   const std::string loaded = summarize(config);
   const std::size_t parsed = loaded_config.targets_parsed;
+  const ExpandedSize expanded = loaded_config.expanded;
   std::string applied;
   // The YAML tree is gone by now, but its pages stay with this thread's malloc arena, where the
   // actors (other threads, other arenas) cannot reuse them: return them before the actors take
@@ -91,8 +93,11 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
   // Logged before the gauges change, so that whoever sees them change finds the reason logged.
   // Only now does the memo describe the running targets (a refused config leaves the old one).
   memo_ = std::move(loaded_config.memo);
-  log_.info("msg=\"config loaded\" trigger=\"{}\" file=\"{}\" summary=\"{}\" targets_parsed={} {}",
-            trigger, path_, loaded, parsed, applied);
+  log_.info(
+      "msg=\"config loaded\" trigger={} file={} summary={} targets_parsed={} {} expanded_bytes={} "
+      "expanded_values={}",
+      logged(trigger), logged(path_), logged(loaded), parsed, applied, expanded.bytes,
+      expanded.values);
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.ever_applied = true;
@@ -104,8 +109,8 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
 }
 
 ReloadOutcome ConfigReloader::fail_locked(const std::string& error, std::string_view trigger) {
-  log_.error("msg=\"config reload failed, keeping the running config\" trigger=\"{}\" error=\"{}\"",
-             trigger, error);
+  log_.error("msg=\"config reload failed, keeping the running config\" trigger={} error={}",
+             logged(trigger), logged(error));
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.last_successful = false;

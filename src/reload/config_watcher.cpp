@@ -12,14 +12,15 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <system_error>
 #include <thread>
 
+#include "config/file_text.hpp"
+#include "config/input_limits.hpp"
+#include "log/logfmt.hpp"
 #include "os/thread_tuning.hpp"
-#include "reload/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace epsitter {
 
@@ -35,12 +36,16 @@ constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOS
 // What the file held when last read: a hash of its bytes, or nothing when it could not be read.
 using Fingerprint = std::optional<std::size_t>;
 
+// Read the way the loader reads it (following symlinks, a regular file of at most the config's
+// size): the path swapped for a FIFO or /dev/zero must neither block this thread, which would then
+// hold up the daemon's stop, nor fill memory. Any such change makes the fingerprint nothing, and
+// the reload it triggers reports why.
 Fingerprint fingerprint(const std::string& path) {
-  std::ifstream file{path, std::ios::binary};  // follows symlinks, as the loader does
-  if (!file) return std::nullopt;
-  const std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return std::nullopt;
-  return std::hash<std::string>{}(content);
+  try {
+    return std::hash<std::string>{}(detail::read_file_text(path, kMaxConfigFileBytes));
+  } catch (const detail::FileReadError&) {
+    return std::nullopt;
+  }
 }
 
 std::string directory_of(const std::string& path) {
@@ -67,14 +72,14 @@ struct ConfigWatcher::Impl {
     if (options.use_inotify) {
       inotify = UniqueFd{::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)};
       if (!inotify.valid()) {
-        log.warn("msg=\"inotify unavailable, checking the config periodically\" error=\"{}\"",
-                 std::strerror(errno));
+        log.warn("msg=\"inotify unavailable, checking the config periodically\" error={}",
+                 logged(std::strerror(errno)));
       }
     }
     add_watch();
-    log.info(
-        "msg=\"watching config\" file=\"{}\" directory=\"{}\" inotify={} check_interval_seconds={}",
-        path, directory, inotify.valid(), options.check_interval.count() / 1000.0);
+    log.info("msg=\"watching config\" file={} directory={} inotify={} check_interval_seconds={}",
+             logged(path), logged(directory), inotify.valid(),
+             options.check_interval.count() / 1000.0);
     thread = std::thread([this] { run(); });
   }
 
@@ -90,10 +95,8 @@ struct ConfigWatcher::Impl {
     if (!inotify.valid() || watch >= 0) return;
     watch = ::inotify_add_watch(inotify.get(), directory.c_str(), kWatchMask);
     if (watch < 0 && !warned_about_watch) {
-      log.warn(
-          "msg=\"cannot watch config directory, checking periodically\" directory=\"{}\" "
-          "error=\"{}\"",
-          directory, std::strerror(errno));
+      log.warn("msg=\"cannot watch config directory, checking periodically\" directory={} error={}",
+               logged(directory), logged(std::strerror(errno)));
       warned_about_watch = true;
     } else if (watch >= 0) {
       warned_about_watch = false;
@@ -110,7 +113,7 @@ struct ConfigWatcher::Impl {
     } while (ready < 0 && errno == EINTR);
     if (ready < 0) {
       // Not expected with valid descriptors; fall back to the periodic check rather than spin.
-      log.warn("msg=\"config watcher poll failed\" error=\"{}\"", std::strerror(errno));
+      log.warn("msg=\"config watcher poll failed\" error={}", logged(std::strerror(errno)));
       std::this_thread::sleep_for(timeout);
       return Wake::timeout;
     }
@@ -157,11 +160,11 @@ struct ConfigWatcher::Impl {
     const Fingerprint now = fingerprint(path);
     if (now == baseline) return;
     baseline = now;
-    log.info("msg=\"config file changed\" file=\"{}\"", path);
+    log.info("msg=\"config file changed\" file={}", logged(path));
     try {
       on_change();
     } catch (const std::exception& error) {
-      log.error("msg=\"config change handler failed\" error=\"{}\"", error.what());
+      log.error("msg=\"config change handler failed\" error={}", logged(error.what()));
     }
   }
 

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "config/number_parsing.hpp"
+#include "log/logfmt.hpp"
 #include "targets/effective_targets.hpp"
 
 namespace epsitter {
@@ -117,7 +118,7 @@ void TargetSources::apply_discovered(DiscoveredObjects objects) {
     const std::string summary = recompute_locked();
     log_.info("msg=\"discovered targets applied\" {}", summary);
   } catch (const std::runtime_error& error) {
-    log_.error("msg=\"discovered targets not applied\" error={}", detail::quote(error.what()));
+    log_.error("msg=\"discovered targets not applied\" error={}", logged(error.what()));
   }
 }
 
@@ -139,7 +140,7 @@ std::vector<SharedTarget> TargetSources::discovered_targets_locked() {
       ObjectTargets made = targets_of(found.kind, *found.object, *config_.discovery);
       if (!made.error.empty()) {
         ++(made.refused ? stats_.policy_errors : stats_.object_errors);
-        log_.warn("msg=\"kubernetes object skipped\" error={}", detail::quote(made.error));
+        log_.warn("msg=\"kubernetes object skipped\" error={}", logged(made.error));
       }
       translation = {found.object, config_.discovery, {}};
       for (Target& target : made.targets) {
@@ -164,7 +165,7 @@ std::string TargetSources::recompute_locked() {
     log_.warn(
         "msg=\"discovered target ignored: the config file has a target of the same name, which "
         "wins\" target={}",
-        detail::quote(name));
+        logged(name));
   }
   hidden_ = std::move(hidden);
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "log/logfmt.hpp"
 #include "web/basic_auth.hpp"
 #include "web/dispatcher.hpp"
 #include "web/response_deadline.hpp"
@@ -108,12 +109,14 @@ int handle(mg_connection* conn, void* data) {
   Reply reply = state->dispatcher.dispatch(incoming(*info));
   if (!reply.refusal.empty()) {
     state->log->debug(
-        "msg=\"http request refused\" method=\"{}\" status={} reason=\"{}\" client={}",
-        info->request_method, reply.response.status, reply.refusal, info->remote_addr);
+        "msg=\"http request refused\" method={} status={} reason={} client={}",
+        logged(info->request_method), reply.response.status, logged(reply.refusal),
+        logged(info->remote_addr));
   }
   if (!reply.failure.empty()) {
-    state->log->error("msg=\"http handler failed\" path=\"{}\" error=\"{}\"",
-                      info->local_uri != nullptr ? info->local_uri : "", reply.failure);
+    state->log->error("msg=\"http handler failed\" path={} error={}",
+                      logged(info->local_uri != nullptr ? info->local_uri : ""),
+                      logged(reply.failure));
   }
   // Before the headers go out, so that they say `Connection: close`.
   if (reply.close) mg_disable_connection_keep_alive(conn);
@@ -123,15 +126,16 @@ int handle(mg_connection* conn, void* data) {
                    state->response_timeout);
   } catch (const std::exception& error) {
     // Only a streamed body can fail, after its headers went out: the client gets a short body.
-    state->log->error("msg=\"http response cut short\" path=\"{}\" error=\"{}\"",
-                      info->local_uri != nullptr ? info->local_uri : "", error.what());
+    state->log->error("msg=\"http response cut short\" path={} error={}",
+                      logged(info->local_uri != nullptr ? info->local_uri : ""),
+                      logged(error.what()));
     outcome = DeadlineWriter::Outcome::client_gone;
   }
   if (outcome == DeadlineWriter::Outcome::deadline_passed) {
     state->log->warn(
-        "msg=\"http response cut short\" reason=\"slower than its deadline\" path=\"{}\" "
+        "msg=\"http response cut short\" reason=\"slower than its deadline\" path={} "
         "client={}",
-        info->local_uri != nullptr ? info->local_uri : "", info->remote_addr);
+        logged(info->local_uri != nullptr ? info->local_uri : ""), logged(info->remote_addr));
   }
   // A body cut short leaves the client waiting for bytes that never come: close, never reuse.
   if (outcome != DeadlineWriter::Outcome::writing) mg_disable_connection_keep_alive(conn);
@@ -153,7 +157,7 @@ int init_tls(void* ssl_ctx, void* data) {
 int log_civetweb_message(const mg_connection* conn, const char* message) {
   const mg_context* context = mg_get_context(conn);
   const auto* state = static_cast<const WebServer::State*>(mg_get_user_data(context));
-  if (state != nullptr) state->log->debug("msg=\"http server\" detail=\"{}\"", message);
+  if (state != nullptr) state->log->debug("msg=\"http server\" detail={}", logged(message));
   return 1;  // handled: CivetWeb prints nothing itself
 }
 

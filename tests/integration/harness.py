@@ -240,6 +240,7 @@ class Epsitter:
         self.reader.join(timeout=5)
         self.process.stderr.close()
         self.check_sanitizers()
+        parse_log(self.log())  # every line of every run is well-formed logfmt
         return code
 
     def check_sanitizers(self):
@@ -286,6 +287,88 @@ def run_epsitter(args, env=None, timeout=30):
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run([EPSITTER_BIN, *args], env=full_env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+class MeasuredRun:
+    """What run_measured saw: exit status, output, the child's own peak RSS and wall time."""
+
+    def __init__(self, returncode, stdout, stderr, peak_rss_kib, seconds):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+        self.peak_rss_kib, self.seconds = peak_rss_kib, seconds
+
+
+def run_measured(args, env=None, timeout=30):
+    """run_epsitter, also measuring that one child's peak RSS (wait4's ru_maxrss, in KiB: unlike
+    RUSAGE_CHILDREN it is not the largest of every child this test ever waited for). A run past
+    `timeout` is killed and fails the test."""
+    full_env = dict(os.environ, **(env or {}))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        process = subprocess.Popen([EPSITTER_BIN, *args], env=full_env, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout:
+                process.kill()
+                os.wait4(process.pid, 0)
+                raise AssertionError(f"{args} did not finish within {timeout}s")
+            time.sleep(0.01)
+        seconds = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        return MeasuredRun(process.returncode, out.read().decode(), err.read().decode(),
+                           usage.ru_maxrss, seconds)
+
+
+def peak_rss_kib(pid):
+    """VmHWM of a running process: the most resident memory it has had so far."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise AssertionError(f"no VmHWM for {pid}")
+
+
+# One logfmt line of epsitter's log: a timestamp, then key=value pairs separated by one space.
+# Text values are quoted with only \\ \" \n \r \t \xNN \uNNNN escapes inside; numbers and
+# epsitter's own words are bare.
+LOG_TIMESTAMP = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z')
+LOG_PAIR = re.compile(r' ([a-z_][a-z0-9_]*)=("(?:[^"\\\x00-\x1f\x7f]|\\["\\nrt]|\\x[0-9a-f]{2}'
+                      r'|\\u[0-9a-f]{4})*"|[^\s"=\\]+)')
+LOG_ESCAPE = re.compile(r'\\(["\\nrt]|x[0-9a-f]{2}|u[0-9a-f]{4})')
+
+
+def log_unescape(value):
+    if not value.startswith('"'):
+        return value
+    simple = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+    return LOG_ESCAPE.sub(lambda m: simple.get(m.group(1)) or chr(int(m.group(1)[1:], 16)),
+                          value[1:-1])
+
+
+def parse_log_line(line):
+    """{key: unescaped value} of one log line; fails unless the whole line is well-formed logfmt
+    with `level` and `msg` first and no key twice."""
+    text = line.rstrip("\n")
+    stamp = LOG_TIMESTAMP.match(text)
+    assert stamp, f"log line without a timestamp: {line!r}"
+    fields, at = {}, stamp.end()
+    while at < len(text):
+        pair = LOG_PAIR.match(text, at)
+        assert pair and pair.start() == at, f"not logfmt at column {at}: {line!r}"
+        key = pair.group(1)
+        assert key not in fields, f"field {key} twice: {line!r}"
+        fields[key] = log_unescape(pair.group(2))
+        at = pair.end()
+    assert list(fields)[:2] == ["level", "msg"], f"level and msg do not come first: {line!r}"
+    return fields
+
+
+def parse_log(text):
+    """Every line of a run's log, parsed; fails on the first that is not well-formed."""
+    return [parse_log_line(line) for line in text.splitlines(keepends=True)]
 
 
 def main():

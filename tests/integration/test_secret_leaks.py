@@ -56,6 +56,14 @@ BROKEN_CONFIGS = {
     "url with userinfo and a bad scheme": f"urls:\n  a:\n    url: ftp://bob:{URL_PASSWORD}@host/\n",
     "url with userinfo and a control character":
         f"urls:\n  a:\n    url: \"http://bob:{URL_PASSWORD}@ho\\tst/\"\n",
+    # A '#' or '/' in a password ends the authority (RFC 3986): the "password" would be a fragment
+    # or a path, and the host "bob". Both are config errors that show no part of it.
+    "url with a '#' in the password":
+        f"urls:\n  a:\n    url: \"http://bob:p#{URL_PASSWORD}@host/\"\n",
+    "url with a '/' in the password":
+        f"urls:\n  a:\n    url: \"http://bob:8080/{URL_PASSWORD}@host/\"\n",
+    "url with a '?' in the password":
+        f"urls:\n  a:\n    url: \"http://bob:8080?{URL_PASSWORD}@host/\"\n",
     "YAML syntax error inside a password": f"urls:\n  a:\n    url: http://127.0.0.1:1/\n"
                                            f"    auth_user: alice\n    auth_pass: {PASSWORD}: x\n",
     "YAML syntax error after a password": f"urls:\n  a:\n    url: http://127.0.0.1:1/\n"
@@ -172,6 +180,29 @@ class Secrets(unittest.TestCase):
             self.assert_no_secret(sitter.log(), "the log (stderr)")
             with open(stdout_path) as f:
                 self.assert_no_secret(f.read(), "stdout")
+
+
+    def test_a_password_that_ends_the_authority_shows_nowhere(self):
+        # Before: http://bob:8080/SECRET@host/ was accepted, probed host "bob" and showed the
+        # password in the url label of /metrics; http://bob:p#SECRET@host/ failed with an error
+        # that quoted the password in --check-config, the log and POST /-/reload's answer.
+        with Backend() as backend:
+            good = f"urls:\n  ok:\n    url: {backend.url('/ok')}\n"
+            with Epsitter(good, args=["--no-watch"]) as sitter:
+                for name in ("url with a '#' in the password", "url with a '/' in the password",
+                             "url with a '?' in the password"):
+                    with self.subTest(config=name):
+                        with open(sitter.config_path, "w") as f:
+                            f.write(good + BROKEN_CONFIGS[name].replace("urls:\n", "", 1))
+                        status, _, body = sitter.reload()
+                        self.assertEqual(status, 500)
+                        self.assertIn("has an '@' after its host but no user info", body)
+                        self.assertIn('"http://***@host/"', body)
+                        self.assert_no_secret(body, f"the reload answer: {name}")
+                        self.assert_no_secret(sitter.scrape(), f"/metrics: {name}")
+                        self.assertEqual(sitter.value("sitter_config_last_reload_successful"), 0)
+                self.assertNotIn('name="a"', sitter.scrape())
+            self.assert_no_secret(sitter.log(), "the log")
 
 
 if __name__ == "__main__":

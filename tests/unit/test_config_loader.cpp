@@ -1,4 +1,5 @@
 // Unit tests for the YAML config loader: the seed format in full, and where each error points.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,8 @@
 #include <string>
 
 #include "config/config_loader.hpp"
+#include "config/input_limits.hpp"
+#include "temp_directory.hpp"
 
 using namespace epsitter;
 using namespace std::chrono_literals;
@@ -95,11 +98,32 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
                                {"Content-Type", "application/x-www-form-urlencoded"}});
 }
 
-TEST_CASE("userinfo is kept in the request URL but removed from the url label", "[config]") {
+TEST_CASE("userinfo becomes basic auth, out of the request URL and the url label", "[config]") {
   const Target target = parse(kSeedSample).targets[2];
-  CHECK(target.url == "https://u:secret@host/x");
+  CHECK(target.url == "https://host/x");
   CHECK(target.labels.url == "https://host/x");
+  CHECK(target.extras->auth_user == std::optional<std::string>{"u"});
+  CHECK(target.extras->auth_pass == std::optional<std::string>{"secret"});
   CHECK(target.labels.namespace_ == "Unknown");
+}
+
+TEST_CASE("userinfo is percent-decoded, as libcurl decoded it", "[config]") {
+  const Target target = only_target("urls:\n  t:\n    url: http://b%40b:p%2Fss%3Aw@h/\n");
+  CHECK(target.extras->auth_user == std::optional<std::string>{"b@b"});
+  CHECK(target.extras->auth_pass == std::optional<std::string>{"p/ss:w"});
+  CHECK_FALSE(only_target("urls:\n  t:\n    url: http://bob@h/\n").extras->auth_pass);
+}
+
+TEST_CASE("auth_user or a bearer token wins over userinfo, as it did in libcurl", "[config]") {
+  const Target basic =
+      only_target("urls:\n  t:\n    url: http://bob:pw@h/\n    auth_user: al\n    auth_pass: x\n");
+  CHECK(basic.url == "http://h/");
+  CHECK(basic.extras->auth_user == std::optional<std::string>{"al"});
+  CHECK(basic.extras->auth_pass == std::optional<std::string>{"x"});
+  const Config bearer =
+      parse("defaults:\n  bearer_token: t\nurls:\n  t:\n    url: http://bob:pw@h/\n");
+  CHECK_FALSE(bearer.targets[0].extras->auth_user);
+  CHECK(bearer.targets[0].url == "http://h/");
 }
 
 TEST_CASE("removing userinfo changes nothing else in the url label", "[config]") {
@@ -107,8 +131,9 @@ TEST_CASE("removing userinfo changes nothing else in the url label", "[config]")
   t:
     url: HTTPS://user:p@ss@Example.COM:8443/a/../b?q=x@y#frag
 )");
-  CHECK(target.url == "HTTPS://user:p@ss@Example.COM:8443/a/../b?q=x@y#frag");
+  CHECK(target.url == "HTTPS://Example.COM:8443/a/../b?q=x@y#frag");
   CHECK(target.labels.url == "HTTPS://Example.COM:8443/a/../b?q=x@y#frag");
+  CHECK(target.extras->auth_pass == std::optional<std::string>{"p@ss"});
 }
 
 TEST_CASE("a target with only a url gets the defaults", "[config]") {
@@ -393,6 +418,15 @@ TEST_CASE("malformed urls are rejected, quoting them without credentials", "[con
   CHECK(message_for_url("http://u:secret@").find("secret") == std::string::npos);
   CHECK(message_for_url("u:secret@host/x").find("secret") == std::string::npos);
   CHECK(message_for_url("gopher://u:secret@host/").find("secret") == std::string::npos);
+  // A '#', '/' or '?' in a password ends the authority (RFC 3986): an error that shows none of it.
+  CHECK(message_for_url("http://bob:p#S3CRET@host/") ==
+        "sitter.yaml:3:10: urls.t.url: \"http://***@host/\" has an '@' after its host but no "
+        "user info before it, which is ambiguous: if a password holds a '/', '?' or '#', "
+        "percent-encode them in it (%2F, %3F, %23) as in http://user:pa%2Fss@host/; if the path "
+        "or query holds an '@', write it as %40");
+  CHECK(message_for_url("http://bob:8080/S3CRET@host/").find("S3CRET") == std::string::npos);
+  CHECK(message_for_url("http://bob:p?S3CRET@host/").find("S3CRET") == std::string::npos);
+  CHECK(message_for_url("http://bob:s3:cret@h:99999/").find("cret") == std::string::npos);
 }
 
 TEST_CASE("a url that is not a single value is rejected", "[config][errors]") {
@@ -622,10 +656,12 @@ TEST_CASE("json values JSON cannot carry are rejected at their position", "[conf
 
 TEST_CASE("an alias that contains itself is rejected instead of recursing forever",
           "[config][errors]") {
-  CHECK_THAT(message_of(error_for("urls:\n  t:\n    url: http://a\n    json: &p [*p]\n")),
-             Contains("nests too deeply"));
-  CHECK_THAT(message_of(error_for("urls:\n  t: &t\n    <<: *t\n    url: http://a\n")),
-             Contains("merge keys (<<) nest too deeply"));
+  CHECK(message_of(error_for("urls:\n  t:\n    url: http://a\n    json: &p [*p]\n")) ==
+        "sitter.yaml:4:15: urls.t.json[0]: the config has an alias (*name) inside the node "
+        "it refers to: it would expand without end");
+  CHECK(message_of(error_for("urls:\n  t: &t\n    <<: *t\n    url: http://a\n")) ==
+        "sitter.yaml:3:9: urls.t.<<: the config has an alias (*name) inside the node it refers "
+        "to: it would expand without end");
 }
 
 TEST_CASE("invalid YAML syntax is reported with yaml-cpp's position and message",
@@ -682,6 +718,118 @@ TEST_CASE("a file that cannot be read is a ConfigError without a position", "[co
 
 TEST_CASE("a directory is not a config file", "[config][file]") {
   const std::string path = std::filesystem::temp_directory_path().string();
-  CHECK_THROWS_MATCHES(load_config_file(path), ConfigError,
-                       Catch::Message(path + ": cannot read file: Is a directory"));
+  CHECK_THROWS_MATCHES(
+      load_config_file(path), ConfigError,
+      Catch::Message(path + ": cannot read file: it is a directory, not a regular file"));
+}
+
+TEST_CASE("a FIFO or a device is refused as the config, at once", "[config][file]") {
+  const testing::TempDirectory dir;
+  const std::string fifo = (dir.path() / "sitter.yaml").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_MATCHES(
+      load_config_file(fifo), ConfigError,
+      Catch::Message(fifo + ": cannot read file: it is a FIFO (named pipe), not a regular file"));
+  CHECK_THROWS_MATCHES(
+      load_config_file("/dev/zero"), ConfigError,
+      Catch::Message("/dev/zero: cannot read file: it is a character device, not a regular file"));
+}
+
+TEST_CASE("a config file longer than 16 MiB is refused before it is read", "[config][file]") {
+  const testing::TempDirectory dir;
+  const std::string path = dir.write("sitter.yaml", "urls:\n  a:\n    url: http://h/\n");
+  std::filesystem::resize_file(path, kMaxConfigFileBytes + 1);  // sparse: costs no disk
+  CHECK_THROWS_MATCHES(
+      load_config_file(path), ConfigError,
+      Catch::Message(path + ": cannot read file: it is larger than 16 MiB, the most allowed here"));
+}
+
+// --- Bounded expansion
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// A payload whose last list holds 9^5 copies of a `leaf`-byte text, in ~`leaf` bytes of YAML.
+std::string payload_bomb(std::size_t leaf) {
+  std::string text = "urls:\n  bomb:\n    url: http://a\n    method: POST\n    payload:\n";
+  text += "      l0: &l0 \"" + std::string(leaf, 'x') + "\"\n";
+  for (int level = 1; level <= 5; ++level) {
+    text += "      l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i > 0 ? ", *l" : "*l") + std::to_string(level - 1);
+    text += "]\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("an alias bomb is a config error at the alias that passes the budget, before any copy",
+          "[config][errors][budget]") {
+  // 8 KiB of YAML that expanded to 413 MB of payload (1 GB of memory) before the budget.
+  const ConfigError error = error_for(payload_bomb(7'600));
+  CHECK(error.file() == "sitter.yaml");
+  CHECK(error.line() == 10);
+  CHECK(error.field() == "urls.bomb.payload.l4[1]");
+  CHECK_THAT(message_of(error),
+             Contains("the config grows past 16 MiB of text here once expanded"));
+}
+
+TEST_CASE("a merge-key bomb is refused instead of walking 10^12 merges", "[config][budget]") {
+  std::string text = "urls:\n  t:\n    url: http://a\n    labels:\n      m0: &m0 {k: v}\n";
+  for (int level = 1; level <= 12; ++level) {
+    text += "      m" + std::to_string(level) + ": &m" + std::to_string(level) + " {<<: [";
+    for (int i = 0; i < 10; ++i) text += (i > 0 ? ", *m" : "*m") + std::to_string(level - 1);
+    text += "]}\n";
+  }
+  CHECK_THAT(message_of(error_for(text)), Contains("grows past 1000000 values here"));
+}
+
+TEST_CASE("a defaults field is charged once for every target that inherits it",
+          "[config][budget]") {
+  // 10 KiB of payload in `defaults:`, copied into 2,000 targets, is 20 MB of bodies.
+  std::string text =
+      "defaults:\n  method: POST\n  payload: \"" + std::string(10'240, 'x') + "\"\nurls:\n";
+  for (int i = 0; i < 2'000; ++i) text += "  t" + std::to_string(i) + ": {url: http://a}\n";
+  const ConfigError error = error_for(text);
+  CHECK(error.field() == "urls.t1633");
+  CHECK_THAT(message_of(error),
+             Contains("grows past 16 MiB of text here once expanded") &&
+                 Contains("it inherits defaults.payload, which is copied into every target"));
+  // A target with its own payload copies none.
+  std::string own = "defaults:\n  payload: \"" + std::string(10'240, 'x') + "\"\nurls:\n";
+  for (int i = 0; i < 2'000; ++i) {
+    own += "  t" + std::to_string(i) + ": {url: http://a, method: POST, payload: x}\n";
+  }
+  CHECK(parse(own).targets.size() == 2'000);
+}
+
+TEST_CASE("${VAR} cannot grow a value past the budget", "[config][budget]") {
+  const std::string big(65'536, 'x');
+  const EnvLookup env = [&big](const char* name) {
+    return name == std::string{"BIG"} ? big.c_str() : nullptr;
+  };
+  std::string refs;
+  for (int i = 0; i < 300; ++i) refs += "${BIG}";  // 19.7 MB from 1.8 KB
+  try {
+    parse_config("urls:\n  t:\n    url: http://a\n    headers: {X-Big: \"" + refs + "\"}\n",
+                 "sitter.yaml", env);
+    FAIL("accepted");
+  } catch (const ConfigError& error) {
+    CHECK(error.field() == "urls.t.headers.X-Big");
+    CHECK_THAT(message_of(error), Contains("grows past what the config may hold once its ${...} "
+                                           "are replaced (value not shown)"));
+  }
+  // Within the budget, the growth is counted.
+  ExpansionBudget budget = config_expansion_budget();
+  parse_config("urls:\n  t:\n    url: http://a\n    headers: {X-Big: \"${BIG}\"}\n", "sitter.yaml",
+               env, budget);
+  CHECK(budget.used().bytes > big.size());
+}
+
+TEST_CASE("the expanded size of a config is told in a short summary", "[config][budget]") {
+  ExpansionBudget budget = config_expansion_budget();
+  parse_config("urls:\n  a: {url: http://a}\n", "sitter.yaml", {}, budget);
+  CHECK(budget.used().values == 7);  // the maps of the file, urls and a; three keys; one url
+  CHECK(describe_expansion(budget.used()) == "expanded=" + std::to_string(budget.used().bytes) +
+                                                 " bytes values=7 (at most 16 MiB and 1000000)");
 }

@@ -191,3 +191,23 @@ TEST_CASE("an error in a changed target is reported with the whole file's lines"
     CHECK(error_of([&] { reload(first, broken); }) == expected);
   }
 }
+
+TEST_CASE("a load by chunks charges one budget for the whole file, as parse_config does",
+          "[config][reload][budget]") {
+  // The defaults' 10 KiB payload copied into 2,000 targets passes 16 MiB: the chunks cannot dodge
+  // it by each being small, and the error is the whole file's.
+  std::string text =
+      "defaults:\n  method: POST\n  payload: \"" + std::string(10'240, 'x') + "\"\nurls:\n";
+  for (int i = 0; i < 2'000; ++i) text += "  t" + std::to_string(i) + ":\n    url: http://a\n";
+  REQUIRE(split_target_chunks(text));
+  const std::string chunked = error_of([&] { load_config_text(text, kFile, {}); });
+  CHECK(chunked == error_of([&] { parse_config(text, kFile, {}); }));
+  CHECK_THAT(chunked, Catch::Contains("urls.t1633: the config grows past 16 MiB"));
+  // Under the budget, the chunks' sum is what the whole file measures.
+  const std::string small = "urls:\n  a:\n    url: http://a\n  b:\n    url: http://b\n";
+  ExpansionBudget whole = config_expansion_budget();
+  parse_config(small, kFile, {}, whole);
+  const LoadedConfig loaded = load_config_text(small, kFile, {});
+  CHECK(loaded.expanded.values == whole.used().values);
+  CHECK(loaded.expanded.bytes == whole.used().bytes);
+}

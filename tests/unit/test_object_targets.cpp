@@ -354,3 +354,20 @@ TEST_CASE("host patterns: '*' is any run of characters, nothing else is special"
   CHECK_FALSE(host_matches("exact.example", "exactXexample"));
   CHECK(host_matches("**a*b", "xxaxxb"));
 }
+
+TEST_CASE("an alias bomb in an annotation skips the object at the alias", "[objects]") {
+  // 2.3 KiB that expanded to a 118 MB body (660 MiB of memory) before the budget.
+  std::string bomb = "{l0: &l0 \"" + std::string(2'000, 'x') + "\"";
+  for (int level = 1; level <= 5; ++level) {
+    bomb += ", l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) bomb += (i > 0 ? ", *l" : "*l") + std::to_string(level - 1);
+    bomb += "]";
+  }
+  bomb += "}";
+  const ObjectTargets result = targets_of(
+      ObjectKind::service, service(with(with(kProbe, "method", "POST"), "payload", bomb)), open_policy());
+  CHECK(result.targets.empty());
+  CHECK_THAT(result.error, Contains("Service shop/web:") &&
+                               Contains("epsitter.io/payload.l2[2]: the annotation's value grows "
+                                        "past 64 KiB of text here once expanded"));
+}

@@ -152,3 +152,20 @@ TEST_CASE("a profile and the file's harmless defaults apply under the options, w
   CHECK(own.interval == 5s);
   CHECK(own.extras->extra_labels == HeaderList{{"tier", "1"}});  // a map replaces the default map
 }
+
+TEST_CASE("an option's value is bounded once its aliases are expanded", "[options]") {
+  // 1,000 values at 10 bytes each: within 64 KiB, past the 10,000 values of an annotation.
+  std::string many = "{a: &a [0,1,2,3,4,5,6,7,8,9], b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a],";
+  many += " c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b], d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]}";
+  CHECK_THAT(error_for({option("method", "POST"), option("payload", many)}),
+             Contains("epsitter.io/payload.d[") &&
+                 Contains("the annotation's value grows past 10000 values here once expanded"));
+  CHECK_THAT(error_for({option("expect_body", std::string(70'000, 'x'))}),
+             Contains("grows past 64 KiB of text"));
+  // A recursive alias is refused, not followed.
+  CHECK_THAT(error_for({option("expect_json", "&a [*a]")}),
+             Contains("has an alias (*name) inside the node it refers to"));
+  // What fits is read as before.
+  CHECK(build({option("method", "POST"), option("json", "{a: &a [1, 2], b: *a}")}).body ==
+        std::optional<std::string>{R"({"a":[1,2],"b":[1,2]})"});
+}
