@@ -5,6 +5,7 @@
 #include "config/number_parsing.hpp"
 #include "config/target_fields.hpp"
 #include "config/url_check.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter::detail {
 namespace {
@@ -28,8 +29,7 @@ int read_ip_version(const Field& field) {
 bool is_host_name(std::string_view name) {
   return !name.empty() && name.size() <= kMaxHostNameLength &&
          std::all_of(name.begin(), name.end(), [](char c) {
-           return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  c == '.' || c == '-' || c == '_';
+           return text::is_ascii_alnum(c) || c == '.' || c == '-' || c == '_';
          });
 }
 

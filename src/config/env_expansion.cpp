@@ -3,11 +3,13 @@
 
 #include <string_view>
 
+#include "text/ascii.hpp"
+
 namespace epsitter {
 namespace {
 
 bool is_name_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  return text::is_ascii_alpha(c) || c == '_';
 }
 
 bool is_name_char(char c) {

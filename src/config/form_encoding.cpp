@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "text/ascii.hpp"
+
 namespace epsitter::detail {
 namespace {
 
@@ -50,8 +52,7 @@ void append_quote_plus(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789ABCDEF";
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '_' || c == '.' || c == '-' || c == '~';
+    const bool safe = text::is_ascii_alnum(c) || c == '_' || c == '.' || c == '-' || c == '~';
     if (safe) {
       out += c;
     } else if (c == ' ') {

@@ -4,6 +4,7 @@
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/target_fields.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter::detail {
 namespace {
@@ -14,9 +15,8 @@ const Words kReservedLabels{"name",   "namespace", "method",  "url", "status",  
 
 bool is_label_name(std::string_view name) {
   if (name.empty() || is_ascii_digit(name.front())) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return text::is_ascii_alnum(c) || c == '_'; });
 }
 
 }  // namespace

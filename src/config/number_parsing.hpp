@@ -14,19 +14,12 @@
 #include <string_view>
 #include <system_error>
 
+#include "text/ascii.hpp"
+
 namespace epsitter::detail {
 
-inline std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  const std::size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
-
-inline bool is_ascii_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using text::is_ascii_digit;
+using text::trim;
 
 inline std::size_t count_digits(std::string_view text, std::size_t pos) {
   std::size_t count = 0;

@@ -11,6 +11,7 @@
 #include "config/target_fields.hpp"
 #include "config/url_check.hpp"
 #include "config/yaml11_typing.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter::detail {
 namespace {
@@ -142,8 +143,7 @@ void read_auth(const Fields& fields, bool complete, Target& target) {
 bool is_http_token(std::string_view name) {
   constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
   const auto is_tchar = [&](char c) {
-    return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           kSymbols.find(c) != std::string_view::npos;
+    return text::is_ascii_alnum(c) || kSymbols.find(c) != std::string_view::npos;
   };
   return !name.empty() && std::all_of(name.begin(), name.end(), is_tchar);
 }

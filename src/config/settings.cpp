@@ -8,6 +8,7 @@
 
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter {
 namespace {
@@ -75,7 +76,7 @@ std::string parse_metric_prefix(const std::string& text) {
 }
 
 bool is_ascii_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return text::is_ascii_alpha(c);
 }
 
 // The N of a host name ending in -N (a StatefulSet pod: epsitter-2), or nullopt.

@@ -1,4 +1,4 @@
-// ASCII case helpers and "did you mean" suggestions for misspelt keys in the config.
+// "Did you mean" suggestions for misspelt keys in the config, and word lists for messages.
 #include "config/spelling.hpp"
 
 #include <limits>
@@ -6,25 +6,6 @@
 #include "config/number_parsing.hpp"
 
 namespace epsitter::detail {
-
-std::string to_lower_ascii(std::string_view text) {
-  std::string lower{text};
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](char c) { return to_lower_ascii(c); });
-  return lower;
-}
-
-std::string to_upper_ascii(std::string_view text) {
-  std::string upper{text};
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
-    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-  });
-  return upper;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && to_lower_ascii(a) == to_lower_ascii(b);
-}
 
 std::string join(const Words& words) {
   std::string joined;

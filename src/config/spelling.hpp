@@ -1,4 +1,5 @@
-// ASCII case helpers and "did you mean" suggestions for misspelt keys in the config.
+// "Did you mean" suggestions for misspelt keys in the config, and word lists for messages (the
+// ASCII helpers come from text/ascii.hpp).
 #pragma once
 
 #include <algorithm>
@@ -6,15 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "text/ascii.hpp"
+
 namespace epsitter::detail {
 
-inline char to_lower_ascii(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string to_lower_ascii(std::string_view text);
-std::string to_upper_ascii(std::string_view text);
-bool equals_ignoring_case(std::string_view a, std::string_view b);
+using text::equals_ignoring_case;
+using text::to_lower_ascii;
+using text::to_upper_ascii;
 
 using Words = std::vector<std::string_view>;
 

@@ -8,6 +8,7 @@
 
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter::detail {
 namespace {
@@ -16,7 +17,7 @@ constexpr std::string_view kSeparator = "://";
 
 // RFC 3986 section 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
 bool is_scheme(std::string_view text) {
-  const auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const auto is_alpha = [](char c) { return text::is_ascii_alpha(c); };
   return !text.empty() && is_alpha(text.front()) &&
          std::all_of(text.begin(), text.end(), [&](char c) {
            return is_alpha(c) || is_ascii_digit(c) || c == '+' || c == '-' || c == '.';

@@ -14,6 +14,7 @@
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/yaml_fields.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter {
 namespace {
@@ -187,10 +188,8 @@ bool is_bcrypt_hash(std::string_view hash) {
   if (!detail::is_ascii_digit(hash[4]) || !detail::is_ascii_digit(hash[5])) return false;
   const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
   if (cost < 4 || cost > 31) return false;
-  return std::all_of(hash.begin() + 7, hash.end(), [](char c) {
-    return detail::is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '.' || c == '/';
-  });
+  return std::all_of(hash.begin() + 7, hash.end(),
+                     [](char c) { return text::is_ascii_alnum(c) || c == '.' || c == '/'; });
 }
 
 std::map<std::string, std::string> read_users(const Entry& block, const Where& where) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "expect/json_path.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter {
 namespace {
@@ -16,13 +17,6 @@ constexpr double kSecondsPerDay = 86'400;
 
 Verdict fail(FailureReason reason, std::string detail) {
   return Verdict{reason, std::move(detail)};
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 re2::StringPiece piece(const std::string& text) {
@@ -43,7 +37,7 @@ std::optional<Verdict> check_headers(const Expectations& expect, const ProbeResu
     bool present = false;
     bool matched = false;
     for (const auto& [name, value] : result.headers) {
-      if (!iequals(name, wanted.name)) continue;
+      if (!text::equals_ignoring_case(name, wanted.name)) continue;
       present = true;
       matched = matched || RE2::PartialMatch(piece(value), *wanted.pattern.regex);
     }

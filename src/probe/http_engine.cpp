@@ -30,6 +30,7 @@
 #include "probe/server_name.hpp"
 #include "probe/tls_inspection.hpp"
 #include "probe/young_transfers.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter {
 
@@ -52,30 +53,17 @@ constexpr std::chrono::milliseconds kIdleWait{1000};
 constexpr std::size_t kYoungLimit = 512;
 constexpr std::chrono::milliseconds kYoungFor{100};
 
-bool iequals(const std::string& a, const char* b) {
-  const std::string other{b};
-  return a.size() == other.size() &&
-         std::equal(a.begin(), a.end(), other.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 bool has_header(const ProbeRequest& request, const char* name) {
-  return std::any_of(request.headers.begin(), request.headers.end(),
-                     [name](const auto& header) { return iequals(header.first, name); });
+  return std::any_of(request.headers.begin(), request.headers.end(), [name](const auto& header) {
+    return text::equals_ignoring_case(header.first, name);
+  });
 }
 
 bool is_secret_header(const ProbeRequest& request, const std::string& name) {
   return std::any_of(request.secret_headers.begin(), request.secret_headers.end(),
-                     [&name](const std::string& secret) { return iequals(name, secret.c_str()); });
-}
-
-std::string_view trim_space(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+                     [&name](const std::string& secret) {
+                       return text::equals_ignoring_case(name, secret.c_str());
+                     });
 }
 
 // One transfer in flight: one probe, hop after hop of its redirects. Owned by the engine thread.
@@ -161,8 +149,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const std::size_t colon = line.find(':');
   if (!transfer->keep_headers || colon == std::string_view::npos) return bytes;
-  transfer->headers.emplace_back(std::string{trim_space(line.substr(0, colon))},
-                                 std::string{trim_space(line.substr(colon + 1))});
+  transfer->headers.emplace_back(std::string{text::trim(line.substr(0, colon))},
+                                 std::string{text::trim(line.substr(colon + 1))});
   return bytes;
 }
 

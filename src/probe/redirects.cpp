@@ -4,9 +4,10 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <memory>
+
+#include "text/ascii.hpp"
 
 namespace epsitter {
 namespace {
@@ -39,8 +40,7 @@ std::optional<Origin> origin_of(const std::string& url) {
   const auto port = part_of(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   if (!scheme || !host || !port || (*scheme != "http" && *scheme != "https")) return std::nullopt;
   Origin origin{*scheme, *host, std::strtol(port->c_str(), nullptr, 10)};
-  std::transform(origin.host.begin(), origin.host.end(), origin.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  origin.host = text::to_lower_ascii(origin.host);
   return origin;
 }
 

@@ -8,35 +8,22 @@
 #include <stdexcept>
 
 #include "compress/deflate_pieces.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The q value of one "coding;q=0.5" element; 1 when absent, 0 when unreadable (be conservative).
 double quality(std::string_view parameters) {
   while (!parameters.empty()) {
     const std::size_t semicolon = parameters.find(';');
-    const std::string_view parameter = trim(parameters.substr(0, semicolon));
+    const std::string_view parameter = text::trim(parameters.substr(0, semicolon));
     parameters =
         semicolon == std::string_view::npos ? std::string_view{} : parameters.substr(semicolon + 1);
     if (parameter.size() >= 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
         parameter[1] == '=') {
-      const std::string value{trim(parameter.substr(2))};
+      const std::string value{text::trim(parameter.substr(2))};
       char* end = nullptr;
       const double q = std::strtod(value.c_str(), &end);
       return end != value.c_str() && *end == '\0' ? q : 0;
@@ -54,10 +41,11 @@ bool accepts_gzip(std::string_view accept_encoding) {
     accept_encoding =
         comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     const std::size_t semicolon = element.find(';');
-    const std::string_view coding = trim(element.substr(0, semicolon));
+    const std::string_view coding = text::trim(element.substr(0, semicolon));
     const std::string_view parameters =
         semicolon == std::string_view::npos ? std::string_view{} : element.substr(semicolon + 1);
-    if ((iequals(coding, "gzip") || coding == "*") && quality(parameters) > 0) return true;
+    if ((text::equals_ignoring_case(coding, "gzip") || coding == "*") && quality(parameters) > 0)
+      return true;
   }
   return false;
 }
