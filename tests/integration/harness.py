@@ -3,8 +3,8 @@
 Only the Python standard library is used, so the tests run on a bare Debian machine.
 """
 
+import base64
 import http.client
-import http.server
 import os
 import re
 import signal
@@ -16,6 +16,8 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+
+from scripted import Reply, ScriptedServer
 
 EPSITTER_BIN = os.environ.get("EPSITTER_BIN", "build/src/epsitter")
 PROMTOOL = os.environ.get("PROMTOOL", "")
@@ -49,78 +51,29 @@ def refused_port():
         return sock.getsockname()[1]
 
 
-class Request:
-    """What a Backend saw of one request."""
-
-    def __init__(self, method, path, headers, body, at):
-        self.method, self.path, self.headers, self.body, self.at = method, path, headers, body, at
-
-
-class Backend:
-    """A loopback HTTP server. `routes` maps a path to (status, delay_seconds); unknown paths 200.
-
-    Every request is recorded with its arrival time. Delays longer than the client's timeout make a
-    hanging target: the handler sleeps (in its own thread) and then answers into a closed socket.
-    """
+class Backend(ScriptedServer):
+    """A loopback HTTP server whose `routes` map a path to (status, delay_seconds); unknown paths
+    answer 200 "ok". A delay longer than the client's timeout makes a hanging target: the handler
+    waits (in its own thread), then answers into a closed socket."""
 
     def __init__(self, routes=None):
-        self.routes = dict(routes or {})
-        self.requests = []
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        backend = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # keep test output readable
-                pass
-
-            def handle_any(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                with backend.lock:
-                    backend.requests.append(Request(self.command, self.path, dict(self.headers),
-                                                    body, time.monotonic()))
-                status, delay = backend.routes.get(self.path, (200, 0))
-                if delay:
-                    backend.stopping.wait(delay)
-                payload = b"" if self.command == "HEAD" else b"ok\n"
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "text/plain")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except OSError:
-                    pass  # the prober gave up on a hanging request; that is the point
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def url(self, path="/"):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def seen(self, path=None):
-        with self.lock:
-            return [r for r in self.requests if path is None or r.path == path]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__({path: Reply(status, delay=delay)
+                          for path, (status, delay) in (routes or {}).items()})
 
 
 def yaml_quote(value):
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def basic_auth(user, password):
+    """The Authorization header value of HTTP basic auth."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def quiet_config():
+    """A config of one target nobody answers (a refused loopback port): epsitter runs, probes
+    cheaply, and its own server is what the test looks at."""
+    return config_yaml({"x": {"url": f"http://127.0.0.1:{refused_port()}/"}})
 
 
 def config_yaml(targets):

@@ -68,21 +68,6 @@ def server_side_states(server_port):
 
 # --- Certificates ---------------------------------------------------------------------------------
 
-def make_certificate(directory, name, days):
-    """A self-signed certificate for 127.0.0.1 made by the openssl command; days < 0 is expired.
-
-    Returns (cert_path, key_path)."""
-    key = os.path.join(directory, name + ".key")
-    csr = os.path.join(directory, name + ".csr")
-    cert = os.path.join(directory, name + ".pem")
-    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)
-    run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
-    # `x509 -days -1` signs a certificate whose notAfter is a day before its notBefore.
-    run("x509", "-req", "-in", csr, "-signkey", key, "-out", cert, "-days", str(days))
-    return cert, key
-
-
 # --- Hostile servers ------------------------------------------------------------------------------
 
 class HostileServer:

@@ -1,8 +1,6 @@
-"""A loopback HTTP(S) server whose routes answer with any status, headers, body and delay.
-
-Beside harness.Backend (status and delay only): expectation, redirect, proxy and TLS tests need
-bodies and headers of their own, and to know which connection and client certificate a request
-came with.
+"""The tests' one loopback HTTP(S) server: routes answer with any status, headers, body and delay,
+and every request is recorded (method, path, headers, body, connection, client certificate, arrival
+time). harness.Backend is this server with routes given as (status, delay) pairs.
 """
 
 import http.server
@@ -23,7 +21,7 @@ class Reply:
     def __init__(self, status=200, body=b"ok\n", headers=None, delay=0):
         self.status = status
         self.body = body.encode() if isinstance(body, str) else body
-        self.headers = dict(headers or {})
+        self.headers = dict(headers if headers is not None else {"Content-Type": "text/plain"})
         self.delay = delay
 
 
@@ -34,11 +32,11 @@ def redirect(location, status=302):
 class Seen:
     """What the server saw of one request."""
 
-    def __init__(self, method, path, headers, client, peer_cert, at):
-        self.method, self.path, self.headers = method, path, headers
+    def __init__(self, method, path, headers, body, client, peer_cert, at):
+        self.method, self.path, self.headers, self.body = method, path, headers, body
         self.client = client        # (address, port) of the TCP connection
         self.peer_cert = peer_cert  # the client certificate (ssl's dict form) or None
-        self.at = at
+        self.at = at                # time.monotonic() on arrival
 
 
 class ScriptedServer:
@@ -59,13 +57,12 @@ class ScriptedServer:
 
             def handle_any(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                body = self.rfile.read(length) if length else b""
                 peer = None
                 if ssl_context is not None:
                     peer = self.connection.getpeercert()
                 with server.lock:
-                    server.requests.append(Seen(self.command, self.path, dict(self.headers),
+                    server.requests.append(Seen(self.command, self.path, dict(self.headers), body,
                                                 self.client_address, peer, time.monotonic()))
                 reply = server.routes.get(self.path, Reply())
                 if reply.delay:

@@ -51,15 +51,11 @@ def stop_and_check(sitter):
     return code
 
 
-def quiet_config():
-    return config_yaml({"x": {"url": f"http://127.0.0.1:{harness.refused_port()}/"}})
-
-
 class Descriptors(unittest.TestCase):
     def test_the_soft_limit_is_raised_to_the_hard_limit_at_start(self):
         _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         hard = min(hard, 4096)
-        with Epsitter(quiet_config(), preexec_fn=limit_to(256, hard)) as sitter:
+        with Epsitter(harness.quiet_config(), preexec_fn=limit_to(256, hard)) as sitter:
             self.assertEqual(hostile.open_files_limit(sitter.process.pid), (hard, hard))
             self.assertIn(f'msg="open file limit" soft={hard} hard={hard} soft_before=256',
                           sitter.log())

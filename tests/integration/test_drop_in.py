@@ -2,7 +2,6 @@
 three families carry exactly the original's label sets and values, and a payload map reaches the
 server as the form body Python requests sent for it (`data=`)."""
 
-import base64
 import re
 import subprocess
 import unittest
@@ -87,7 +86,7 @@ class DropIn(unittest.TestCase):
                                  "application/x-www-form-urlencoded")
                 self.assertEqual(post.headers.get("x-my-custom-header"), "Lee was here.")
                 self.assertEqual(post.headers.get("Authorization"),
-                                 "Basic " + base64.b64encode(b"myUsername:myPa55word").decode())
+                                 harness.basic_auth("myUsername", "myPa55word"))
                 self.assertEqual(backend.seen("/bare")[0].method, "GET")
 
                 text = sitter.scrape()

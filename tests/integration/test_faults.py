@@ -11,6 +11,7 @@ import unittest
 
 import harness
 import hostile
+import tls
 from harness import Backend, Epsitter, config_yaml, refused_port, wait_until
 
 INTERVAL = 0.5
@@ -48,8 +49,10 @@ class Faults(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.self_signed = hostile.make_certificate(cls.tmp.name, "self-signed", 30)
-        cls.expired = hostile.make_certificate(cls.tmp.name, "expired", -1)
+        self_signed = tls.make_cert(cls.tmp.name, "self-signed", days=30)
+        expired = tls.make_cert(cls.tmp.name, "expired", days=-1)
+        cls.self_signed = (self_signed.cert, self_signed.key)
+        cls.expired = (expired.cert, expired.key)
 
     @classmethod
     def tearDownClass(cls):

@@ -56,10 +56,6 @@ def raw_request(port, data, timeout=20):
     return status, line, time.monotonic() - started
 
 
-def quiet_config():
-    return config_yaml({"x": {"url": f"http://127.0.0.1:{refused_port()}/"}})
-
-
 class SlowClient:
     """A connection that sends the start of a request and then one byte a second, never finishing."""
 
@@ -121,7 +117,7 @@ class HostileClients(unittest.TestCase):
                 self.assertGreaterEqual(sum(probes.values()), TARGETS * (expected - 1))
 
     def test_unknown_paths_wrong_methods_and_path_tricks_get_4xx(self):
-        with Epsitter(quiet_config()) as sitter:
+        with Epsitter(harness.quiet_config()) as sitter:
             cases = {
                 # path -> status: nothing but the routes exists, and no file is ever served
                 "/nothing-here": 404, "/api/v1/targets/x/../../../metrics": 400, "/metrics/": 404, "/metrics/extra": 404,
@@ -162,7 +158,7 @@ class HostileClients(unittest.TestCase):
             self.assertEqual(sitter.get("/metrics")[0], 200)
 
     def test_oversized_headers_and_bodies_are_rejected(self):
-        with Epsitter(quiet_config()) as sitter:
+        with Epsitter(harness.quiet_config()) as sitter:
             big_header = (b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000
                           + b"\r\n\r\n")
             status, line, _ = raw_request(sitter.port, big_header)
@@ -180,7 +176,7 @@ class HostileClients(unittest.TestCase):
             self.assertEqual(sitter.get("/metrics")[0], 200)
 
     def test_slow_clients_time_out_without_taking_every_worker(self):
-        with Epsitter(quiet_config()) as sitter:
+        with Epsitter(harness.quiet_config()) as sitter:
             # A few slow clients leave workers free: a scrape is answered while they hang on.
             few = [SlowClient(sitter.port) for _ in range(10)]
             time.sleep(1)
@@ -301,7 +297,7 @@ class HostileClients(unittest.TestCase):
                 b"POST /-/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n"
                 b"Transfer-Encoding: chunked\r\nX-Epsitter-Reload: 1\r\n\r\n" % len(body) + body,
         }
-        with Epsitter(quiet_config(), args=["--no-watch"]) as sitter:
+        with Epsitter(harness.quiet_config(), args=["--no-watch"]) as sitter:
             for name, data in variants.items():
                 with self.subTest(variant=name):
                     received, closed = hostile.exchange(sitter.port, data)

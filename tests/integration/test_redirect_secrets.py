@@ -3,7 +3,6 @@ the headers named in secret_headers reach only the URL's own origin (scheme, hos
 libcurl does for Authorization alone; the method and body change as browsers change them; a flood
 of response headers is cut off and counted, not stored."""
 
-import base64
 import unittest
 
 import harness
@@ -74,7 +73,7 @@ urls:
                 self.assertEqual(first.headers.get("Authorization"), f"Bearer {TOKEN}")
                 self.assertEqual(first.headers.get("X-Api-Key"), API_KEY)
                 self.assertEqual(home.seen("/basic")[0].headers.get("Authorization"),
-                                 "Basic " + base64.b64encode(f"alice:{TOKEN}".encode()).decode())
+                                 harness.basic_auth("alice", TOKEN))
                 stayed = home.seen("/stayed")[0]
                 self.assertEqual(stayed.headers.get("Authorization"), f"Bearer {TOKEN}")
                 self.assertEqual(stayed.headers.get("X-Api-Key"), API_KEY)

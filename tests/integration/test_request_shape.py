@@ -1,6 +1,5 @@
 """What the target's server sees: method, body, headers, basic auth and User-Agent."""
 
-import base64
 import json
 import re
 import unittest
@@ -48,7 +47,7 @@ class RequestShape(unittest.TestCase):
                                                          "count": 3, "enabled": True, "none": None})
                 self.assertEqual(post.headers.get("Content-Type"), "application/json")
                 self.assertEqual(post.headers.get("x-my-custom-header"), "Lee was here.")
-                expected_auth = "Basic " + base64.b64encode(b"myUsername:myPa55word").decode()
+                expected_auth = harness.basic_auth("myUsername", "myPa55word")
                 self.assertEqual(post.headers.get("Authorization"), expected_auth)
                 self.assertRegex(post.headers.get("User-Agent"), r"^epsitter/\d+\.\d+\.\d+$")
                 self.assertNotIn("Expect", post.headers)
@@ -65,7 +64,7 @@ class RequestShape(unittest.TestCase):
 
                 userinfo = backend.seen("/userinfo")[0]
                 self.assertEqual(userinfo.headers.get("Authorization"),
-                                 "Basic " + base64.b64encode(b"alice:s3cr3t").decode())
+                                 harness.basic_auth("alice", "s3cr3t"))
 
                 wait_until(lambda: sitter.value("sitter_http_status_code_total", name="head_check",
                                                 status="200") >= 1, message="the HEAD counted")

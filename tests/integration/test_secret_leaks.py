@@ -12,6 +12,7 @@ import urllib.request
 
 import harness
 import hostile
+import tls
 from harness import Backend, Epsitter, refused_port, run_epsitter, wait_until
 
 PASSWORD = "PASS-s3cr3t-7c1e"
@@ -80,7 +81,7 @@ BROKEN_CONFIGS = {
 }
 
 
-class Secrets(unittest.TestCase):
+class SecretLeaks(unittest.TestCase):
     def assert_no_secret(self, text, where):
         for secret in SECRETS:
             self.assertNotIn(secret, text, f"a secret appears in {where}")
@@ -105,7 +106,8 @@ class Secrets(unittest.TestCase):
     def test_probes_reloads_and_pages_never_show_a_secret(self):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
-        cert = hostile.make_certificate(tmp.name, "self-signed", 30)
+        made = tls.make_cert(tmp.name, "self-signed", days=30)
+        cert = (made.cert, made.key)
         stdout_path = os.path.join(tmp.name, "stdout")
 
         def stdout_to_file():
@@ -117,11 +119,11 @@ class Secrets(unittest.TestCase):
         with Backend({"/ok": (200, 0), "/denied": (401, 0), "/hang": (200, 30)}) as backend, \
                 hostile.HostileServer(hostile.sends_garbage) as garbage, \
                 hostile.HostileServer(hostile.redirects_in_a_loop) as loop, \
-                hostile.HostileServer(hostile.answers_ok, tls=cert) as tls:
+                hostile.HostileServer(hostile.answers_ok, tls=cert) as tls_server:
             urls = {
                 "ok": backend.url("/ok"), "denied": backend.url("/denied"),
                 "hang": backend.url("/hang"), "garbage": garbage.url("/"), "loop": loop.url("/"),
-                "tls": tls.url("/"), "refused": f"http://127.0.0.1:{refused_port()}/",
+                "tls": tls_server.url("/"), "refused": f"http://127.0.0.1:{refused_port()}/",
                 "dns": "http://epsitter-secrets-test.invalid/",
             }
             config = "urls:\n" + "".join(

@@ -16,10 +16,6 @@ ROTATED = "rotated-pass-5c77e1"
 FILE_TOKEN = "tok-from-file-4e2a9b"
 
 
-def basic(user, password):
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
 class Secrets(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-secrets-")
@@ -62,7 +58,7 @@ urls:
                 self.assertEqual(server.seen("/env-bearer")[0].headers["Authorization"],
                                  "Bearer " + TOKEN)
                 self.assertEqual(server.seen("/file-basic")[0].headers["Authorization"],
-                                 basic("prober", PASSWORD))
+                                 harness.basic_auth("prober", PASSWORD))
                 self.assertEqual(server.seen("/file-bearer")[0].headers["Authorization"],
                                  "Bearer " + FILE_TOKEN)
                 self.assertEqual(server.seen("/escaped")[0].headers["X-Literal"],
@@ -74,7 +70,7 @@ urls:
                 # A rotated secret file is read again on reload.
                 self.write("password", ROTATED)
                 sitter.process.send_signal(signal.SIGHUP)
-                wait_until(lambda: any(r.headers.get("Authorization") == basic("prober", ROTATED)
+                wait_until(lambda: any(r.headers.get("Authorization") == harness.basic_auth("prober", ROTATED)
                                        for r in server.seen("/file-basic")),
                            message="the rotated password on the wire")
                 text = sitter.scrape()

@@ -18,15 +18,6 @@ from prometheus_server import Prometheus
 PASSWORD = "correct horse battery staple"
 
 
-def basic(user, password):
-    import base64
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
-def quiet_config():
-    return harness.config_yaml({"x": {"url": f"http://127.0.0.1:{refused_port()}/"}})
-
-
 class WebTls(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-web-")
@@ -53,7 +44,7 @@ class WebTls(unittest.TestCase):
 
     def test_prometheus_scrapes_over_https_with_basic_auth_and_a_wrong_password_gets_401(self):
         path = self.tls_and_users()
-        with Epsitter(quiet_config(), args=["--web.config.file", path]) as sitter:
+        with Epsitter(harness.quiet_config(), args=["--web.config.file", path]) as sitter:
             self.assertTrue(sitter.https)
             target = [f"127.0.0.1:{sitter.port}"]
             secure = {"scheme": "https", "tls_config": {"ca_file": self.ca.cert}}
@@ -79,14 +70,14 @@ class WebTls(unittest.TestCase):
     def test_pages_need_credentials_health_does_not_and_plain_http_gets_nothing(self):
         path = self.tls_and_users(extra_tls="min_version: TLS13")
         context = tls.client_context(self.ca)
-        with Epsitter(quiet_config(), args=["--web.config.file", path, "--no-watch"]) as sitter:
-            right = {"Authorization": basic("prometheus", PASSWORD)}
+        with Epsitter(harness.quiet_config(), args=["--web.config.file", path, "--no-watch"]) as sitter:
+            right = {"Authorization": harness.basic_auth("prometheus", PASSWORD)}
             for page in ("/metrics", "/", "/api/v1/targets"):
                 with self.subTest(page=page):
                     status, headers, _ = sitter.get(page, context=context)
                     self.assertEqual(status, 401)
                     self.assertEqual(headers["WWW-Authenticate"], 'Basic realm="epsitter"')
-                    for wrong in (basic("prometheus", "wrong"), basic("nobody", PASSWORD),
+                    for wrong in (harness.basic_auth("prometheus", "wrong"), harness.basic_auth("nobody", PASSWORD),
                                   "Basic !!!", "Bearer token"):
                         status, _, body = sitter.get(page, headers={"Authorization": wrong},
                                                      context=context)
@@ -114,7 +105,7 @@ class WebTls(unittest.TestCase):
         stranger = tls.make_cert(self.dir, "stranger", ca=stranger_ca, client=True)
         path = self.tls_and_users(users={}, extra_tls=(
             f"client_ca_file: {client_ca.cert}\nclient_auth_type: RequireAndVerifyClientCert"))
-        with Epsitter(quiet_config(), args=["--web.config.file", path]) as sitter:
+        with Epsitter(harness.quiet_config(), args=["--web.config.file", path]) as sitter:
             self.assertEqual(
                 sitter.get("/metrics", context=tls.client_context(self.ca, client))[0], 200)
             for name, context in (("no certificate", tls.client_context(self.ca)),
@@ -146,7 +137,7 @@ class WebTls(unittest.TestCase):
                                                    other_key=other.key))
                 config = os.path.join(self.dir, "sitter.yaml")
                 with open(config, "w") as f:
-                    f.write(quiet_config())
+                    f.write(harness.quiet_config())
                 for args in (["--web.config.file", path, config],
                              ["--check-config", "--web.config.file", path, config]):
                     result = run_epsitter(args, env={"SERVER_PORT": "0"})

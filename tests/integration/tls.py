@@ -51,10 +51,11 @@ def make_ca(directory, name="ca", days=30):
 
 
 def make_cert(directory, name, ca=None, days=30, hosts=("127.0.0.1", "localhost"), client=False):
-    """A leaf certificate for `hosts`, signed by `ca` or self-signed when ca is None."""
+    """A leaf certificate for `hosts`, signed by `ca` or self-signed when ca is None; days < 0
+    makes an expired one (notAfter a day before notBefore)."""
     leaf = Cert(directory, name)
     usage = "extendedKeyUsage=clientAuth" if client else "extendedKeyUsage=serverAuth"
-    if ca is None:
+    if ca is None and days >= 0:
         _openssl("req", "-x509", *EC_KEY, "-keyout", leaf.key, "-out", leaf.cert,
                  "-days", str(days), "-subj", f"/CN={name}", "-addext", _san(hosts),
                  "-addext", usage, cwd=directory)
@@ -65,8 +66,10 @@ def make_cert(directory, name, ca=None, days=30, hosts=("127.0.0.1", "localhost"
         f.write(_san(hosts) + "\n" + usage + "\n")
     _openssl("req", "-new", *EC_KEY, "-keyout", leaf.key, "-out", csr, "-subj", f"/CN={name}",
              cwd=directory)
-    _openssl("x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial",
-             "-days", str(days), "-out", leaf.cert, "-extfile", extensions, cwd=directory)
+    signer = ["-signkey", leaf.key] if ca is None else \
+        ["-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial"]
+    _openssl("x509", "-req", "-in", csr, *signer, "-days", str(days), "-out", leaf.cert,
+             "-extfile", extensions, cwd=directory)
     return leaf
 
 

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "metrics/render.hpp"
+#include "probe_results.hpp"
 
 using namespace epsitter;
+using epsitter::testing::result;
 
 namespace {
 
@@ -14,14 +16,6 @@ const std::vector<double> kBounds{0.1, 1};
 
 TargetLabels labels(const std::string& name) {
   return TargetLabels{name, "prod", "get", "http://127.0.0.1:1/x"};
-}
-
-ProbeResult result(ProbeError error, int status, double seconds) {
-  ProbeResult probe;
-  probe.error = error;
-  probe.status_code = status;
-  probe.duration_seconds = seconds;
-  return probe;
 }
 
 Verdict verdict_of(const ProbeResult& probe) {

@@ -2,20 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include "metrics/target_stats.hpp"
+#include "probe_results.hpp"
 
 using namespace epsitter;
+using epsitter::testing::result;
 
 namespace {
 
 const std::vector<double> kBounds{0.1, 0.5, 1};
-
-ProbeResult result(ProbeError error, int status, double seconds) {
-  ProbeResult probe;
-  probe.error = error;
-  probe.status_code = status;
-  probe.duration_seconds = seconds;
-  return probe;
-}
 
 Verdict ok() {
   return Verdict{};
