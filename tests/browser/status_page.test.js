@@ -179,7 +179,7 @@ test('the page shows the down target first with its reason, and the filter narro
   assert.notEqual(rows[0].stateColor, rows[1].stateColor, 'down and up differ in colour');
   assert.ok(rows.every((row) => row.sparkline), 'every probed target has a sparkline');
   assert.match(await page.title(), /^1 down/);
-  assert.equal(await page.textContent('tr.t.up .u'), `GET ${upUrl}`);
+  assert.equal(await page.textContent('tr.t.up .u'), `get ${upUrl}`); // the method label, as the config wrote it
   await page.screenshot({ path: path.join(ARTIFACT_DIR, 'status-page.png'), fullPage: true });
 
   await page.fill('#q', 'alpha');
