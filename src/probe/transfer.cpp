@@ -1,0 +1,374 @@
+// One probe's transfer: the libcurl options of each hop, the callbacks that bound what a response
+// may hold, the redirect chain followed hop by hop, and the result read back from libcurl.
+#include "probe/transfer.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "probe/error_classification.hpp"
+#include "probe/redirects.hpp"
+#include "probe/server_name.hpp"
+#include "text/ascii.hpp"
+
+namespace epsitter {
+
+namespace {
+constexpr long kMaxRedirects = 10;
+// A response's header section may hold at most this much; a target that sends more (a flood of
+// short lines that libcurl would keep one allocation each) is stopped and fails as `protocol`.
+// Real responses stay far below: big cookies and security policies take a few KiB.
+constexpr std::size_t kMaxHeaderLines = 256;
+constexpr std::int64_t kMaxHeaderBytes = 64 * 1024;
+// libcurl's receive buffer, allocated for each transfer as it connects: 16 KiB by default, most of
+// what a transfer in flight holds. A probe's answer is mostly small, and a bigger body is read in
+// more pieces; 1,000 hanging targets hold 12 MiB less.
+constexpr long kReceiveBufferBytes = 4 * 1024;
+
+bool has_header(const ProbeRequest& request, const char* name) {
+  return std::any_of(request.headers.begin(), request.headers.end(), [name](const auto& header) {
+    return text::equals_ignoring_case(header.first, name);
+  });
+}
+
+bool is_secret_header(const ProbeRequest& request, const std::string& name) {
+  return std::any_of(request.secret_headers.begin(), request.secret_headers.end(),
+                     [&name](const std::string& secret) {
+                       return text::equals_ignoring_case(name, secret.c_str());
+                     });
+}
+
+// Keeps at most body_limit bytes (and only when asked to), then stops the transfer: the rest of
+// the body is never downloaded, so a huge or endless body costs neither memory nor time.
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  const auto room = static_cast<std::size_t>(
+      std::max<std::int64_t>(0, transfer->body_limit - transfer->body_bytes));
+  const std::size_t taken = std::min(bytes, room);
+  if (transfer->keep_body) transfer->body.append(data, taken);
+  transfer->body_bytes += static_cast<std::int64_t>(taken);
+  if (taken < bytes) {
+    transfer->body_truncated = true;
+    return 0;  // makes libcurl stop reading
+  }
+  return bytes;
+}
+
+// Called for every header line of every response (1xx included): a status line starts a new
+// response, so what is kept is the final response's. A header section over the caps stops the
+// transfer before libcurl stores more of it.
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  const std::string_view line{data, bytes};
+  if (line.rfind("HTTP/", 0) == 0) {
+    transfer->headers.clear();
+    transfer->header_lines = 0;
+    transfer->header_bytes = 0;
+    // The connection is open now; without keepalive it is closed before the transfer returns.
+    transfer->tls = inspect_tls(transfer->easy.get());
+  }
+  transfer->header_bytes += static_cast<std::int64_t>(bytes);
+  if (++transfer->header_lines > kMaxHeaderLines || transfer->header_bytes > kMaxHeaderBytes) {
+    transfer->headers_too_large = true;
+    return 0;  // makes libcurl stop reading
+  }
+  const std::size_t colon = line.find(':');
+  if (!transfer->keep_headers || colon == std::string_view::npos) return bytes;
+  transfer->headers.emplace_back(std::string{text::trim(line.substr(0, colon))},
+                                 std::string{text::trim(line.substr(colon + 1))});
+  return bytes;
+}
+
+// Opens sockets as libcurl would, but keeps socket()'s errno: libcurl reports a failure for lack of
+// descriptors only as "Couldn't connect to server", which sends the reader after the target.
+curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* address) {
+  const curl_socket_t sock = socket(address->family, address->socktype, address->protocol);
+  if (sock == CURL_SOCKET_BAD) static_cast<Transfer*>(user)->socket_errno = errno;
+  return sock;
+}
+
+// `with_secrets`: the hop goes to the first hop's origin, so headers named secret go too.
+bool build_header_list(const ProbeRequest& request, bool with_secrets, CurlSlist& list) {
+  for (const auto& [name, value] : request.headers) {
+    if (!with_secrets && is_secret_header(request, name)) continue;
+    // "Name;" is libcurl's way of sending a header with an empty value.
+    const std::string line = value.empty() ? name + ";" : name + ": " + value;
+    if (!append(list, line.c_str())) return false;
+  }
+  // No "Expect: 100-continue" round trip on larger bodies: a probe should measure one exchange.
+  if (!append(list, "Expect:")) return false;
+  // libcurl would label a body as form data; send none unless the config set one.
+  if (request.body && !has_header(request, "Content-Type")) {
+    if (!append(list, "Content-Type:")) return false;
+  }
+  return true;
+}
+
+long ip_resolve(int ip_version) {
+  if (ip_version == 4) return CURL_IPRESOLVE_V4;
+  if (ip_version == 6) return CURL_IPRESOLVE_V6;
+  return CURL_IPRESOLVE_WHATEVER;
+}
+
+// Connection, TLS and proxy options. Returns false when libcurl refuses one.
+bool configure_connection(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
+  bool ok = true;
+  auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
+  set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L));  // followed hop by hop (Transfer)
+  set(curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, kReceiveBufferBytes));
+  if (!request.keepalive) {
+    // A fresh connection per probe, so that connect and TLS time are part of what is measured.
+    set(curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L));
+    set(curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L));
+  }
+  set(curl_easy_setopt(easy, CURLOPT_IPRESOLVE, ip_resolve(request.ip_version)));
+  if (request.ca_file) set(curl_easy_setopt(easy, CURLOPT_CAINFO, request.ca_file->c_str()));
+  if (request.cert_file) set(curl_easy_setopt(easy, CURLOPT_SSLCERT, request.cert_file->c_str()));
+  if (request.key_file) set(curl_easy_setopt(easy, CURLOPT_SSLKEY, request.key_file->c_str()));
+  if (request.insecure_skip_verify) {
+    set(curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L));
+    set(curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L));
+  }
+  // Without one, libcurl keeps honouring the usual http_proxy/https_proxy/no_proxy variables.
+  if (request.proxy) set(curl_easy_setopt(easy, CURLOPT_PROXY, request.proxy->c_str()));
+  if (request.no_proxy) set(curl_easy_setopt(easy, CURLOPT_NOPROXY, request.no_proxy->c_str()));
+  std::string url = request.url;
+  if (request.server_name) {
+    const std::optional<ServerNameRoute> route =
+        route_to_server_name(request.url, *request.server_name);
+    if (!route || !append(transfer.connect_to, route->connect_to.c_str())) return false;
+    url = route->url;
+    set(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer.connect_to.get()));
+  }
+  set(curl_easy_setopt(easy, CURLOPT_URL, url.c_str()));  // libcurl copies it
+  return ok;
+}
+
+// What may differ from one hop to the next: method and body, credentials and secret headers (only
+// to the first hop's origin), and the time left of the probe's timeout.
+bool configure_hop(CURL* easy, const ProbeRequest& request, bool to_first_origin,
+                   std::chrono::milliseconds time_left, Transfer& transfer) {
+  bool ok = true;
+  auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
+  set(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max<long>(1, time_left.count())));
+  // Null clears what an earlier hop set; credentials in a URL's userinfo go to that URL only.
+  const char* user = nullptr;
+  const char* password = nullptr;
+  const char* token = nullptr;
+  if (to_first_origin && request.auth_user) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC)));
+    user = request.auth_user->c_str();
+    password = request.auth_pass ? request.auth_pass->c_str() : "";
+  } else if (to_first_origin && request.bearer_token) {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BEARER)));
+    token = request.bearer_token->c_str();
+  }
+  set(curl_easy_setopt(easy, CURLOPT_USERNAME, user));
+  set(curl_easy_setopt(easy, CURLOPT_PASSWORD, password));
+  set(curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, token));
+
+  const std::string& method = transfer.method;
+  const char* custom = nullptr;
+  if (method == "HEAD") {
+    set(curl_easy_setopt(easy, CURLOPT_NOBODY, 1L));
+  } else if (transfer.sends_body || method == "POST") {
+    const std::string& body = transfer.sends_body && request.body ? *request.body : std::string{};
+    set(curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size())));
+    set(curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, body.c_str()));
+    if (method != "POST") custom = method.c_str();
+  } else {
+    set(curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L));
+    if (method != "GET") custom = method.c_str();
+  }
+  set(curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, custom));
+  transfer.header_list.reset();
+  if (!build_header_list(request, to_first_origin, transfer.header_list)) return false;
+  set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
+  return ok;
+}
+
+curl_off_t microseconds_of(CURL* easy, CURLINFO info) {
+  curl_off_t microseconds = 0;
+  curl_easy_getinfo(easy, info, &microseconds);
+  return microseconds;
+}
+
+// libcurl's timers are offsets from the start of each request, added up over redirects; their
+// differences are the phases, and together they make up the total. Integer microseconds until the
+// end, so that 113 us prints as 0.000113.
+PhaseTimes read_phases(CURL* easy) {
+  const curl_off_t dns = microseconds_of(easy, CURLINFO_NAMELOOKUP_TIME_T);
+  const curl_off_t connect = microseconds_of(easy, CURLINFO_CONNECT_TIME_T);
+  const curl_off_t tls = microseconds_of(easy, CURLINFO_APPCONNECT_TIME_T);
+  const curl_off_t first_byte = microseconds_of(easy, CURLINFO_STARTTRANSFER_TIME_T);
+  const curl_off_t total = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
+  const auto seconds = [](curl_off_t from, curl_off_t to) {
+    return to > from ? static_cast<double>(to - from) / 1e6 : 0.0;
+  };
+  PhaseTimes phases;
+  phases.dns = seconds(0, dns);
+  phases.connect = seconds(dns, connect);
+  phases.tls = tls > 0 ? seconds(connect, tls) : 0;
+  if (first_byte > 0) {
+    phases.ttfb = seconds(std::max(connect, tls), first_byte);
+    phases.transfer = seconds(first_byte, total);
+  }
+  return phases;
+}
+
+double http_version_of(CURL* easy) {
+  long version = 0;
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+      return 1.0;
+    case CURL_HTTP_VERSION_1_1:
+      return 1.1;
+    case CURL_HTTP_VERSION_2_0:
+      return 2;
+    case CURL_HTTP_VERSION_3:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+PhaseTimes& operator+=(PhaseTimes& sum, const PhaseTimes& hop) {
+  sum.dns += hop.dns;
+  sum.connect += hop.connect;
+  sum.tls += hop.tls;
+  sum.ttfb += hop.ttfb;
+  sum.transfer += hop.transfer;
+  return sum;
+}
+
+// Stopping at the body limit is our choice, not a failure of the target: the response arrived.
+bool got_response(CURLcode code, const Transfer& transfer) {
+  return code == CURLE_OK ||
+         (code == CURLE_WRITE_ERROR && transfer.body_truncated && !transfer.headers_too_large);
+}
+
+}  // namespace
+
+// Sets every option of one probe. Returns false when libcurl refuses one (the probe then fails
+// as `other` without being sent).
+bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
+  bool ok = configure_connection(easy, request, transfer);
+  auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
+  set(curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer));
+  set(curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer));
+  set(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
+  set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
+  set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
+  set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body));
+  set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
+  set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
+  set(curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket));
+  set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &transfer));
+  if (!has_header(request, "User-Agent")) {
+    set(curl_easy_setopt(easy, CURLOPT_USERAGENT, request.default_user_agent.c_str()));
+  }
+  transfer.method = request.method;
+  transfer.sends_body = request.body.has_value();
+  return ok && configure_hop(easy, request, /*to_first_origin=*/true, request.timeout, transfer);
+}
+
+ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
+  ProbeResult result;
+  result.finished_unix_seconds = unix_now();
+  long os_errno = 0;
+  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  result.error = got_response(code, transfer) ? ProbeError::none
+                 : transfer.headers_too_large ? ProbeError::protocol
+                                              : classify_curl_error(code, os_errno);
+  if (result.error == ProbeError::none) {
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    result.status_code = static_cast<int>(status);
+    result.http_version = http_version_of(easy);
+    if (transfer.tls) {
+      result.tls_version = transfer.tls->version;
+      result.cert_not_after = transfer.tls->cert_not_after;
+    }
+    result.body = std::move(transfer.body);
+    result.headers = std::move(transfer.headers);
+  } else if (transfer.headers_too_large) {
+    result.error_detail = "the response's headers exceed 256 lines or 64 KiB; stopped reading";
+  } else {
+    result.error_detail =
+        transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
+    result.error_detail +=
+        os_error_hint(transfer.socket_errno != 0 ? transfer.socket_errno : os_errno);
+  }
+  const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
+  if (total_us > 0) {
+    result.duration_seconds = static_cast<double>(transfer.earlier_hops_us + total_us) / 1e6;
+  } else {  // libcurl leaves it at 0 for some early failures; our own clock still knows
+    result.duration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - transfer.started).count();
+  }
+  result.phases = transfer.phases;
+  result.phases += read_phases(easy);
+  result.redirects = transfer.hops;
+  result.response_bytes = transfer.body_bytes;
+  result.body_truncated = transfer.body_truncated;
+  result.started = transfer.started;
+  return result;
+}
+
+ProbeResult failed_before_sending(const char* why) {
+  ProbeResult result;
+  result.error = ProbeError::other;
+  result.error_detail = why;
+  result.finished_unix_seconds = unix_now();
+  return result;
+}
+
+std::optional<CURLcode> prepare_next_hop(CURL* easy, CURLcode code, Transfer& transfer) {
+  const ProbeRequest& request = *transfer.request;
+  if (!request.follow_redirects || !got_response(code, transfer)) return code;
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  char* location = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+  if (!is_followed_redirect(status) || location == nullptr) return code;
+  // The errors libcurl's own following would end with.
+  if (transfer.hops >= kMaxRedirects) return CURLE_TOO_MANY_REDIRECTS;
+  if (transfer.hops == 0) {  // parsed only when a probe redirects at all
+    char* first_url = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &first_url);
+    if (first_url != nullptr) transfer.first_origin = origin_of(first_url);
+  }
+  const std::optional<Origin> origin = origin_of(location);
+  if (!origin) return CURLE_UNSUPPORTED_PROTOCOL;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - transfer.started);
+  if (elapsed >= request.timeout) return CURLE_OPERATION_TIMEDOUT;
+  transfer.phases += read_phases(easy);
+  transfer.earlier_hops_us += microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
+  ++transfer.hops;
+  const NextRequest next = after_redirect(transfer.method, status);
+  transfer.method = next.method;
+  transfer.sends_body = transfer.sends_body && next.keeps_body;
+  transfer.start_response();
+  const bool to_first_origin = transfer.first_origin && *origin == *transfer.first_origin;
+  const std::string url{location};  // libcurl's buffer is gone with the next option set
+  if (curl_easy_setopt(easy, CURLOPT_URL, url.c_str()) != CURLE_OK ||
+      !configure_hop(easy, request, to_first_origin, request.timeout - elapsed, transfer)) {
+    return CURLE_FAILED_INIT;
+  }
+  return std::nullopt;
+}
+
+}  // namespace epsitter
