@@ -21,6 +21,7 @@
 #include "config/spelling.hpp"
 #include "config/target_defaults.hpp"
 #include "config/target_fields.hpp"
+#include "config/target_schema.hpp"
 #include "config/yaml_documents.hpp"
 
 namespace epsitter {
@@ -37,38 +38,30 @@ constexpr std::size_t kMaxBuckets = 64;
 
 const detail::Words kTopLevelKeys{"urls", "defaults", "profiles", "request_duration_buckets",
                                   "kubernetes"};
-// The seed's fields first: the "expected one of" list reads best that way.
-// clang-format off
-const detail::Words kTargetFields{
-    "namespace", "url", "timeout", "auth_user", "auth_pass", "method", "payload", "headers",
-    "json", "secret_headers", "interval", "follow_redirects", "keepalive", "ip_version",
-    "expect_status", "expect_body", "expect_body_absent", "expect_headers", "expect_json",
-    "max_response_time", "min_cert_days",
-    "auth_pass_file", "bearer_token", "bearer_token_file",
-    "ca_file", "cert_file", "key_file", "insecure_skip_verify", "server_name",
-    "proxy", "no_proxy", "body_limit", "labels"};
-// clang-format on
+// The schema's names, in its order (the seed's fields first: "expected one of" reads best so).
+const detail::Words& target_field_names() {
+  static const detail::Words kNames = [] {
+    detail::Words names;
+    for (const TargetField& field : target_schema()) names.push_back(field.name);
+    return names;
+  }();
+  return kNames;
+}
 
 // Two spellings of one option: a target that sets either one overrides a default of the other.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kAlternatives{{
-    {"auth_pass", "auth_pass_file"},
-    {"bearer_token", "bearer_token_file"},
-}};
-
 bool overridden(const Fields& own, std::string_view name) {
   if (detail::find_field(own, name) != nullptr) return true;
-  for (const auto& [one, other] : kAlternatives) {
-    if (name == one && detail::find_field(own, other) != nullptr) return true;
-    if (name == other && detail::find_field(own, one) != nullptr) return true;
-  }
-  return false;
+  const TargetField* field = find_target_field(name);
+  return field != nullptr && !field->alternative.empty() &&
+         detail::find_field(own, field->alternative) != nullptr;
 }
 
 void reject_unknown_fields(const Fields& fields) {
   for (const Field& field : fields) {
-    if (detail::contains(kTargetFields, field.name())) continue;
-    field.where.fail(field.entry.key.Mark(), "unknown field " + quote(field.name()) +
-                                                 detail::suggestion(field.name(), kTargetFields));
+    if (find_target_field(field.name()) != nullptr) continue;
+    field.where.fail(field.entry.key.Mark(),
+                     "unknown field " + quote(field.name()) +
+                         detail::suggestion(field.name(), target_field_names()));
   }
 }
 
@@ -135,8 +128,8 @@ std::map<std::string, YAML::Node> read_profiles(const Entry* profiles, const Whe
 struct SharedParts {
   std::vector<double> duration_buckets;
   Fields defaults;  // checked on their own; they point into the document and its context
-  std::vector<ExpandedSize> default_sizes;  // of each of `defaults`, once expanded
-  YAML::Node defaults_node;                 // the `defaults:` map, when there is one
+  std::vector<ExpandedSize> default_sizes;        // of each of `defaults`, once expanded
+  YAML::Node defaults_node;                       // the `defaults:` map, when there is one
   std::map<std::string, YAML::Node> profiles;     // checked, for discovered targets
   std::optional<DiscoveryRules> discovery_rules;  // set when discovering
 };

@@ -5,33 +5,42 @@
 #include <array>
 
 #include "config/option_target.hpp"
+#include "config/target_schema.hpp"
 
 namespace epsitter {
 
+namespace {
+
+std::string annotation_spelling(std::string_view field) {
+  std::string name{field};
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+}  // namespace
+
 const std::vector<std::string>& default_allowed_annotations() {
-  static const std::vector<std::string> kHarmless{
-      "path",          "port",        "scheme",      "interval",
-      "expect-status", "expect-body", "expect-json", "max-response-time",
-      "min-cert-days"};
+  static const std::vector<std::string> kHarmless = [] {
+    std::vector<std::string> names{"path", "port", "scheme"};
+    for (const TargetField& field : target_schema()) {
+      if (field.annotation == FromAnnotation::by_default) {
+        names.push_back(annotation_spelling(field.name));
+      }
+    }
+    return names;
+  }();
   return kHarmless;
 }
 
 std::vector<std::string> allowlistable_annotations() {
   std::vector<std::string> names{"path", "port", "scheme"};
-  for (const std::string_view field : option_fields()) {
-    std::string name{field};
-    std::replace(name.begin(), name.end(), '_', '-');
-    names.push_back(std::move(name));
-  }
+  for (const std::string_view field : option_fields()) names.push_back(annotation_spelling(field));
   return names;
 }
 
 bool inherited_by_discovery(std::string_view field) {
-  static constexpr std::array<std::string_view, 15> kNotInherited{
-      "auth_user", "auth_pass",   "auth_pass_file", "bearer_token", "bearer_token_file",
-      "headers",   "payload",     "json",           "method",       "cert_file",
-      "key_file",  "server_name", "proxy",          "no_proxy",     "insecure_skip_verify"};
-  return std::find(kNotInherited.begin(), kNotInherited.end(), field) == kNotInherited.end();
+  const TargetField* entry = find_target_field(field);
+  return entry != nullptr && entry->discovered_inherit;
 }
 
 std::optional<detail::Fields> DiscoveryPolicy::base_fields(const std::string& name) const {

@@ -5,6 +5,7 @@
 #include "config/expansion_budget.hpp"
 #include "config/input_limits.hpp"
 #include "config/spelling.hpp"
+#include "config/target_schema.hpp"
 
 namespace epsitter {
 namespace {
@@ -13,27 +14,30 @@ using detail::Entry;
 using detail::Field;
 using detail::Fields;
 
-// clang-format off
-const std::vector<std::string_view> kOptionFields{
-    "interval", "timeout", "method", "headers", "payload", "json",
-    "expect_status", "expect_body", "expect_body_absent", "expect_headers", "expect_json",
-    "max_response_time", "min_cert_days",
-    "follow_redirects", "keepalive", "ip_version", "insecure_skip_verify", "server_name",
-    "body_limit", "labels"};
-// clang-format on
+// The fields an annotation may set at all (the admin's allowlist narrows them further).
+const std::vector<std::string_view>& annotation_fields() {
+  static const std::vector<std::string_view> kFields = [] {
+    std::vector<std::string_view> fields;
+    for (const TargetField& field : target_schema()) {
+      if (field.annotation != FromAnnotation::never) fields.push_back(field.name);
+    }
+    return fields;
+  }();
+  return kFields;
+}
 
-// Fields whose value may be a list or a map; the rest are single values (a regular expression such
-// as `[a-z]+` must stay text, not become a YAML list).
-const detail::Words kStructuredFields{"headers",        "payload",     "json",  "expect_status",
-                                      "expect_headers", "expect_json", "labels"};
+// Fields whose value may be a list or a map are YAML; the rest are single values (a regular
+// expression such as `[a-z]+` must stay text, not become a YAML list).
+bool is_structured(std::string_view name) {
+  const TargetField* field = find_target_field(name);
+  return field != nullptr && field->structured;
+}
 
-// Whoever may annotate a Service writes this text: it is measured with its aliases expanded
-// before yaml-cpp builds it, and every reader after that walks at most what was measured.
 YAML::Node option_value(const TargetOption& option, const detail::Where& where) {
   ExpansionBudget budget{ExpansionLimits{kMaxAnnotationExpandedBytes, kMaxAnnotationExpandedValues,
                                          "the annotation's value"}};
   try {
-    if (!detail::contains(kStructuredFields, option.field)) {
+    if (!is_structured(option.field)) {
       budget.charge(ExpandedSize{option.text.size(), 1});
       return YAML::Node{option.text};
     }
@@ -54,7 +58,7 @@ YAML::Node option_value(const TargetOption& option, const detail::Where& where) 
 }  // namespace
 
 const std::vector<std::string_view>& option_fields() {
-  return kOptionFields;
+  return annotation_fields();
 }
 
 Target target_from_options(const std::string& name, const std::string& namespace_,
@@ -66,9 +70,9 @@ Target target_from_options(const std::string& name, const std::string& namespace
   own.push_back({Entry{YAML::Node{"url"}, YAML::Node{url}}, detail::Where{&context, "url"}});
   for (const TargetOption& option : options) {
     const detail::Where where{&context, option.source};
-    if (!detail::contains(kOptionFields, option.field)) {
+    if (!detail::contains(annotation_fields(), option.field)) {
       where.fail(YAML::Mark::null_mark(),
-                 "cannot be set here; expected one of " + detail::join(kOptionFields));
+                 "cannot be set here; expected one of " + detail::join(annotation_fields()));
     }
     own.push_back({Entry{YAML::Node{option.field}, option_value(option, where)}, where});
   }

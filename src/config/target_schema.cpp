@@ -1,0 +1,95 @@
+// Every per-target option, declared once (see target_schema.hpp).
+#include "config/target_schema.hpp"
+
+#include <algorithm>
+
+namespace epsitter {
+namespace {
+
+using R = FieldReader;
+using A = FromAnnotation;
+
+// clang-format off
+const std::vector<TargetField> kSchema{
+    {"namespace", R::request, false, A::never, true, "",
+     "the `namespace` label; default `Unknown` (the original tool's). A discovered target's is its object's."},
+    {"url", R::request, false, A::never, false, "",
+     "required; `http://` or `https://`. Credentials in it (`https://user:pass@host/`, percent-encoded) are sent as basic auth and never shown in labels, logs or errors."},
+    {"timeout", R::request, false, A::allowed, true, "",
+     "seconds for the whole request, connect to last byte (fractional, at most 3600); default `REQUEST_TIMEOUT`."},
+    {"auth_user", R::request, false, A::never, false, "",
+     "HTTP basic auth user."},
+    {"auth_pass", R::request, false, A::never, false, "auth_pass_file",
+     "HTTP basic auth password."},
+    {"method", R::request, false, A::allowed, false, "",
+     "get, post, put, patch, delete, head, options in any case, sent upper case; default `get`. The `method` label is the method as written (`post`, `Get`), `get` when unset, as the original tool's."},
+    {"payload", R::request, true, A::allowed, false, "",
+     "a map is sent as a form (`application/x-www-form-urlencoded` unless `headers` sets a `Content-Type`), encoded exactly as Python requests' `data=`: values as Python printed what PyYAML typed (`yes` is `True`, `1.50` is `1.5`), a list repeats its key, `null` values are left out. A single value is sent as it is, without a `Content-Type`. A nested map or a list is an error: use `json`."},
+    {"headers", R::request, true, A::allowed, false, "",
+     "a map of headers sent as given. Every request carries `User-Agent: epsitter/VERSION` unless a `User-Agent` is set here."},
+    {"json", R::request, true, A::allowed, false, "",
+     "any value sent as a JSON body (`Content-Type: application/json` unless `headers` sets one), typed as PyYAML typed it (`true`, `3`, `null`; quoted strings stay strings). Not together with `payload`."},
+    {"secret_headers", R::request, true, A::never, false, "",
+     "a list of names of `headers` (any case) that, like credentials, go only to the URL's own origin (scheme, host and port): a redirect elsewhere drops them. Credentials are always dropped there; every header of a discovered target is secret."},
+    {"interval", R::connection, false, A::by_default, true, "",
+     "seconds between two probes of this target (fractional, at most 86400); default `POLL_INTERVAL`. A discovered target's is at least `kubernetes.min_interval`."},
+    {"follow_redirects", R::connection, false, A::allowed, true, "",
+     "`true` (default) follows up to 10 redirects (301, 302, 303, 307, 308); `false` makes a 3xx the final response. A 303, and a 301 or 302 after a POST, turns the request into a GET without body; 307 and 308 keep method and body."},
+    {"keepalive", R::connection, false, A::allowed, true, "",
+     "`false` (default): a fresh connection per probe, so connect and TLS time are measured. `true` lets libcurl reuse a connection between probes."},
+    {"ip_version", R::connection, false, A::allowed, true, "",
+     "`any` (default), `4` or `6`: the address family used to connect."},
+    {"expect_status", R::expectation, true, A::by_default, true, "",
+     "a code, a class or a list of both: `200`, `\"2xx\"`, `[200, 301, \"4xx\"]`; default `2xx`."},
+    {"expect_body", R::expectation, false, A::by_default, true, "",
+     "a regular expression ([RE2 syntax](https://github.com/google/re2/wiki/Syntax)) that must match somewhere in the body."},
+    {"expect_body_absent", R::expectation, false, A::allowed, true, "",
+     "a regular expression that must not match anywhere in the body."},
+    {"expect_headers", R::expectation, true, A::allowed, true, "",
+     "a map of header name (any case) to regular expression: the header must be present and one of its values must match."},
+    {"expect_json", R::expectation, true, A::by_default, true, "",
+     "a map of dotted path to expected value: `status: UP`, `checks.0.state: ok`, `count: 3`. A number in the path indexes an array; `\\.` is a dot inside a key. Values are compared with their YAML type (`3` is a number, `\"3\"` a string; `3` equals `3.0`)."},
+    {"max_response_time", R::expectation, false, A::by_default, true, "",
+     "seconds; a slower probe fails as `slow`."},
+    {"min_cert_days", R::expectation, false, A::by_default, true, "",
+     "days; fails as `cert_expiring` when a certificate of the served chain expires sooner. Checked when the final response came over TLS."},
+    {"auth_pass_file", R::request, false, A::never, false, "auth_pass",
+     "read the basic-auth password from this file (instead of `auth_pass`); re-read on every reload."},
+    {"bearer_token", R::request, false, A::never, false, "bearer_token_file",
+     "send `Authorization: Bearer TOKEN`. Not together with `auth_user` or an `Authorization` header."},
+    {"bearer_token_file", R::request, false, A::never, false, "bearer_token",
+     "the bearer token from this file (instead of `bearer_token`); re-read on every reload."},
+    {"ca_file", R::connection, false, A::never, true, "",
+     "PEM file of the CAs that verify the server (default: the system's)."},
+    {"cert_file", R::connection, false, A::never, false, "",
+     "client certificate (PEM) for mutual TLS; it may hold the key too."},
+    {"key_file", R::connection, false, A::never, false, "",
+     "the client certificate's key (PEM)."},
+    {"insecure_skip_verify", R::connection, false, A::allowed, false, "",
+     "`true` accepts any server certificate (expiry is still reported)."},
+    {"server_name", R::connection, false, A::allowed, false, "",
+     "the host name presented (SNI, `Host`, and the name the certificate must carry) while connecting to the URL's host and port (libcurl's connect-to)."},
+    {"proxy", R::connection, false, A::never, false, "",
+     "proxy URL (`http://`, `https://`, `socks4://`, `socks5://`, `socks5h://`). Without it libcurl honours `http_proxy`, `https_proxy` and `no_proxy` from the environment."},
+    {"no_proxy", R::connection, true, A::never, false, "",
+     "hosts reached directly: comma-separated text or a list."},
+    {"body_limit", R::connection, false, A::allowed, true, "",
+     "bytes of the body read at most (default 1048576; at most 1 GiB, 16 MiB from an annotation); the rest is not downloaded."},
+    {"labels", R::label, true, A::allowed, true, "",
+     "a map of extra labels for `sitter_target_info`: Prometheus label names; `name`, `namespace`, `method`, `url`, `status`, `error`, `reason`, `phase`, `version`, `le`, `quantile` and `__*` are reserved."},
+};
+// clang-format on
+
+}  // namespace
+
+const std::vector<TargetField>& target_schema() {
+  return kSchema;
+}
+
+const TargetField* find_target_field(std::string_view name) {
+  const auto found = std::find_if(kSchema.begin(), kSchema.end(),
+                                  [name](const TargetField& field) { return field.name == name; });
+  return found == kSchema.end() ? nullptr : &*found;
+}
+
+}  // namespace epsitter
