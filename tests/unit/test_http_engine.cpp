@@ -276,6 +276,20 @@ TEST_CASE_METHOD(EngineFixture,
   CHECK(elsewhere[0].header("X-Trace") == "t");
 }
 
+TEST_CASE_METHOD(EngineFixture, "credentials in the URL go to that URL only") {
+  LoopbackServer other;
+  server.on("/start", Reply::redirect(302, other.url("/elsewhere")));
+  other.on("/elsewhere", Reply::respond(200));
+  const std::string url = "http://u:p@127.0.0.1:" + std::to_string(server.port()) + "/start";
+  const auto result = probe(engine, request_to(url));
+  REQUIRE(result);
+  CHECK(result->status_code == 200);
+  REQUIRE(server.requests().size() == 1);
+  CHECK(server.requests()[0].header("Authorization") == "Basic dTpw");
+  REQUIRE(other.requests().size() == 1);
+  CHECK_FALSE(other.requests()[0].header("Authorization"));
+}
+
 TEST_CASE_METHOD(EngineFixture, "10 redirects are followed, the 11th fails as too_many_redirects") {
   // /hop/N redirects to /hop/N-1; /hop/0 answers.
   server.on("/hop/0", Reply::respond(200));
