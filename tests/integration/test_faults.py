@@ -27,6 +27,7 @@ RSS_PLATEAU_KIB = 16 * 1024  # the second batch of rounds may not grow it furthe
 # ASan keeps 256 MiB of freed memory in quarantine by default, which would hide any plateau.
 ASAN_OPTIONS = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16"
 FD_GROWTH_LIMIT = 2
+CONTROLS = ("control", "control_twin")
 
 # target name -> (the server's behaviour, the `error` label every one of its probes must get)
 BEHAVIOURS = {
@@ -96,7 +97,9 @@ class Faults(unittest.TestCase):
         servers = self.start_servers()
         targets, expected = self.hostile_targets(servers)
         with Backend() as control_backend:
-            control = {"control": {"namespace": "control", "url": control_backend.url("/control")}}
+            # Two control targets: the second is the first's twin, the yardstick in part 3.
+            control = {name: {"namespace": "control", "url": control_backend.url(f"/{name}")}
+                       for name in CONTROLS}
             everything = config_yaml({**control, **targets})
             with Epsitter(everything, env={"POLL_INTERVAL": str(INTERVAL),
                                            "ASAN_OPTIONS": ASAN_OPTIONS}) as sitter:
@@ -147,7 +150,7 @@ class Faults(unittest.TestCase):
                     sitter.process.send_signal(signal.SIGHUP)
                     wait_until(lambda: set(dict(l)["name"] for n, l in sitter.metrics()
                                            if "name" in dict(l))
-                               == {"control"}, timeout=20, message="hostile targets removed")
+                               == set(CONTROLS), timeout=20, message="hostile targets removed")
                     # The last hostile probes end within their timeout (the DNS one may take
                     # longer); wait until the descriptor count stops changing.
                     samples = []
@@ -169,10 +172,7 @@ class Faults(unittest.TestCase):
                                timeout=rounds * 4 + 30, message=f"{rounds} rounds of faults")
 
                 fd_before, rss_before = quiet_figures()
-                control_before = len(control_backend.seen("/control"))
-                started = time.monotonic()
                 hostile_rounds(ROUNDS)
-                elapsed = time.monotonic() - started
                 fd_after, rss_after = quiet_figures()
                 hostile_rounds(ROUNDS)
                 fd_again, rss_again = quiet_figures()
@@ -189,22 +189,45 @@ class Faults(unittest.TestCase):
                     self.assertLessEqual(rss_again, rss_before + RSS_GROWTH_LIMIT_KIB)
                     self.assertLessEqual(rss_again, rss_after + RSS_PLATEAU_KIB)
 
-                # 3. The control target kept its schedule the whole time: one probe per interval
-                # (less one for the edges), none lost to the faults beside it.
-                control_seen = len(control_backend.seen("/control")) - control_before
-                report(f"control: {control_seen} probes during {elapsed:.1f} s of faults "
-                       f"and the rest of the measurement")
+                # 3. The control target kept its schedule beside the hostile ones. Judged by what
+                # epsitter reports and by comparisons a loaded machine cannot break, not by probes
+                # counted against wall-clock time: that failed once under ThreadSanitizer (180
+                # probes where it wanted 277) with nothing wrong but a busy machine, whose stalls
+                # cost every target rounds alike.
+                metrics = sitter.metrics()
+
+                def sample(metric, **labels):
+                    return sum(v for (n, l), v in metrics.items() if n == metric
+                               and all(dict(l).get(k) == w for k, w in labels.items()))
+
+                probes = {name: sample("sitter_request_time_count", name=name) for name in CONTROLS}
+                skipped = {name: sitter.log().count(
+                    f'probe skipped, previous one still running" target="{name}"')
+                    for name in CONTROLS}
                 seen = [r.at for r in control_backend.seen("/control")]
                 gaps = [b - a for a, b in zip(seen, seen[1:])]
-                report(f"control: largest gap between two probes {max(gaps):.2f} s")
-                # Counted, not timed: a loaded CI machine may stall this test's own servers for a
-                # moment, but a control target that waited on the hostile ones would lose rounds.
-                expected = (seen[-1] - seen[0]) / INTERVAL
-                self.assertGreaterEqual(len(seen), 0.75 * expected, f"{len(seen)} probes")
-                self.assertEqual(sitter.value("sitter_http_error_total", name="control"), 0)
-                self.assertGreaterEqual(sitter.value("sitter_http_status_code_total",
-                                                     name="control", status="200"),
-                                        len(seen) - 2)
+                report(f"control probes: {probes}; rounds skipped as still running: {skipped}; "
+                       f"largest gap between two: {max(gaps):.2f} s")
+                for name in CONTROLS:
+                    # Every probe of it was answered...
+                    self.assertEqual(sample("sitter_http_error_total", name=name), 0, name)
+                    self.assertEqual(sample("sitter_http_status_code_total", name=name,
+                                            status="200"), probes[name], name)
+                    # ...and hardly any was held up for a whole interval, which makes the next
+                    # round find it still running and skip (and log) it. Probes held up behind the
+                    # hostile ones would cost rounds all along, dozens of them; a loaded machine's
+                    # rare hiccup costs one. Not under a sanitizer: there the whole process stalls
+                    # for seconds now and then, hostile targets or not (TSan runs skipped 10 to 23
+                    # rounds of both controls, with up to 14 s without a probe; ASan runs 1 to 4).
+                    if not SANITIZER:
+                        self.assertLessEqual(skipped[name], max(1, 0.02 * probes[name]), name)
+                # Its count is what the schedule gives on this machine: the same as its twin's,
+                # which shares the process, the engine and the load. A stall costs both their
+                # rounds alike (give or take one per stall, as their places in the interval
+                # differ); the twin stands in for the wall-clock arithmetic.
+                self.assertGreaterEqual(min(probes.values()), ROUNDS)
+                self.assertLessEqual(abs(probes["control"] - probes["control_twin"]),
+                                     max(3, 0.1 * max(probes.values())), probes)
 
 
 if __name__ == "__main__":
