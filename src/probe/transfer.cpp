@@ -94,9 +94,14 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* a
 }
 
 // `with_secrets`: the hop goes to the first hop's origin, so headers named secret go too.
-bool build_header_list(const ProbeRequest& request, bool with_secrets, CurlSlist& list) {
+// `with_body`: the hop sends the request's body; after a redirect turned it into a GET, the body's
+// Content-Type goes too, as browsers drop it.
+bool build_header_list(const ProbeRequest& request, bool with_secrets, bool with_body,
+                       CurlSlist& list) {
+  const bool body_dropped = request.body && !with_body;
   for (const auto& [name, value] : request.headers) {
     if (!with_secrets && is_secret_header(request, name)) continue;
+    if (body_dropped && text::equals_ignoring_case(name, "Content-Type")) continue;
     // "Name;" is libcurl's way of sending a header with an empty value.
     const std::string line = value.empty() ? name + ";" : name + ": " + value;
     if (!append(list, line.c_str())) return false;
@@ -104,7 +109,7 @@ bool build_header_list(const ProbeRequest& request, bool with_secrets, CurlSlist
   // No "Expect: 100-continue" round trip on larger bodies: a probe should measure one exchange.
   if (!append(list, "Expect:")) return false;
   // libcurl would label a body as form data; send none unless the config set one.
-  if (request.body && !has_header(request, "Content-Type")) {
+  if (request.body && with_body && !has_header(request, "Content-Type")) {
     if (!append(list, "Content-Type:")) return false;
   }
   return true;
@@ -188,7 +193,9 @@ bool configure_hop(CURL* easy, const ProbeRequest& request, bool to_first_origin
   }
   set(curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, custom));
   transfer.header_list.reset();
-  if (!build_header_list(request, to_first_origin, transfer.header_list)) return false;
+  if (!build_header_list(request, to_first_origin, transfer.sends_body, transfer.header_list)) {
+    return false;
+  }
   set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
   return ok;
 }
@@ -268,6 +275,11 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer));
   set(curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L));
+  // A transfer that ends while its name lookup still runs would otherwise make the engine thread
+  // wait for that lookup (libcurl's threaded resolver joins its thread; curl issue #4852): one
+  // unanswered DNS query held every other probe for its whole length. With this, the lookup's
+  // thread is left to finish on its own and frees what it holds then.
+  set(curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L));
   set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body));

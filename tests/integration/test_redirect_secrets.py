@@ -80,6 +80,7 @@ urls:
                 # 302 turns a POST into a bodiless GET; 307 keeps method and body.
                 self.assertEqual(home.seen("/after-302")[0].method, "GET")
                 self.assertNotIn("Content-Length", home.seen("/after-302")[0].headers)
+                self.assertNotIn("Content-Type", home.seen("/after-302")[0].headers)
                 kept = elsewhere.seen("/after-307")[0]
                 self.assertEqual(kept.method, "POST")
                 self.assertEqual(kept.headers.get("Content-Length"), "3")
