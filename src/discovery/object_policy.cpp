@@ -6,6 +6,7 @@
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "discovery/kube_object.hpp"
+#include "text/glob.hpp"
 
 namespace epsitter {
 namespace {
@@ -60,35 +61,9 @@ void check_service_kind(const DiscoveryRules& rules, const std::string& origin,
   }
 }
 
-bool host_matches(const std::string& pattern, const std::string& host) {
-  // Iterative '*' matching with backtracking to the last star: linear for one star, at most
-  // pattern x host steps in all.
-  std::size_t p = 0;
-  std::size_t h = 0;
-  std::size_t star = std::string::npos;
-  std::size_t resume = 0;
-  while (h < host.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = h;
-    } else if (p < pattern.size() && pattern[p] == host[h]) {
-      ++p;
-      ++h;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      h = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 void check_host(const DiscoveryRules& rules, const std::string& origin, const std::string& host) {
-  const std::string lower = detail::to_lower_ascii(host);
   for (const std::string& pattern : rules.allowed_hosts) {
-    if (host_matches(pattern, lower)) return;
+    if (text::glob_matches(pattern, host)) return;
   }
   throw PolicyRefusal(origin + ": host " + detail::quote(host) +
                       " matches no pattern of kubernetes.allowed_hosts (" +

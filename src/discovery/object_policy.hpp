@@ -25,9 +25,8 @@ void check_annotation(const DiscoveryRules& rules, const std::string& origin,
 void check_service_kind(const DiscoveryRules& rules, const std::string& origin,
                         const nlohmann::json& spec);
 
-// An Ingress host matches one of the allowed patterns ('*' stands for any run of characters).
+// An Ingress host matches one of the allowed patterns (text/glob.hpp).
 void check_host(const DiscoveryRules& rules, const std::string& origin, const std::string& host);
-bool host_matches(const std::string& pattern, const std::string& host);
 
 void check_port(const DiscoveryRules& rules, const std::string& origin, long long port);
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "text/glob.hpp"
+
 namespace epsitter {
 namespace {
 
@@ -71,31 +73,7 @@ bool HostPolicy::allows(const char* host) const {
   if (*name == "localhost" || name->find('.') == std::string::npos) return true;
   if (ends_with(*name, ".svc") || ends_with(*name, ".svc.cluster.local")) return true;
   return std::any_of(extra_globs_.begin(), extra_globs_.end(),
-                     [&name](const std::string& glob) { return glob_matches(glob, *name); });
-}
-
-// Iterative matching with one backtrack point (the last `*`): linear in practice, never recursive.
-bool glob_matches(std::string_view glob, std::string_view text) {
-  std::size_t g = 0;
-  std::size_t t = 0;
-  std::size_t star = std::string_view::npos;
-  std::size_t resume = 0;
-  while (t < text.size()) {
-    if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      resume = t;
-    } else if (g < glob.size() && lower(glob[g]) == lower(text[t])) {
-      ++g;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
+                     [&name](const std::string& glob) { return text::glob_matches(glob, *name); });
 }
 
 }  // namespace epsitter

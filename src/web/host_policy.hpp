@@ -27,7 +27,4 @@ class HostPolicy {
   std::vector<std::string> extra_globs_;
 };
 
-// `text` matches `glob` (`*` = any run of characters), ASCII case ignored.
-bool glob_matches(std::string_view glob, std::string_view text);
-
 }  // namespace epsitter

@@ -19,7 +19,9 @@ without the final chunk, as a dropped connection looks), `bookmark`.
 import copy
 import http.server
 import json
+import os
 import socket
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -341,3 +343,16 @@ class FakeKube:
             handler.wfile.write(b"0\r\n\r\n")
         except OSError:
             pass  # epsitter went away: that is its right
+
+
+def cluster_for(test, token="test-token"):
+    """A running FakeKube that accepts `token`, and a token file holding it, both cleaned up when
+    `test` (a unittest.TestCase) ends: (kube, token_file)."""
+    directory = tempfile.TemporaryDirectory(prefix="epsitter-kube-")
+    test.addCleanup(directory.cleanup)
+    token_file = os.path.join(directory.name, "token")
+    with open(token_file, "w") as f:
+        f.write(token + "\n")
+    kube = FakeKube(token=token).__enter__()
+    test.addCleanup(kube.__exit__, None, None, None)
+    return kube, token_file

@@ -5,14 +5,13 @@ takes its series with it, unannotated and malformed objects are left out, the be
 a 410 Gone makes epsitter list again, and a dropped stream is resumed where it broke."""
 
 import json
-import os
 import tempfile
 import time
 import unittest
 
 import harness
 import tls
-from fake_kube import FakeKube, ingress, service
+from fake_kube import FakeKube, cluster_for, ingress, service
 from harness import Backend, Epsitter, refused_port, wait_until
 
 COUNT = "sitter_request_time_count"
@@ -27,13 +26,9 @@ def series(sitter):
 
 class Discovery(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-kube-")
+        self.kube, self.token_file = cluster_for(self)
+        self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-discovery-")
         self.addCleanup(self.tmp.cleanup)
-        self.token_file = os.path.join(self.tmp.name, "token")
-        with open(self.token_file, "w") as f:
-            f.write("test-token\n")
-        self.kube = FakeKube(token="test-token").__enter__()
-        self.addCleanup(self.kube.__exit__, None, None, None)
         # Discovered targets are named NAME.NAMESPACE.svc, which does not resolve on this machine:
         # they are probed through this backend acting as their HTTP proxy, so the test sees each
         # URL epsitter really requests (an absolute URI on the request line).

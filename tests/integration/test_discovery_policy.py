@@ -4,14 +4,12 @@ listener (the test's proxy, which sees every request epsitter sends to a discove
 receives a credential, header or body the tenant did not get from an admin's profile; refused
 objects are logged once and counted as policy errors; caps hold memory and request rates down."""
 
-import os
-import tempfile
 import time
 import unittest
 
 import harness
 import hostile
-from fake_kube import FakeKube, ingress, service
+from fake_kube import cluster_for, ingress, service
 from harness import Backend, Epsitter, wait_until
 
 PROBE = {"epsitter.io/probe": "true"}
@@ -25,13 +23,7 @@ def annotated(**annotations):
 
 class DiscoveryPolicy(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-policy-")
-        self.addCleanup(self.tmp.cleanup)
-        self.token_file = os.path.join(self.tmp.name, "token")
-        with open(self.token_file, "w") as f:
-            f.write("test-token\n")
-        self.kube = FakeKube(token="test-token").__enter__()
-        self.addCleanup(self.kube.__exit__, None, None, None)
+        self.kube, self.token_file = cluster_for(self)
         # Stands for every host a discovered target names: epsitter reaches them through it.
         self.listener = Backend().__enter__()
         self.addCleanup(self.listener.__exit__, None, None, None)

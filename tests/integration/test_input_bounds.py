@@ -10,7 +10,7 @@ import time
 import unittest
 
 import harness
-from fake_kube import FakeKube, service
+from fake_kube import cluster_for, service
 from harness import Backend, Epsitter, run_epsitter, run_measured, wait_until
 
 SANITIZER = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
@@ -167,12 +167,8 @@ class AnnotationBomb(unittest.TestCase):
         # one cost 659 MiB and a 20 KiB one aborted epsitter with std::bad_alloc on every start.
         bomb = flow_alias_bomb(13_000)
         self.assertLess(len(bomb), 16 * 1024)
-        tmp = tempfile.TemporaryDirectory(prefix="epsitter-bounds-")
-        self.addCleanup(tmp.cleanup)
-        token = os.path.join(tmp.name, "token")
-        with open(token, "w") as f:
-            f.write("t\n")
-        with FakeKube(token="t") as kube, Backend() as backend:
+        kube, token = cluster_for(self)
+        with Backend() as backend:
             kube.put("services", service("shop", "bomb", {
                 "epsitter.io/probe": "true", "epsitter.io/method": "POST",
                 "epsitter.io/payload": bomb}))

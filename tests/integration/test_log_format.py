@@ -3,12 +3,10 @@ written to look like fields of their own each come out as one well-formed logfmt
 escaped inside its quotes; every line of the run parses as logfmt."""
 
 import json
-import os
-import tempfile
 import unittest
 
 import harness
-from fake_kube import FakeKube, ingress, service
+from fake_kube import cluster_for, ingress, service
 from harness import Backend, Epsitter, wait_until
 
 FORGED_NAME = 'bad\nlevel=critical msg="forged-line"'
@@ -31,12 +29,8 @@ def lines_with(fields, key, needle):
 
 class LogFormat(unittest.TestCase):
     def test_forged_values_stay_inside_their_quotes(self):
-        tmp = tempfile.TemporaryDirectory(prefix="epsitter-log-")
-        self.addCleanup(tmp.cleanup)
-        token = os.path.join(tmp.name, "token")
-        with open(token, "w") as f:
-            f.write("t\n")
-        with FakeKube(token="t") as kube, Backend() as proxy:
+        kube, token = cluster_for(self)
+        with Backend() as proxy:
             kube.put("services", service("shop", "web", {**PROBE, "epsitter.io/path": FORGED_PATH}))
             kube.put("ingresses", ingress("shop", "front", PROBE, [
                 {"host": "a.example.com",
