@@ -9,6 +9,7 @@
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "text/ascii.hpp"
+#include "text/percent_decode.hpp"
 
 namespace epsitter::detail {
 namespace {
@@ -59,29 +60,6 @@ std::string only_list(const std::vector<std::string>& schemes) {
     text += schemes[i];
   }
   return text;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX decoded; a '%' not followed by two hex digits stays as written, as libcurl leaves it.
-std::string percent_decoded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 bool has_control_character(std::string_view text) {
@@ -136,9 +114,9 @@ UrlParse parse_url(const std::string& url, const std::vector<std::string>& schem
   if (has_userinfo) {
     const std::string_view userinfo = authority_text.substr(0, at);
     const std::size_t colon = userinfo.find(':');
-    parsed.user = percent_decoded(userinfo.substr(0, colon));
+    parsed.user = text::percent_decoded(userinfo.substr(0, colon));
     if (colon != std::string_view::npos) {
-      parsed.password = percent_decoded(userinfo.substr(colon + 1));
+      parsed.password = text::percent_decoded(userinfo.substr(colon + 1));
     }
     if (has_control_character(*parsed.user) ||
         has_control_character(parsed.password.value_or(""))) {

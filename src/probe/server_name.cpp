@@ -5,26 +5,9 @@
 
 #include <memory>
 
+#include "probe/curl_handles.hpp"
+
 namespace epsitter {
-namespace {
-
-struct CurlUrlDeleter {
-  void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
-};
-struct CurlTextDeleter {
-  void operator()(char* text) const { curl_free(text); }
-};
-using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
-using CurlText = std::unique_ptr<char, CurlTextDeleter>;
-
-std::optional<std::string> get_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
-  char* raw = nullptr;
-  if (curl_url_get(url, part, &raw, flags) != CURLUE_OK) return std::nullopt;
-  const CurlText text{raw};
-  return std::string{text.get()};
-}
-
-}  // namespace
 
 std::optional<ServerNameRoute> route_to_server_name(const std::string& url,
                                                     const std::string& server_name) {
@@ -33,14 +16,14 @@ std::optional<ServerNameRoute> route_to_server_name(const std::string& url,
     return std::nullopt;
   }
   // An IPv6 host comes back in brackets, which is also how CONNECT_TO wants it.
-  const std::optional<std::string> host = get_part(parsed.get(), CURLUPART_HOST);
+  const std::optional<std::string> host = url_part(parsed.get(), CURLUPART_HOST);
   const std::optional<std::string> port =
-      get_part(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+      url_part(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   if (!host || !port) return std::nullopt;
   if (curl_url_set(parsed.get(), CURLUPART_HOST, server_name.c_str(), 0) != CURLUE_OK) {
     return std::nullopt;
   }
-  const std::optional<std::string> rewritten = get_part(parsed.get(), CURLUPART_URL);
+  const std::optional<std::string> rewritten = url_part(parsed.get(), CURLUPART_URL);
   if (!rewritten) return std::nullopt;
   return ServerNameRoute{*rewritten, server_name + ":" + *port + ":" + *host + ":" + *port};
 }

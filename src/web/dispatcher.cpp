@@ -5,9 +5,9 @@
 #include <exception>
 #include <string>
 
+#include "text/percent_decode.hpp"
 #include "web/basic_auth.hpp"
 #include "web/cross_site.hpp"
-#include "web/url_decode.hpp"
 
 namespace epsitter {
 namespace {
@@ -74,7 +74,7 @@ const Route* find_route(const std::vector<Route>& routes, std::string_view path,
     if (!route.prefix || path.substr(0, route.path.size()) != route.path) continue;
     const std::string_view rest = path.substr(route.path.size());
     if (rest.find('/') != std::string_view::npos || !is_plain(rest, true)) return nullptr;
-    subpath = url_decode(rest);
+    subpath = text::percent_decoded(rest);
     return &route;
   }
   return nullptr;
