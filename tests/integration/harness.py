@@ -275,15 +275,6 @@ def run_measured(args, env=None, timeout=30):
                            usage.ru_maxrss, seconds)
 
 
-def peak_rss_kib(pid):
-    """VmHWM of a running process: the most resident memory it has had so far."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError(f"no VmHWM for {pid}")
-
-
 # One logfmt line of epsitter's log: a timestamp, then key=value pairs separated by one space.
 # Text values are quoted with only \\ \" \n \r \t \xNN \uNNNN escapes inside; numbers and
 # epsitter's own words are bare.

@@ -9,6 +9,7 @@ import unittest
 
 import harness
 import hostile
+import procfs
 from harness import Backend, Epsitter, config_yaml, wait_until
 
 LOW_LIMIT = 64
@@ -56,7 +57,7 @@ class Descriptors(unittest.TestCase):
         _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         hard = min(hard, 4096)
         with Epsitter(harness.quiet_config(), preexec_fn=limit_to(256, hard)) as sitter:
-            self.assertEqual(hostile.open_files_limit(sitter.process.pid), (hard, hard))
+            self.assertEqual(procfs.open_files_limit(sitter.process.pid), (hard, hard))
             self.assertIn(f'msg="open file limit" soft={hard} hard={hard} soft_before=256',
                           sitter.log())
 
@@ -68,7 +69,7 @@ class Descriptors(unittest.TestCase):
             with Epsitter(config_yaml(targets), env={"POLL_INTERVAL": "1"},
                           preexec_fn=limit_to(LOW_LIMIT, LOW_LIMIT)) as sitter:
                 pid = sitter.process.pid
-                self.assertEqual(hostile.open_files_limit(pid), (LOW_LIMIT, LOW_LIMIT))
+                self.assertEqual(procfs.open_files_limit(pid), (LOW_LIMIT, LOW_LIMIT))
 
                 def totals():
                     errors = {}
@@ -90,7 +91,7 @@ class Descriptors(unittest.TestCase):
                                              and e.get("timeout", 0) >= 10 else None)(totals()),
                                     timeout=60, message="counted connect errors and timeouts")
                 self.assertLessEqual(set(errors), {"connect", "timeout"}, errors)
-                self.assertLessEqual(hostile.fd_count(pid), LOW_LIMIT)
+                self.assertLessEqual(procfs.fd_count(pid), LOW_LIMIT)
                 self.assertTrue("out of file descriptors" in sitter.log(), "no hint in the log")
                 self.assertIsNone(sitter.process.poll(), "epsitter is still running")
                 print(f"with {LOW_LIMIT} descriptors and {HANGING_TARGETS} hanging targets: "

@@ -8,7 +8,7 @@ import time
 import unittest
 
 import harness
-import hostile
+import procfs
 from fake_kube import cluster_for, ingress, service
 from harness import Backend, Epsitter, wait_until
 
@@ -83,7 +83,7 @@ class DiscoveryPolicy(unittest.TestCase):
                        timeout=20, message="the allowed discovered targets probed")
             wait_until(lambda: sitter.value("sitter_discovery_errors_total", reason="policy")
                        >= len(refused), timeout=20, message="every refusal counted")
-            rss_kib = hostile.rss_kib(sitter.process.pid)
+            rss_kib = procfs.rss_kib(sitter.process.pid)
 
             # What the tenant's listener received.
             for url in (grab_url, own_url):

@@ -12,6 +12,7 @@ import unittest
 import harness
 import hostile
 import tls
+import procfs
 from harness import Backend, Epsitter, config_yaml, refused_port, wait_until
 
 INTERVAL = 0.5
@@ -156,11 +157,11 @@ class Faults(unittest.TestCase):
                     samples = []
                     deadline = time.monotonic() + 40
                     while time.monotonic() < deadline:
-                        samples.append(hostile.fd_count(pid))
+                        samples.append(procfs.fd_count(pid))
                         if len(samples) >= 10 and len(set(samples[-10:])) == 1:
                             break
                         time.sleep(0.3)
-                    return hostile.fd_count(pid), hostile.rss_kib(pid)
+                    return procfs.fd_count(pid), procfs.rss_kib(pid)
 
                 def hostile_rounds(rounds):
                     with open(sitter.config_path, "w") as f:

@@ -11,7 +11,9 @@ import unittest
 import urllib.request
 
 import harness
+import crowd
 import hostile
+import procfs
 from harness import Epsitter, config_yaml, refused_port, wait_until
 
 SANITIZER = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
@@ -88,7 +90,7 @@ class SlowClient:
 
 class HostileClients(unittest.TestCase):
     def test_a_crowd_of_scrapers_gets_complete_pages_while_probing_keeps_schedule(self):
-        with hostile.CrowdBackend() as backend:
+        with crowd.CrowdBackend() as backend:
             targets = {f"t{i:04d}": {"namespace": "crowd", "url": backend.url(f"/{i}")}
                        for i in range(TARGETS)}
             with Epsitter(config_yaml(targets), env={"POLL_INTERVAL": str(INTERVAL)}) as sitter:
@@ -96,20 +98,20 @@ class HostileClients(unittest.TestCase):
                            message="every target probed once")
                 before = backend.snapshot()
                 started = time.monotonic()
-                crowd = hostile.scrape_crowd(f"http://127.0.0.1:{sitter.port}/metrics",
+                scraped = crowd.scrape_crowd(f"http://127.0.0.1:{sitter.port}/metrics",
                                              SCRAPE_SECONDS, SCRAPERS, TARGETS)
                 elapsed = time.monotonic() - started
                 after = backend.snapshot()
 
-                self.assertEqual(crowd["failures"], [], f"{len(crowd['failures'])} failed scrapes")
+                self.assertEqual(scraped["failures"], [], f"{len(scraped['failures'])} failed scrapes")
                 probes = {path: after.get(path, 0) - before.get(path, 0) for path in after}
                 expected = elapsed / INTERVAL
-                report(f"{SCRAPERS} scrapers, {TARGETS} targets: {crowd['pages']} complete pages in "
-                       f"{elapsed:.1f} s, slowest {crowd['slowest']:.2f} s, {crowd['busy']} quick "
+                report(f"{SCRAPERS} scrapers, {TARGETS} targets: {scraped['pages']} complete pages in "
+                       f"{elapsed:.1f} s, slowest {scraped['slowest']:.2f} s, {scraped['busy']} quick "
                        f"503s (busy); probes per target in that time: min "
                        f"{min(probes.values())}, max {max(probes.values())}, "
                        f"expected {expected:.1f}")
-                self.assertGreaterEqual(crowd["pages"], SCRAPERS)
+                self.assertGreaterEqual(scraped["pages"], SCRAPERS)
                 # Every target kept its schedule: one probe per interval, give or take the edges
                 # of the window.
                 self.assertGreaterEqual(min(probes.values()), int(expected) - 1)
@@ -186,7 +188,7 @@ class HostileClients(unittest.TestCase):
 
             # More slow clients than workers: each is cut off by the request timeout, so they come
             # and go in waves and a scrape queued behind them is answered after a few waves.
-            crowd = few + [SlowClient(sitter.port) for _ in range(SLOW_CLIENTS)]
+            slow_ones = few + [SlowClient(sitter.port) for _ in range(SLOW_CLIENTS)]
             started = time.monotonic()
             scraped = []
 
@@ -202,12 +204,12 @@ class HostileClients(unittest.TestCase):
             scrape_thread = threading.Thread(target=scrape)
             scrape_thread.start()
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and any([c.drip() for c in crowd]):
+            while time.monotonic() < deadline and any([c.drip() for c in slow_ones]):
                 time.sleep(1)
             scrape_thread.join(timeout=30)
-            open_ones = [c for c in crowd if c.closed_after is None]
-            closed = sorted(c.closed_after for c in crowd if c.closed_after is not None)
-            report(f"{len(crowd)} slow clients: all dropped after {closed[0]:.1f} to "
+            open_ones = [c for c in slow_ones if c.closed_after is None]
+            closed = sorted(c.closed_after for c in slow_ones if c.closed_after is not None)
+            report(f"{len(slow_ones)} slow clients: all dropped after {closed[0]:.1f} to "
                    f"{closed[-1]:.1f} s; a scrape among them answered {scraped}")
             self.assertEqual(open_ones, [], "slow clients still connected after 60 s")
             self.assertEqual(len(scraped), 1)
@@ -230,7 +232,7 @@ class HostileClients(unittest.TestCase):
                 started = time.monotonic()
 
                 def served_still():
-                    states = hostile.server_side_states(sitter.port)
+                    states = procfs.server_side_states(sitter.port)
                     return [i for i in range(SLOW_READERS) if readers.status(i) == 200
                             and states.get(readers.local_port(i)) == "ESTABLISHED"]
 

@@ -10,6 +10,7 @@ import time
 import unittest
 
 import harness
+import procfs
 from fake_kube import cluster_for, service
 from harness import Backend, Epsitter, run_epsitter, run_measured, wait_until
 
@@ -188,7 +189,7 @@ class AnnotationBomb(unittest.TestCase):
                 wait_until(lambda: sitter.value(COUNT, name="static") > probes + 1,
                            message="the file's target probed on")
                 self.assertEqual(sitter.get("/-/healthy")[0], 200)
-                peak = harness.peak_rss_kib(sitter.process.pid)
+                peak = procfs.peak_rss_kib(sitter.process.pid)
                 harness_report(f"alias bomb annotation: peak RSS {peak // 1024} MiB")
                 self.assertLess(peak, PEAK_RSS_LIMIT_KIB)
                 self.assertEqual(sitter.value("sitter_discovery_targets", source="service"), 0)

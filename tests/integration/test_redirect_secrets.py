@@ -7,6 +7,7 @@ import unittest
 
 import harness
 import hostile
+import procfs
 from harness import Epsitter, wait_until
 from scripted import Reply, ScriptedServer, redirect
 
@@ -117,7 +118,7 @@ class HeaderFlood(unittest.TestCase):
                                                     name=f"flood{i}", reason="protocol") >= 2
                                        for i in range(20)), timeout=30,
                            message="every flood cut off as protocol")
-                rss = hostile.rss_kib(sitter.process.pid)
+                rss = procfs.rss_kib(sitter.process.pid)
                 self.assertIn("headers exceed 256 lines or 64 KiB", sitter.log())
                 print(f"20 targets flooding header lines: RSS {rss / 1024:.1f} MiB")
                 self.assertLess(rss, 64 * 1024)
