@@ -120,7 +120,7 @@ void check_as_annotation(const std::string& text) {
                                       {{"method", "epsitter.io/method", "POST"},
                                        {"payload", "epsitter.io/payload", text},
                                        {"expect_json", "epsitter.io/expect-json", text}},
-                                      nullptr, "Service shop/web");
+                                      epsitter::detail::Fields{}, "Service shop/web");
     if (target.body.value_or("").size() > 6 * (64 << 10) + 16 * 10'000) __builtin_trap();
   } catch (const epsitter::ConfigError&) {
   }
