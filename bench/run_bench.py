@@ -351,15 +351,16 @@ def run_epsitter(nginx, n, duration, hang_port=None):
         }
 
 
-def run_reloads_while_probing(n, reloads):
+def run_reloads_while_probing(n, reloads, interval):
     """`reloads` POST /-/reload of a file that did not change and as many that changed one target,
-    one after the other, while n targets are probed every second: the reloads' median times, the
-    peak RSS they reached, and how late probes started meanwhile (epsitter's own histogram) beside
-    an equally long stretch without reloads. The histogram has bounds at 10 and 25 ms, not 20."""
+    one after the other, while n targets are probed every `interval` s: the reloads' median times,
+    the peak RSS they reached, and how late probes started meanwhile (epsitter's own histogram)
+    beside an equally long stretch without reloads. The histogram has bounds at 10 and 25 ms."""
     urls = target_urls(n, "r")
-    with epsitter_running(urls, INTERVAL) as (proc, config):
+    with epsitter_running(urls, interval) as (proc, config):
         wait_ready(EPSITTER_PORT)
-        time.sleep(5)  # past start-up: every target in its schedule
+        time.sleep(max(5, interval + 1))  # past start-up: every target in its schedule
+        peak_start = status_kib(proc.pid, "VmHWM") / 1024
         rss_before = status_kib(proc.pid, "VmRSS") / 1024
         # "5" resets VmHWM to the current RSS (Linux >= 4.0): the peak read after is the reloads'.
         with open(f"/proc/{proc.pid}/clear_refs", "w") as f:
@@ -379,6 +380,7 @@ def run_reloads_while_probing(n, reloads):
         quiet_before = scrape(EPSITTER_PORT, "/metrics", True)[2]
         time.sleep(window)
         quiet_after = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        rss_after = status_kib(proc.pid, "VmRSS") / 1024
 
     def times(series):
         restarted = sorted({count for _, count in series})
@@ -395,7 +397,8 @@ def run_reloads_while_probing(n, reloads):
     return {
         f"reload, nothing changed: median of {reloads}": times(unchanged),
         f"reload, one target changed: median of {reloads}": times(one_changed),
-        "RSS MiB before / peak during the reloads": f"{rss_before:.0f} / {peak:.0f}",
+        "RSS MiB: start-up peak / before the reloads / their peak / after":
+            f"{peak_start:.0f} / {rss_before:.0f} / {peak:.0f} / {rss_after:.0f}",
         f"start delay during the reloads ({window:.1f} s): p99; later than 10 / 25 ms":
             delays(before, after),
         "the same over as long without reloads": delays(quiet_before, quiet_after),
@@ -592,6 +595,8 @@ def main():
     parser.add_argument("--reloads", type=int, default=5, metavar="N",
                         help="reloads of each kind while each size is probed every second (0 "
                              "skips them)")
+    parser.add_argument("--reload-interval", type=float, default=INTERVAL, metavar="SECONDS",
+                        help="POLL_INTERVAL while reloading (default 1)")
     parser.add_argument("--reloads-only", action="store_true",
                         help="run only the reloads while probing (nginx alone is needed), print them")
     args = parser.parse_args()
@@ -634,8 +639,9 @@ def main():
                                  f"(measured over {args.everyday} s)", columns))
                 print(out[-1], flush=True)
         for n in (int(s) for s in args.sizes.split(",") if args.reloads and not args.soak_only):
-            columns = {"epsitter": run_reloads_while_probing(n, args.reloads)}
-            out.append(table(f"{n:,} targets, each probed every {INTERVAL:g} s, reloaded "
+            every = args.reload_interval
+            columns = {"epsitter": run_reloads_while_probing(n, args.reloads, every)}
+            out.append(table(f"{n:,} targets, each probed every {every:g} s, reloaded "
                              f"{2 * args.reloads} times one after the other", columns))
             print(out[-1], flush=True)
         if args.soak:
