@@ -5,6 +5,7 @@ Run by hand (not in CI), as root on a Debian bookworm machine:
     bench/run_bench.py                      # 1,000 and 10,000 targets, prints one table
     bench/run_bench.py --sizes 1000 --write # also rewrites bench/RESULTS.md
     bench/run_bench.py --sizes 10000 --soak 3600 --soak-only --write  # an hour: bench/SOAK.md
+    bench/run_bench.py --sizes 10000 --reloads-only   # reloads while probing, printed
 
 What it does, all on 127.0.0.1:
 - nginx (bench/nginx.conf) answers 200 for any path and logs each request's time, so probe start
@@ -21,7 +22,11 @@ What it does, all on 127.0.0.1:
 - the hanging scenario points 10% of the targets at a port that accepts connections and never
   answers, and measures what happens to the other 90%;
 - the soak (--soak SECONDS) runs the largest size at an everyday load (--soak-interval, 30 s),
-  scraped with gzip every 15 s as Prometheus would, and samples RSS once a minute.
+  scraped with gzip every 15 s as Prometheus would, and samples RSS once a minute;
+- reloads while probing (--reloads N, 5; --reloads-only runs nothing else and needs only nginx):
+  each size probed every second is reloaded N times unchanged and N times with one target changed,
+  one reload after the other: the reloads' median times, the peak RSS they reach, and how late
+  probes start meanwhile (epsitter's own histogram) beside as long a stretch without reloads.
 """
 
 import argparse
@@ -218,8 +223,8 @@ def wait_ready(port, timeout=60):
     raise RuntimeError("epsitter did not become ready")
 
 
-def timed_reload(port):
-    """One POST /-/reload (it answers once the diff is applied): "seconds, targets restarted"."""
+def posted_reload(port):
+    """One POST /-/reload (it answers once the diff is applied): (seconds, targets restarted)."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", method="POST",
                                      headers={"X-Epsitter-Reload": "1"})
     started = time.perf_counter()
@@ -227,7 +232,12 @@ def timed_reload(port):
         answer = response.read().decode()
     elapsed = time.perf_counter() - started
     # The answer ends with the supervisor's diff: "targets=N started=N kept=N stopped=N".
-    restarted = int(re.search(r"started=(\d+)", answer).group(1))
+    return elapsed, int(re.search(r"started=(\d+)", answer).group(1))
+
+
+def timed_reload(port):
+    """One POST /-/reload: "seconds, targets restarted"."""
+    elapsed, restarted = posted_reload(port)
     return f"{elapsed:.3f} s, {restarted} restarted"
 
 
@@ -249,14 +259,27 @@ def start_delay_buckets(text):
             re.finditer(r'^\w+_probe_start_delay_seconds_bucket\{le="([^"]+)"\} (\S+)$', text, re.M)}
 
 
+def started_between(before, after):
+    """{upper bound: cumulative count} of the probes started between two scrapes."""
+    first, last = start_delay_buckets(before), start_delay_buckets(after)
+    return {bound: last[bound] - first.get(bound, 0) for bound in last}
+
+
 def own_delay_p99_ms(before, after):
     """The bucket bound (ms) that holds 99% of the probes started between two scrapes."""
-    first, last = start_delay_buckets(before), start_delay_buckets(after)
-    started = {bound: last[bound] - first.get(bound, 0) for bound in last}
+    started = started_between(before, after)
     total = started.get(float("inf"), 0)
     if total <= 0:
         return None
     return min(bound for bound, count in started.items() if count >= 0.99 * total) * 1000
+
+
+def late_percent(before, after, bound):
+    """The share (%) of the probes started between two scrapes later than `bound` s, one of the
+    histogram's bucket bounds."""
+    started = started_between(before, after)
+    total = started.get(float("inf"), 0)
+    return (total - started[bound]) * 100 / total if total > 0 else None
 
 
 @contextlib.contextmanager
@@ -326,6 +349,60 @@ def run_epsitter(nginx, n, duration, hang_port=None):
             "start-up to ready s": startup,
             "reload (nothing / one target changed)": f"{unchanged_reload} / {one_changed_reload}",
         }
+
+
+def run_reloads_while_probing(n, reloads, interval):
+    """`reloads` POST /-/reload of a file that did not change and as many that changed one target,
+    one after the other, while n targets are probed every `interval` s: the reloads' median times,
+    the peak RSS they reached, and how late probes started meanwhile (epsitter's own histogram)
+    beside an equally long stretch without reloads. The histogram has bounds at 10 and 25 ms."""
+    urls = target_urls(n, "r")
+    with epsitter_running(urls, interval) as (proc, config):
+        wait_ready(EPSITTER_PORT)
+        time.sleep(max(5, interval + 1))  # past start-up: every target in its schedule
+        peak_start = status_kib(proc.pid, "VmHWM") / 1024
+        rss_before = status_kib(proc.pid, "VmRSS") / 1024
+        # "5" resets VmHWM to the current RSS (Linux >= 4.0): the peak read after is the reloads'.
+        with open(f"/proc/{proc.pid}/clear_refs", "w") as f:
+            f.write("5")
+        before = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        started = time.monotonic()
+        unchanged, one_changed = [], []
+        for i in range(reloads):
+            unchanged.append(posted_reload(EPSITTER_PORT))
+            # Each time another URL, so that each reload changes the one target again.
+            write_config(config, urls[:-1] + [f"{urls[-1]}-changed{i}"])
+            one_changed.append(posted_reload(EPSITTER_PORT))
+        window = time.monotonic() - started
+        after = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        peak = status_kib(proc.pid, "VmHWM") / 1024
+        time.sleep(1)  # the last reload's restart behind
+        quiet_before = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        time.sleep(window)
+        quiet_after = scrape(EPSITTER_PORT, "/metrics", True)[2]
+        rss_after = status_kib(proc.pid, "VmRSS") / 1024
+
+    def times(series):
+        restarted = sorted({count for _, count in series})
+        return (f"{statistics.median(seconds for seconds, _ in series):.3f} s "
+                f"({', '.join(map(str, restarted))} restarted)")
+
+    def delays(first, last):
+        p99 = own_delay_p99_ms(first, last)
+        shares = [late_percent(first, last, bound) for bound in (0.01, 0.025)]
+        if p99 is None or None in shares:
+            return "n/a"
+        return f"<= {p99:g} ms; {shares[0]:.2f}% / {shares[1]:.2f}%"
+
+    return {
+        f"reload, nothing changed: median of {reloads}": times(unchanged),
+        f"reload, one target changed: median of {reloads}": times(one_changed),
+        "RSS MiB: start-up peak / before the reloads / their peak / after":
+            f"{peak_start:.0f} / {rss_before:.0f} / {peak:.0f} / {rss_after:.0f}",
+        f"start delay during the reloads ({window:.1f} s): p99; later than 10 / 25 ms":
+            delays(before, after),
+        "the same over as long without reloads": delays(quiet_before, quiet_after),
+    }
 
 
 def run_soak(n, seconds, interval, scrape_every=15, sample_every=60):
@@ -515,8 +592,17 @@ def main():
                         help="run only the soak (with --soak), not the other scenarios")
     parser.add_argument("--soak-interval", type=float, default=30, metavar="SECONDS",
                         help="POLL_INTERVAL of the soak (default 30: the everyday load)")
+    parser.add_argument("--reloads", type=int, default=5, metavar="N",
+                        help="reloads of each kind while each size is probed every second (0 "
+                             "skips them)")
+    parser.add_argument("--reload-interval", type=float, default=INTERVAL, metavar="SECONDS",
+                        help="POLL_INTERVAL while reloading (default 1)")
+    parser.add_argument("--reloads-only", action="store_true",
+                        help="run only the reloads while probing (nginx alone is needed), print them")
     args = parser.parse_args()
-    for tool in ("nginx", "wrk", "prometheus-blackbox-exporter"):
+    if args.reloads_only and (args.write or args.soak or not args.reloads):
+        sys.exit("--reloads-only only prints: no --write, --soak or --reloads 0")
+    for tool in ("nginx",) if args.reloads_only else ("nginx", "wrk", "prometheus-blackbox-exporter"):
         if not shutil.which(tool):
             sys.exit(f"missing {tool}: apt-get install nginx-light wrk prometheus-blackbox-exporter")
     import resource
@@ -530,7 +616,7 @@ def main():
     if args.soak_only and not args.soak:
         sys.exit("--soak-only needs --soak SECONDS")
     with Nginx() as nginx:
-        if not args.soak_only:
+        if not args.soak_only and not args.reloads_only:
             ceiling = wrk_ceiling(5)
             out.append(f"Loopback ceiling (wrk, 64 connections, nginx): {ceiling['new connection']:,.0f} "
                        f"requests/s with a new connection each, {ceiling['keep-alive']:,.0f} with keep-alive.\n")
@@ -552,6 +638,12 @@ def main():
                 out.append(table(f"Everyday load: {n:,} targets, each probed every {interval} s "
                                  f"(measured over {args.everyday} s)", columns))
                 print(out[-1], flush=True)
+        for n in (int(s) for s in args.sizes.split(",") if args.reloads and not args.soak_only):
+            every = args.reload_interval
+            columns = {"epsitter": run_reloads_while_probing(n, args.reloads, every)}
+            out.append(table(f"{n:,} targets, each probed every {every:g} s, reloaded "
+                             f"{2 * args.reloads} times one after the other", columns))
+            print(out[-1], flush=True)
         if args.soak:
             n = max(int(s) for s in args.sizes.split(","))
             samples, peak = run_soak(n, args.soak, args.soak_interval)
@@ -571,6 +663,8 @@ def main():
     cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
     machine = (f"Run {datetime.date.today()} on {os.cpu_count()} cores "
                f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by ")
+    if args.reloads_only:
+        return
     if args.soak_only:
         header = (f"# Soak results\n\n{machine}`bench/run_bench.py --sizes {args.sizes} --soak "
                   f"{args.soak} --soak-only --soak-interval {args.soak_interval:g}`. epsitter: "

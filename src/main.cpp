@@ -191,8 +191,8 @@ WebConfig load_web_config(const CommandLine& line) {
   return web;
 }
 
-int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
-        const WebConfig& web, spdlog::logger& log) {
+int run(const CommandLine& line, const Settings& settings, Config config,
+        const ExpandedSize& expanded, const WebConfig& web, spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
   log_descriptor_limit(raise_descriptor_limit(), log);
 
@@ -226,11 +226,8 @@ int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
       settings.shard, discovery_stats, log};
   ConfigReloader reloader{
       line.config_path,
-      [&sources](Config config) { return sources.apply_config(std::move(config)); },
-      log,
-      system_wall_clock,
-      process_env,
-      [&sources] { return sources.file_targets(); }};
+      [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
+      system_wall_clock, process_env};
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
@@ -258,8 +255,8 @@ int run(const CommandLine& line, const Settings& settings, LoadedConfig config,
           line.config_path, ConfigWatcher::Options{},
           [&reloader] { reloader.reload("file changed"); }, log);
     }
-    const std::size_t target_count = config.config.targets.size();
-    const ReloadOutcome started = reloader.apply_initial(std::move(config), "start");
+    const std::size_t target_count = config.targets.size();
+    const ReloadOutcome started = reloader.apply_initial(std::move(config), "start", expanded);
     if (!started.ok) throw std::runtime_error(started.message);
     log.info(
         "msg=\"listening\" port={} targets={} poll_interval_seconds={} pool_size={} "
@@ -300,9 +297,10 @@ int main(int argc, char** argv) {
   }
   auto log = make_stderr_logger(settings.log_level);
 
-  LoadedConfig config;
+  ExpansionBudget budget = config_expansion_budget();
+  Config config;
   try {
-    config = load_config_file_reusing(line->config_path, process_env);
+    config = load_config_file(line->config_path, process_env, budget);
   } catch (const ConfigError& error) {
     std::cerr << "epsitter: error: " << error.what() << '\n';
     return kExitConfigError;
@@ -315,9 +313,9 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
   if (line->check_config) {
-    std::cout << "config OK: " << line->config_path << ": " << summarize(config.config) << "; "
-              << describe_expansion(config.expanded) << '\n';
+    std::cout << "config OK: " << line->config_path << ": " << summarize(config) << "; "
+              << describe_expansion(budget.used()) << '\n';
     return 0;
   }
-  return run(*line, settings, std::move(config), web, *log);
+  return run(*line, settings, std::move(config), budget.used(), web, *log);
 }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -22,7 +23,7 @@
 #include "config/target_defaults.hpp"
 #include "config/target_fields.hpp"
 #include "config/target_schema.hpp"
-#include "config/yaml_documents.hpp"
+#include "config/config_document.hpp"
 
 namespace epsitter {
 namespace {
@@ -200,65 +201,6 @@ std::vector<double> read_buckets(const Entry* entry, const Where& root) {
   return buckets;
 }
 
-// Charges the budget with the text's first document, aliases expanded, before yaml-cpp builds its
-// tree (which costs ~470 bytes a value, and whose walks follow every alias), when the text needs
-// it; false when it is for charge_built to charge once the tree is built.
-bool charge_before_building(const std::string& yaml_text, const Where& root) {
-  ExpansionBudget& budget = *root.context->budget;
-  if (!budget.needs_measuring(yaml_text)) return false;
-  try {
-    budget.charge_document(yaml_text);
-  } catch (const ExpansionExceeded& error) {
-    Where{root.context, error.field()}.fail(error.mark(), error.what());
-  } catch (const YAML::Exception& error) {
-    root.fail(error.mark, "invalid YAML: " + error.msg);
-  }
-  return true;
-}
-
-void charge_built(const YAML::Node& node, const Where& where) {
-  try {
-    where.context->budget->charge_tree(node);
-  } catch (const ExpansionExceeded& error) {
-    where.fail(error.mark(), error.what());
-  }
-}
-
-// PyYAML's safe_load refused a stream of several documents, so a second one is an error here too.
-YAML::Node load_single_document(const std::string& yaml_text, const Where& root) {
-  const bool charged = charge_before_building(yaml_text, root);
-  // A config is almost always one block map without "---": parsed once. Anything else is counted
-  // first, then loaded.
-  if (auto document = load_sole_block_map(yaml_text)) {
-    if (!charged) charge_built(*document, root);
-    return *document;
-  }
-  DocumentCount documents;
-  YAML::Node document;
-  try {
-    documents = count_documents(yaml_text);  // bounded: YAML::LoadAll may never return
-    if (documents.count == 1) document = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& error) {
-    root.fail(error.mark, "invalid YAML: " + error.msg);
-  }
-  const std::string expected = "expected a map with a \"urls\" key";
-  if (documents.count == 0) root.fail(YAML::Mark::null_mark(), "the file is empty: " + expected);
-  if (documents.stuck) {
-    const auto pos = static_cast<std::size_t>(std::max(documents.second_start.pos, 0));
-    const std::string token = pos < yaml_text.size() ? yaml_text.substr(pos, 1) : "";
-    root.fail(documents.second_start, "invalid YAML: unexpected " + detail::quote(token));
-  }
-  if (documents.count > 1) {
-    root.fail(documents.second_start, "found a second YAML document (---): expected only one");
-  }
-  if (document.IsNull()) root.fail(document.Mark(), "the document is empty: " + expected);
-  if (!document.IsMap()) {
-    root.fail(document.Mark(), expected + ", got " + detail::describe(document));
-  }
-  if (!charged) charge_built(document, root);
-  return document;
-}
-
 std::vector<Entry> top_level_entries(const YAML::Node& document, const Where& root) {
   std::vector<Entry> entries = detail::map_entries(document, root, "key");
   for (const Entry& entry : entries) {
@@ -399,7 +341,7 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
                     const EnvLookup& env, ExpansionBudget& budget) {
   const LoadContext context{file_name, env, directory_of(file_name), &budget};
   const Where root{&context, ""};
-  const YAML::Node document = load_single_document(yaml_text, root);
+  const YAML::Node document = load_config_document(yaml_text, root);
   const std::vector<Entry> entries = top_level_entries(document, root);
   Config config;
   if (const Entry* kubernetes = detail::find_entry(entries, "kubernetes")) {
@@ -425,79 +367,6 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
   return config;
 }
 
-// What the frame's parse keeps: its own document (the defaults' fields point into it), the context
-// those fields' paths point to, and all of the config but its targets.
-struct ConfigFrame::State {
-  LoadContext context;
-  YAML::Node document;
-  SharedParts shared;
-  Config config;
-};
-
-ConfigFrame::ConfigFrame(const std::string& frame_text, const std::string& file_name,
-                         const EnvLookup& env, ExpansionBudget& budget) {
-  auto state = std::make_unique<State>();
-  state->context = LoadContext{file_name, env, directory_of(file_name), &budget};
-  const Where root{&state->context, ""};
-  state->document = load_single_document(frame_text, root);
-  const std::vector<Entry> entries = top_level_entries(state->document, root);
-  if (const Entry* kubernetes = detail::find_entry(entries, "kubernetes")) {
-    state->config.kubernetes = detail::read_kubernetes(*kubernetes, root);
-  }
-  // `urls:` with nothing under it: had a line before it left a quote open, the key would be gone.
-  const Entry* urls = detail::find_entry(entries, "urls");
-  if (urls == nullptr || !urls->value.IsNull()) {
-    root.at("urls").fail(state->document.Mark(), "expected the targets' key with nothing under it");
-  }
-  state->shared = read_shared_parts(entries, root);
-  state->config.duration_buckets = state->shared.duration_buckets;
-  state->config.discovery = discovery_policy(state->config, state->shared, state->context);
-  state_ = std::move(state);
-}
-
-ConfigFrame::~ConfigFrame() = default;
-
-Target ConfigFrame::read_target(std::string_view target_text) const {
-  // The target's lines, then a key at their indentation. yaml-cpp takes an unclosed quote to the
-  // end of the text without complaint, where in the file it would run on into the lines after the
-  // target: finding that key on its own shows that the target's lines closed what they opened.
-  constexpr std::string_view kEndKey = "epsitter-end-of-target";
-  std::string text{target_text};
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  text.append(target_text.find_first_not_of(' '), ' ').append(kEndKey).append(": 0\n");
-  const Where root{&state_->context, ""};
-  const bool charged = charge_before_building(text, root);
-  YAML::Node document;
-  try {
-    document = YAML::Load(text);
-  } catch (const YAML::Exception& error) {
-    root.fail(error.mark, "invalid YAML: " + error.msg);
-  }
-  const Where urls_where = root.at("urls");
-  if (!document.IsMap() || document.size() != 2) {
-    urls_where.fail(document.Mark(), "expected one target, got " + detail::describe(document));
-  }
-  const std::vector<Entry> entries = detail::map_entries(document, urls_where, "target name");
-  if (entries.size() != 2 || entries.back().name() != kEndKey) {
-    urls_where.fail(document.Mark(), "the target's lines do not close what they open");
-  }
-  if (!charged) {  // the target's own key and fields, as the whole file's parse would count them
-    charge_built(entries.front().key, urls_where);
-    charge_built(entries.front().value, urls_where);
-  }
-  return epsitter::read_target(entries.front(), urls_where, state_->shared);
-}
-
-Config ConfigFrame::with_targets(std::vector<Target> targets) const {
-  if (targets.empty() && !state_->config.kubernetes) {
-    const Where root{&state_->context, ""};
-    root.at("urls").fail(YAML::Mark::null_mark(), "has no targets: expected at least one");
-  }
-  Config config = state_->config;
-  config.targets = std::move(targets);
-  return config;
-}
-
 std::string read_config_file(const std::string& path) {
   try {
     return detail::read_file_text(path, kMaxConfigFileBytes);
@@ -508,6 +377,10 @@ std::string read_config_file(const std::string& path) {
 
 Config load_config_file(const std::string& path, const EnvLookup& env) {
   return parse_config(read_config_file(path), path, env);
+}
+
+Config load_config_file(const std::string& path, const EnvLookup& env, ExpansionBudget& budget) {
+  return parse_config(read_config_file(path), path, env, budget);
 }
 
 }  // namespace epsitter

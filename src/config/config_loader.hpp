@@ -6,7 +6,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "config/expansion_budget.hpp"
@@ -66,35 +65,12 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
 Config parse_config(const std::string& yaml_text, const std::string& file_name,
                     const EnvLookup& env, ExpansionBudget& budget);
 
-// A config's text without its targets' lines (the frame of split_target_chunks), parsed: what
-// each target's own text is read against when a reload parses only the targets that changed.
-class ConfigFrame {
- public:
-  // Throws ConfigError, as parse_config would for the same lines. `budget` is the whole load's:
-  // the frame and every read_target charge it, so it must outlive the frame.
-  ConfigFrame(const std::string& frame_text, const std::string& file_name, const EnvLookup& env,
-              ExpansionBudget& budget);
-  ~ConfigFrame();
-  ConfigFrame(const ConfigFrame&) = delete;
-  ConfigFrame& operator=(const ConfigFrame&) = delete;
-
-  // One target from its own lines (its name's key line and the fields under it), with the frame's
-  // defaults. Throws ConfigError, also when the lines leave a quote or bracket open (in the file it
-  // would take in the lines after them); its line numbers count from the target's first line, so
-  // callers report errors by parsing the whole file instead.
-  Target read_target(std::string_view target_text) const;
-  // The frame's config with these targets. Throws ConfigError when it has none and discovers none.
-  Config with_targets(std::vector<Target> targets) const;
-
- private:
-  struct State;
-  std::unique_ptr<const State> state_;
-};
-
 // The text of the config file at `path`. Throws ConfigError when it cannot be read.
 std::string read_config_file(const std::string& path);
 
 // Reads and parses the file at `path`. Throws ConfigError (also when the file cannot be read).
 Config load_config_file(const std::string& path, const EnvLookup& env = {});
+// The same, charging `budget`, which then tells how big the config was once expanded.
+Config load_config_file(const std::string& path, const EnvLookup& env, ExpansionBudget& budget);
 
 }  // namespace epsitter

@@ -33,48 +33,39 @@ double system_wall_clock() {
 }
 
 ConfigReloader::ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now,
-                               EnvLookup env, RunningTargets running)
+                               EnvLookup env)
     : path_(std::move(path)),
       apply_(std::move(apply)),
       log_(log),
       now_(std::move(now)),
-      env_(std::move(env)),
-      running_(std::move(running)) {}
+      env_(std::move(env)) {}
 
-ReloadOutcome ConfigReloader::apply_initial(Config config, std::string_view trigger) {
-  LoadedConfig loaded;
-  loaded.targets_parsed = config.targets.size();
-  loaded.config = std::move(config);
-  return apply_initial(std::move(loaded), trigger);
-}
-
-ReloadOutcome ConfigReloader::apply_initial(LoadedConfig loaded, std::string_view trigger) {
+ReloadOutcome ConfigReloader::apply_initial(Config config, std::string_view trigger,
+                                            const ExpandedSize& expanded) {
   const std::lock_guard<std::mutex> lock{reload_mutex_};
   if (status().ever_applied) {
     log_.info("msg=\"config reloaded before start applied it; keeping the newer one\" trigger={}",
               logged(trigger));
     return ReloadOutcome{true, "a newer config from the file was applied already"};
   }
-  return apply_locked(std::move(loaded), trigger);
+  return apply_locked(std::move(config), expanded, trigger);
 }
 
 ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
   const std::lock_guard<std::mutex> lock{reload_mutex_};
-  LoadedConfig loaded;
+  ExpansionBudget budget = config_expansion_budget();
+  Config config;
   try {
-    loaded = load_config_file_reusing(path_, env_, memo_,
-                                      running_ ? running_() : std::vector<SharedTarget>{});
+    config = load_config_file(path_, env_, budget);
   } catch (const ConfigError& error) {
     return fail_locked(error.what(), trigger);
   }
-  return apply_locked(std::move(loaded), trigger);
+  return apply_locked(std::move(config), budget.used(), trigger);
 }
 
-ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::string_view trigger) {
-  Config& config = loaded_config.config;
+ReloadOutcome ConfigReloader::apply_locked(Config config, const ExpandedSize& expanded,
+                                           std::string_view trigger) {
   const std::string loaded = summarize(config);
-  const std::size_t parsed = loaded_config.targets_parsed;
-  const ExpandedSize expanded = loaded_config.expanded;
   std::string applied;
   // The YAML tree is gone by now, but its pages stay with this thread's malloc arena, where the
   // actors (other threads, other arenas) cannot reuse them: return them before the actors take
@@ -91,13 +82,10 @@ ReloadOutcome ConfigReloader::apply_locked(LoadedConfig loaded_config, std::stri
   // 10,000-target config) rather than carry them for the life of the daemon.
   malloc_trim(0);
   // Logged before the gauges change, so that whoever sees them change finds the reason logged.
-  // Only now does the memo describe the running targets (a refused config leaves the old one).
-  memo_ = std::move(loaded_config.memo);
   log_.info(
-      "msg=\"config loaded\" trigger={} file={} summary={} targets_parsed={} {} expanded_bytes={} "
+      "msg=\"config loaded\" trigger={} file={} summary={} {} expanded_bytes={} "
       "expanded_values={}",
-      logged(trigger), logged(path_), logged(loaded), parsed, applied, expanded.bytes,
-      expanded.values);
+      logged(trigger), logged(path_), logged(loaded), applied, expanded.bytes, expanded.values);
   {
     const std::lock_guard<std::mutex> lock{status_mutex_};
     status_.ever_applied = true;

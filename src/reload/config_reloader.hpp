@@ -6,10 +6,9 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "config/config_loader.hpp"
-#include "config/incremental_load.hpp"
+#include "config/expansion_budget.hpp"
 
 namespace spdlog {
 class logger;
@@ -37,33 +36,30 @@ class ConfigReloader {
   using Apply = std::function<std::string(Config)>;
   // Seconds since the Unix epoch (injected so that tests control time).
   using WallClock = std::function<double()>;
-  // The file's targets now running, as the last applied config made them: a reload copies each
-  // target whose lines did not change from these instead of parsing it again.
-  using RunningTargets = std::function<std::vector<SharedTarget>()>;
 
-  // `env` resolves ${VAR} in the file on every reload, as at start. Without `running` every
-  // reload parses the whole file.
+  // `env` resolves ${VAR} in the file on every reload, as at start.
   ConfigReloader(std::string path, Apply apply, spdlog::logger& log, WallClock now,
-                 EnvLookup env = {}, RunningTargets running = {});
+                 EnvLookup env = {});
   ConfigReloader(const ConfigReloader&) = delete;
   ConfigReloader& operator=(const ConfigReloader&) = delete;
 
   // Applies the config read at start. The file watcher starts before it (so that its descriptors
   // are taken before probes can use them all up), and a change it reports may be applied first:
-  // then that newer config is kept and this older one is not applied. `trigger` is logged.
-  ReloadOutcome apply_initial(Config config, std::string_view trigger);
-  // The same for a config loaded by load_config_file_reusing, whose memo lets the first reload
-  // parse only what changed.
-  ReloadOutcome apply_initial(LoadedConfig loaded, std::string_view trigger);
-  // Reads the file again and applies it; a config that fails validation changes nothing.
-  // Thread-safe: concurrent calls (signal, HTTP, file watcher) run one after the other.
+  // then that newer config is kept and this older one is not applied. `trigger` is logged, and so
+  // is `expanded`, what the config's expansion budget measured when it was parsed.
+  ReloadOutcome apply_initial(Config config, std::string_view trigger,
+                              const ExpandedSize& expanded = {});
+  // Reads and parses the whole file again and applies it; a config that fails validation changes
+  // nothing. The targets it leaves unchanged keep running as they were: the target sources hand
+  // them over as the same objects. Thread-safe: concurrent calls (signal, HTTP, file watcher) run
+  // one after the other.
   ReloadOutcome reload(std::string_view trigger);
 
   ReloadStatus status() const;
   const std::string& path() const { return path_; }
 
  private:
-  ReloadOutcome apply_locked(LoadedConfig loaded, std::string_view trigger);
+  ReloadOutcome apply_locked(Config config, const ExpandedSize& expanded, std::string_view trigger);
   ReloadOutcome fail_locked(const std::string& error, std::string_view trigger);
 
   const std::string path_;
@@ -71,9 +67,7 @@ class ConfigReloader {
   spdlog::logger& log_;
   const WallClock now_;
   const EnvLookup env_;
-  const RunningTargets running_;
-  std::mutex reload_mutex_;          // serialises whole reloads (load + apply); guards memo_
-  ParseMemo memo_;                   // the running config's text, once one was applied
+  std::mutex reload_mutex_;          // serialises whole reloads (load + apply)
   mutable std::mutex status_mutex_;  // guards status_ only, so readers never wait for a reload
   ReloadStatus status_;
 };

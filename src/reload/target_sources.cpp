@@ -106,11 +106,6 @@ std::string TargetSources::apply_config(Config config) {
   return summary;
 }
 
-std::vector<SharedTarget> TargetSources::file_targets() const {
-  const std::lock_guard<std::mutex> lock{apply_mutex_};
-  return file_targets_;
-}
-
 void TargetSources::apply_discovered(DiscoveredObjects objects) {
   const std::lock_guard<std::mutex> lock{apply_mutex_};
   objects_ = std::move(objects);

@@ -54,9 +54,6 @@ class TargetSources {
 
   SourceCounts counts() const;
 
-  // The file's targets now running (the reloader's RunningTargets).
-  std::vector<SharedTarget> file_targets() const;
-
  private:
   using ObjectId = std::pair<ObjectKind, std::string>;
   struct Translation {
@@ -80,8 +77,8 @@ class TargetSources {
   std::optional<KubernetesConfig> running_kubernetes_;
   bool stopped_ = false;
 
-  mutable std::mutex apply_mutex_;  // one recompute-and-apply at a time; guards what follows
-  Config config_;                   // the file's, without its targets:
+  std::mutex apply_mutex_;  // one recompute-and-apply at a time; guards what follows
+  Config config_;           // the file's, without its targets:
   std::vector<SharedTarget> file_targets_;  // those are here
   DiscoveredObjects objects_;
   std::map<ObjectId, Translation> translations_;

@@ -703,6 +703,52 @@ TEST_CASE("load_config_file reads and parses a file, naming it in errors", "[con
   std::filesystem::remove(path);
 }
 
+// A reload parses the whole file again and hands the supervisor what it parsed: an unchanged target
+// keeps running only because parsing the same text gives an equal target.
+TEST_CASE("the same text parses to equal targets, field by field", "[config][file]") {
+  const std::string text =
+      "defaults:\n  timeout: 4\n  headers: {x-team: sre}\n"
+      "urls:\n"
+      "  web:\n    namespace: shop\n    url: http://127.0.0.1:1/\n\n"
+      "  api:\n    url: http://u:p@127.0.0.1:2/api\n    method: post\n    payload: {a: 1}\n"
+      "    expect_status: [200, 201]\n    labels: {team: core}\n"
+      "  # a comment that belongs to api's lines\n"
+      "  note:\n    url: http://127.0.0.1:3/\n    payload: |\n      line one\n\n"
+      "  json: {url: 'http://127.0.0.1:4/', json: {b: [1, 2.5, null]}, expect_body: ok}\n"
+      "request_duration_buckets: [0.1, 1]\n";
+  const Config first = parse_config(text, "sitter.yaml");
+  const Config again = parse_config(text, "sitter.yaml");
+  REQUIRE(first.targets.size() == 4);
+  CHECK(again.targets == first.targets);
+  CHECK(parse_config(kSeedSample, "sitter.yaml").targets ==
+        parse_config(kSeedSample, "sitter.yaml").targets);
+}
+
+TEST_CASE("parsing the same text again reads ${VAR} and secret files again", "[config][file]") {
+  // What the text reads outside itself may have changed since the last parse: a reload must see it.
+  const testing::TempDirectory dir;
+  dir.write("pass", "old");
+  std::string token = "one";
+  const EnvLookup env = [&token](const char* name) {
+    return std::string{name} == "TOKEN" ? token.c_str() : nullptr;
+  };
+  const std::string path =
+      dir.write("sitter.yaml",
+                "urls:\n  a:\n    url: http://127.0.0.1:1/\n    headers: {x-token: \"${TOKEN}\"}\n"
+                "  b:\n    url: http://127.0.0.1:2/\n    auth_user: u\n    auth_pass_file: pass\n"
+                "  c:\n    url: http://127.0.0.1:3/\n");
+  const Config first = load_config_file(path, env);
+  token = "two";
+  dir.write("pass", "new");
+  const Config again = load_config_file(path, env);
+  REQUIRE(again.targets.size() == 3);
+  CHECK(again.targets[0].headers == Headers{{"x-token", "two"}});
+  CHECK(again.targets[1].extras->auth_pass == std::optional<std::string>{"new"});
+  CHECK(again.targets[0] != first.targets[0]);
+  CHECK(again.targets[1] != first.targets[1]);
+  CHECK(again.targets[2] == first.targets[2]);
+}
+
 TEST_CASE("a file that cannot be read is a ConfigError without a position", "[config][file]") {
   const std::string path = "/nonexistent/epsitter/sitter.yaml";
   try {
