@@ -151,9 +151,9 @@ std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metr
     return ReloadAnswer{outcome.ok, outcome.message};
   };
   std::vector<Route> routes = make_operation_routes(std::move(operations));
-  routes.push_back(make_metrics_route(
-      [&system, metrics] { return request_deflated_exposition(system, metrics, kActorTimeout); },
-      {[&own] { return std::make_shared<const std::string>(own.render()); }}));
+  routes.push_back(make_metrics_route([&system, metrics, &own] {
+    return request_exposition(system, metrics, own, kActorTimeout);
+  }));
   for (auto& route : make_status_routes(
            [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
     routes.push_back(std::move(route));

@@ -1,13 +1,10 @@
-// gzip for HTTP responses: Accept-Encoding negotiation and compression (see deflate_pieces).
+// Whether an HTTP client accepts gzip: Accept-Encoding negotiation.
 #include "web/gzip.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <memory>
-#include <stdexcept>
-
-#include "compress/deflate_pieces.hpp"
+#include <string>
 
 namespace epsitter {
 
@@ -60,14 +57,6 @@ bool accepts_gzip(std::string_view accept_encoding) {
     if ((iequals(coding, "gzip") || coding == "*") && quality(parameters) > 0) return true;
   }
   return false;
-}
-
-std::string gzip_compress(const std::vector<std::string_view>& parts) {
-  return gzip_member(DeflatedPiece{}, parts);
-}
-
-std::string gzip_compress(std::string_view text) {
-  return gzip_compress(std::vector<std::string_view>{text});
 }
 
 }  // namespace epsitter
