@@ -21,8 +21,7 @@
 #include "discovery/kubernetes_discovery.hpp"
 #include "log/logfmt.hpp"
 #include "log/logger.hpp"
-#include "metrics/discovery_metrics.hpp"
-#include "metrics/runtime_metrics.hpp"
+#include "metrics/own_families.hpp"
 #include "metrics/start_delay.hpp"
 #include "os/allocator_tuning.hpp"
 #include "os/descriptor_limit.hpp"
@@ -110,43 +109,34 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
   return context;
 }
 
-// The families about epsitter itself, rendered at scrape time (process numbers are read then).
-ExpositionSource runtime_exposition(const Settings& settings, const ConfigReloader& reloader) {
-  return [prefix = settings.metric_prefix, shard = settings.shard, &reloader]() {
+// epsitter's own families, read from the reloader, the target sources and discovery at every
+// scrape.
+OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& start_delays,
+                         const ConfigReloader& reloader, const TargetSources& sources,
+                         const DiscoveryStats& stats) {
+  OwnFamilies::Readers readers;
+  readers.reload = [&reloader] {
     const ReloadStatus status = reloader.status();
-    return std::make_shared<const std::string>(render_runtime_metrics(
-        prefix, BuildInfo{EPSITTER_VERSION, EPSITTER_REVISION, shard.index, shard.count},
-        ReloadGauges{status.last_successful, status.last_success_unix_seconds},
-        read_process_stats()));
+    return ReloadGauges{status.last_successful, status.last_success_unix_seconds};
   };
-}
-
-// How late probes started, over all targets: read at scrape time from the lock-free histogram.
-ExpositionSource start_delay_exposition(const Settings& settings,
-                                        const StartDelayHistogram& start_delays) {
-  return [prefix = settings.metric_prefix, &start_delays]() {
-    return std::make_shared<const std::string>(start_delays.render(prefix));
-  };
-}
-
-// Where the targets come from: sources, discovery errors and sync, this replica's shard.
-ExpositionSource discovery_exposition(const Settings& settings, const TargetSources& sources,
-                                      const DiscoveryStats& stats) {
-  return [prefix = settings.metric_prefix, &sources, &stats]() {
+  readers.discovery = [&sources, &stats] {
     const SourceCounts counts = sources.counts();
-    return std::make_shared<const std::string>(render_discovery_metrics(
-        prefix, DiscoveryGauges{counts.by_source, stats.api_errors, stats.object_errors,
-                                stats.policy_errors, stats.last_sync_unix_seconds,
-                                counts.shard_targets}));
+    return DiscoveryGauges{counts.by_source,
+                           stats.api_errors,
+                           stats.object_errors,
+                           stats.policy_errors,
+                           stats.last_sync_unix_seconds,
+                           counts.shard_targets};
   };
+  return OwnFamilies{
+      settings.metric_prefix,
+      BuildInfo{EPSITTER_VERSION, EPSITTER_REVISION, settings.shard.index, settings.shard.count},
+      start_delays, std::move(readers)};
 }
 
-std::vector<Route> make_routes(const Settings& settings, caf::actor_system& system,
-                               const caf::actor& metrics, const caf::actor& supervisor,
-                               ConfigReloader& reloader, const TargetSources& sources,
-                               const DiscoveryStats& discovery_stats,
-                               const StartDelayHistogram& start_delays,
-                               const std::atomic<bool>& stopping) {
+std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metrics,
+                               const caf::actor& supervisor, ConfigReloader& reloader,
+                               const OwnFamilies& own, const std::atomic<bool>& stopping) {
   Operations operations;
   operations.healthy = [&system, supervisor] {
     return supervisor_answers(system, supervisor, kHealthTimeout);
@@ -161,10 +151,9 @@ std::vector<Route> make_routes(const Settings& settings, caf::actor_system& syst
     return ReloadAnswer{outcome.ok, outcome.message};
   };
   std::vector<Route> routes = make_operation_routes(std::move(operations));
-  routes.push_back(make_metrics_route(
-      [&system, metrics] { return request_deflated_exposition(system, metrics, kActorTimeout); },
-      {start_delay_exposition(settings, start_delays), runtime_exposition(settings, reloader),
-       discovery_exposition(settings, sources, discovery_stats)}));
+  routes.push_back(make_metrics_route([&system, metrics, &own] {
+    return request_exposition(system, metrics, own, kActorTimeout);
+  }));
   for (auto& route : make_status_routes(
            [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
     routes.push_back(std::move(route));
@@ -228,6 +217,7 @@ int run(const CommandLine& line, const Settings& settings, Config config,
       line.config_path,
       [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
       system_wall_clock, process_env};
+  const OwnFamilies own = own_families(settings, start_delays, reloader, sources, discovery_stats);
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
@@ -243,9 +233,7 @@ int run(const CommandLine& line, const Settings& settings, Config config,
       log.warn("msg=\"basic auth without TLS: passwords cross the network in clear text\"");
     }
     WebServer server{web_options(settings, web),
-                     make_routes(settings, system, metrics, supervisor, reloader, sources,
-                                 discovery_stats, start_delays, stopping),
-                     log};
+                     make_routes(system, metrics, supervisor, reloader, own, stopping), log};
     // Every descriptor the daemon needs for its whole life is taken before the first probe: with a
     // low open-file limit and many hanging targets the probes take all that are left, which must
     // cost counted probe errors, not the watcher.

@@ -7,6 +7,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
+#include "metrics/own_families.hpp"
 
 namespace epsitter {
 
@@ -39,14 +40,16 @@ bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
   return answered;
 }
 
-std::shared_ptr<const DeflatedPiece> request_deflated_exposition(
-    caf::actor_system& system, const caf::actor& metrics, std::chrono::milliseconds timeout) {
+std::shared_ptr<const Exposition> request_exposition(caf::actor_system& system,
+                                                     const caf::actor& metrics,
+                                                     const OwnFamilies& own,
+                                                     std::chrono::milliseconds timeout) {
   caf::scoped_actor self{system};
-  std::shared_ptr<const DeflatedPiece> piece;
-  self->request(metrics, timeout, deflate_atom::value)
-      .receive([&piece](DeflatedExposition& reply) { piece = std::move(reply.piece); },
+  std::shared_ptr<const Exposition> exposition;
+  self->request(metrics, timeout, exposition_atom::value, own.render())
+      .receive([&exposition](ExpositionReply& reply) { exposition = std::move(reply.exposition); },
                [](const caf::error&) {});
-  return piece;
+  return exposition;
 }
 
 StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,

@@ -13,7 +13,8 @@
 
 namespace epsitter {
 
-struct DeflatedPiece;
+class Exposition;
+class OwnFamilies;
 
 // Hands the targets to run (and histogram buckets) to the supervisor and waits until the diff is
 // applied. Returns a one-line summary ("targets=3 started=1 kept=2 stopped=1"). Throws
@@ -25,10 +26,12 @@ std::string apply_targets(caf::actor_system& system, const caf::actor& superviso
 bool supervisor_answers(caf::actor_system& system, const caf::actor& supervisor,
                         std::chrono::milliseconds timeout);
 
-// The metrics actor's current exposition, compressed, or nullptr when it does not answer in time.
-std::shared_ptr<const DeflatedPiece> request_deflated_exposition(caf::actor_system& system,
-                                                                 const caf::actor& metrics,
-                                                                 std::chrono::milliseconds timeout);
+// The exposition to serve on /metrics: the metrics actor's targets' families followed by `own`'s,
+// rendered now; nullptr when the actor does not answer in time.
+std::shared_ptr<const Exposition> request_exposition(caf::actor_system& system,
+                                                     const caf::actor& metrics,
+                                                     const OwnFamilies& own,
+                                                     std::chrono::milliseconds timeout);
 
 // The metrics actor's current status snapshot (for the status page and its JSON API), or nullptr
 // when it does not answer in time.

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "compress/deflate_pieces.hpp"
 #include "config/target.hpp"
 #include "expect/evaluator.hpp"
 #include "probe/probe_result.hpp"
@@ -20,8 +19,10 @@ namespace epsitter {
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // Supervisor to a target actor it no longer needs: finish and quit.
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
-// Anyone to the metrics actor: reply with the current exposition, compressed.
-using deflate_atom = caf::atom_constant<caf::atom("deflate")>;
+// A scraper to the metrics actor, with a std::string: reply with the exposition to serve (an
+// ExpositionReply), the targets' families followed by that text. The text is epsitter's own
+// families, which the scraper renders: they are read from objects outside the actor system.
+using exposition_atom = caf::atom_constant<caf::atom("exposition")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;
 // Anyone to the supervisor: replace the running targets with this set (a diff, not a restart).
@@ -38,10 +39,12 @@ struct ProbeDone {
   Verdict verdict;
 };
 
-// The metrics actor's reply to deflate_atom: the exposition text, compressed as it was rendered
-// (see deflate_pieces.hpp); shared, immutable, cheap to pass around.
-struct DeflatedExposition {
-  std::shared_ptr<const DeflatedPiece> piece;
+class Exposition;
+
+// The metrics actor's reply to exposition_atom: shared and immutable, so that CivetWeb threads
+// serve it without holding anything of the actor's.
+struct ExpositionReply {
+  std::shared_ptr<const Exposition> exposition;
 };
 
 // The supervisor's reply to apply_atom: what the diff did.
@@ -67,7 +70,7 @@ typename Inspector::result_type inspect(Inspector& f, TargetLabels& x) {
 }  // namespace epsitter
 
 // Local-only messages: never serialised, so they need no inspect().
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::DeflatedExposition)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeResult)

@@ -1,15 +1,14 @@
 // The metrics actor: aggregates probe results, serves the exposition and the status snapshot.
 #include "actors/metrics_actor.hpp"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
-#include "metrics/compressed_exposition.hpp"
+#include "metrics/exposition.hpp"
 #include "metrics/target_stats.hpp"
+#include "os/allocator_tuning.hpp"
 #include "os/thread_tuning.hpp"
 
 namespace epsitter {
@@ -33,11 +32,10 @@ struct MetricsState {
   std::string prefix;
   StatsByTarget stats;
   std::vector<double> duration_bounds;
-  // The last rendering, compressed, reused until a result or a target change makes it stale, so
-  // that concurrent scrapers share one rendering. It is rendered in chunks straight into the
-  // compressor, so the text of 10,000 targets (tens of MB) is never held at once: gzip scrapes
-  // (Prometheus') get it as it is, plain ones inflated as it is sent.
-  std::shared_ptr<const DeflatedPiece> deflated;
+  // The targets' families as last rendered, reused until a result or a target change makes them
+  // stale, so that concurrent scrapers share one rendering (tens of MB of text at 10,000 targets,
+  // which Exposition never holds whole).
+  Exposition::TargetFamiliesPtr targets;
   StatusSnapshotPtr status;  // likewise for the status page and its JSON API
 };
 
@@ -92,26 +90,27 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         if (found == state.stats.end()) return;
         found->second.record(done.result, done.verdict, state.duration_bounds);
         found->second.history.record(done.result, done.verdict, finished_at(done.result));
-        state.deflated.reset();
+        state.targets.reset();
         state.status.reset();
       },
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
-        self->state.deflated.reset();
+        self->state.targets.reset();
         self->state.status.reset();
       },
-      [self](deflate_atom) -> DeflatedExposition {
+      [self](exposition_atom, std::string& own_families) -> ExpositionReply {
         auto& state = self->state;
-        if (!state.deflated) {
-          state.deflated = std::make_shared<const DeflatedPiece>(
-              deflate_exposition(state.prefix, state.stats, state.duration_bounds, kRenderThreads));
+        if (!state.targets) {
+          state.targets = Exposition::render_targets(state.prefix, state.stats,
+                                                     state.duration_bounds, kRenderThreads);
           // A rendering of many targets allocates and frees MBs on its helper thread (rows,
           // chunks, compressor state), whose malloc arena keeps freed pages resident: ~10 MiB of
           // RSS at 10,000 targets without this. Trimming took 0.3-0.7 ms there.
-          malloc_trim(0);
+          return_free_memory();
         }
-        return DeflatedExposition{state.deflated};
+        return ExpositionReply{
+            std::make_shared<const Exposition>(state.targets, std::move(own_families))};
       },
       [self](status_atom) -> StatusReply {
         auto& state = self->state;

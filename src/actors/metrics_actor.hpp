@@ -6,7 +6,7 @@
 
 namespace epsitter {
 
-// Accepts ProbeDone, LabelSet (targets_atom), deflate_atom (replies with DeflatedExposition) and
+// Accepts ProbeDone, LabelSet (targets_atom), exposition_atom (replies with ExpositionReply) and
 // status_atom (replies with StatusReply).
 caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix);
 

@@ -183,6 +183,14 @@ std::string gzip_member(const DeflatedPiece& head, const std::vector<std::string
   return out;
 }
 
+std::string gzip_compress(const std::vector<std::string_view>& parts) {
+  return gzip_member(DeflatedPiece{}, parts);
+}
+
+std::string gzip_compress(std::string_view text) {
+  return gzip_compress(std::vector<std::string_view>{text});
+}
+
 std::string gzip_ending(const DeflatedPiece& head, const std::vector<std::string_view>& tail) {
   std::string out;
   const auto deflater = std::make_unique<FastDeflater>();

@@ -61,4 +61,10 @@ inline constexpr std::string_view kGzipHeader{"\x1f\x8b\x08\x00\x00\x00\x00\x00\
 // The tail's blocks, the final one, and the trailer (CRC-32 and length of head and tail).
 std::string gzip_ending(const DeflatedPiece& head, const std::vector<std::string_view>& tail);
 
+// `text`, or the concatenation of `parts` (without concatenating them first), as one gzip member
+// at the fastest level: a scrape of 10,000 targets shrinks about twentyfold at a fraction of the
+// CPU of a higher one. Throws std::runtime_error if the compressor fails.
+std::string gzip_compress(std::string_view text);
+std::string gzip_compress(const std::vector<std::string_view>& parts);
+
 }  // namespace epsitter

@@ -1,5 +1,6 @@
 // The targets' exposition rendered and compressed on several threads at once: at 10,000 targets
-// it is tens of MB of text, and one thread takes most of a scrape's time to deflate it.
+// it is tens of MB of text, and one thread takes most of a scrape's time to deflate it. Part of
+// Exposition's implementation (see exposition.hpp), which alone serves the result.
 #pragma once
 
 #include <cstddef>

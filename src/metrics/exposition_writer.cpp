@@ -126,37 +126,22 @@ std::string format_value(double value) {
   return std::string(buffer, format_value_to(value, buffer));
 }
 
-ExpositionWriter::ExpositionWriter(Chunked output) : output_(std::move(output)) {
-  text_.reserve(output_.chunk_bytes + 4096);
+ExpositionWriter::ExpositionWriter(Sink sink, std::size_t chunk_bytes)
+    : sink_(std::move(sink)), chunk_bytes_(chunk_bytes) {
+  text_.reserve(chunk_bytes_ + 4096);
 }
 
-void ExpositionWriter::hand_over() {
-  if (!output_.sink || text_.empty()) return;
-  output_.sink(text_);
+void ExpositionWriter::flush() {
+  if (!sink_ || text_.empty()) return;
+  sink_(text_);
   text_.clear();
 }
 
 void ExpositionWriter::flush_if_full() {
-  if (text_.size() >= output_.chunk_bytes) hand_over();
-}
-
-void ExpositionWriter::end_family() {
-  if (!in_family_) return;
-  in_family_ = false;
-  if (!output_.family_ended) return;
-  hand_over();
-  output_.family_ended();
-}
-
-void ExpositionWriter::finish() {
-  end_family();
-  hand_over();
+  if (sink_ && text_.size() >= chunk_bytes_) flush();
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
-  end_family();
-  in_family_ = true;
-  if (!output_.headers) return;
   text_ += "# HELP ";
   text_ += name;
   text_ += ' ';

@@ -20,21 +20,10 @@ class ExpositionWriter {
  public:
   using Sink = std::function<void(std::string_view)>;
 
-  // Where a writer that does not keep its text hands it: the exposition of 10,000 targets is
-  // tens of MB.
-  struct Chunked {
-    Sink sink;                // receives the text in chunks of about `chunk_bytes`
-    std::size_t chunk_bytes;  // each chunk ends at a line end
-    // Optional: called at the end of each family, once its last text has gone to `sink`, so that
-    // a caller can cut the text there (see render_exposition_slice).
-    std::function<void()> family_ended;
-    // False leaves the HELP and TYPE lines out: for a slice of families whose first slice has them.
-    bool headers = true;
-  };
-
   ExpositionWriter() = default;
-  // Hands the text over in chunks instead of keeping it all; finish() hands over the rest.
-  explicit ExpositionWriter(Chunked output);
+  // Hands the text to `sink` in chunks of about `chunk_bytes`, each ending at a line end, instead
+  // of keeping it all: the exposition of 10,000 targets is tens of MB.
+  ExpositionWriter(Sink sink, std::size_t chunk_bytes);
 
   void family(std::string_view name, std::string_view help, MetricType type);
   void sample(std::string_view name, const Labels& labels, double value);
@@ -44,16 +33,15 @@ class ExpositionWriter {
   void sample_rendered(std::string_view name, std::string_view rendered_labels, double value,
                        std::string_view label = {}, std::string_view label_value = {});
   std::string take() { return std::move(text_); }
-  void finish();  // with a sink: hands it what is left
+  // With a sink: hands it the text so far, so that the caller may cut the text here.
+  void flush();
 
  private:
-  void hand_over();  // with a sink: the text so far goes to it
   void flush_if_full();
-  void end_family();
 
   std::string text_;
-  Chunked output_{};
-  bool in_family_ = false;
+  Sink sink_;
+  std::size_t chunk_bytes_ = 0;
 };
 
 // `a="x",b="y"`: labels with their values escaped, without the braces.

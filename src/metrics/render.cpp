@@ -27,6 +27,45 @@ struct Row {
 };
 using Rows = std::vector<Row>;
 
+// The writer as a run of targets uses it (see SliceOutput): each family's text may be handed over
+// and announced at its end, and a run after the first leaves the HELP and TYPE lines out.
+class SliceWriter {
+ public:
+  explicit SliceWriter(SliceOutput output)
+      : out_(std::move(output.sink), output.chunk_bytes),
+        family_ended_(std::move(output.family_ended)),
+        headers_(output.headers) {}
+
+  void family(std::string_view name, std::string_view help, MetricType type) {
+    end_family();
+    in_family_ = true;
+    if (headers_) out_.family(name, help, type);
+  }
+  void sample_rendered(std::string_view name, std::string_view rendered_labels, double value,
+                       std::string_view label = {}, std::string_view label_value = {}) {
+    out_.sample_rendered(name, rendered_labels, value, label, label_value);
+  }
+  // Ends the last family and hands over what is left.
+  void finish() {
+    end_family();
+    out_.flush();
+  }
+
+ private:
+  void end_family() {
+    if (!in_family_) return;
+    in_family_ = false;
+    if (!family_ended_) return;
+    out_.flush();
+    family_ended_();
+  }
+
+  ExpositionWriter out_;
+  std::function<void()> family_ended_;
+  bool headers_;
+  bool in_family_ = false;
+};
+
 Rows rows_of(StatsByTarget::const_iterator first, StatsByTarget::const_iterator last) {
   Rows rows;
   rows.reserve(static_cast<std::size_t>(std::distance(first, last)));
@@ -38,7 +77,7 @@ Rows rows_of(StatsByTarget::const_iterator first, StatsByTarget::const_iterator 
 
 // The families of the original Python tool, with its names and types (prometheus_client's text
 // output: counters announced with their _total name; no _created series).
-void render_seed_families(const std::string& p, const Rows& rows, ExpositionWriter& out) {
+void render_seed_families(const std::string& p, const Rows& rows, SliceWriter& out) {
   const std::string request_time = p + "_request_time";
   out.family(request_time, "Time taken by each probe request, in seconds.", MetricType::summary);
   const std::string count_name = request_time + "_count";
@@ -64,7 +103,7 @@ void render_seed_families(const std::string& p, const Rows& rows, ExpositionWrit
   }
 }
 
-void render_outcome_families(const std::string& p, const Rows& rows, ExpositionWriter& out) {
+void render_outcome_families(const std::string& p, const Rows& rows, SliceWriter& out) {
   const std::string success = p + "_probe_success";
   out.family(success,
              "Whether the last probe got a response that met every expectation (1) or not (0).",
@@ -91,7 +130,7 @@ void render_outcome_families(const std::string& p, const Rows& rows, ExpositionW
 }
 
 void render_histogram(const std::string& p, const Rows& rows, const std::vector<double>& bounds,
-                      ExpositionWriter& out) {
+                      SliceWriter& out) {
   const std::string name = p + "_request_duration_seconds";
   out.family(name, "Time taken by each probe, in seconds.", MetricType::histogram);
   const std::string bucket_name = name + "_bucket";
@@ -113,7 +152,7 @@ void render_histogram(const std::string& p, const Rows& rows, const std::vector<
 }
 
 // Gauges of the last probe; a target that has not been probed yet has none.
-void render_last_probe_families(const std::string& p, const Rows& rows, ExpositionWriter& out) {
+void render_last_probe_families(const std::string& p, const Rows& rows, SliceWriter& out) {
   const std::string phase = p + "_request_phase_seconds";
   out.family(phase, "Seconds the last probe spent in each phase (summed over its redirects).",
              MetricType::gauge);
@@ -158,7 +197,7 @@ void render_last_probe_families(const std::string& p, const Rows& rows, Expositi
   }
 }
 
-void render_tls_families(const std::string& p, const Rows& rows, ExpositionWriter& out) {
+void render_tls_families(const std::string& p, const Rows& rows, SliceWriter& out) {
   const std::string expiry = p + "_tls_cert_expiry_timestamp_seconds";
   out.family(expiry,
              "Unix time at which the first certificate of the served chain expires (last probe).",
@@ -178,7 +217,7 @@ void render_tls_families(const std::string& p, const Rows& rows, ExpositionWrite
   }
 }
 
-void render_target_info(const std::string& p, const Rows& rows, ExpositionWriter& out) {
+void render_target_info(const std::string& p, const Rows& rows, SliceWriter& out) {
   const std::string info = p + "_target_info";
   out.family(info, "Every configured target (value 1), with the extra labels of its config.",
              MetricType::gauge);
@@ -194,7 +233,7 @@ void render_target_info(const std::string& p, const Rows& rows, ExpositionWriter
 }
 
 void render_all(std::string_view prefix, const Rows& rows,
-                const std::vector<double>& duration_bounds, ExpositionWriter& out) {
+                const std::vector<double>& duration_bounds, SliceWriter& out) {
   const std::string p{prefix};
   render_seed_families(p, rows, out);
   render_outcome_families(p, rows, out);
@@ -218,9 +257,8 @@ std::string render_exposition(std::string_view prefix, const StatsByTarget& stat
 
 void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                              StatsByTarget::const_iterator last,
-                             const std::vector<double>& duration_bounds,
-                             ExpositionWriter::Chunked output) {
-  ExpositionWriter out{std::move(output)};
+                             const std::vector<double>& duration_bounds, SliceOutput output) {
+  SliceWriter out{std::move(output)};
   render_all(prefix, rows_of(first, last), duration_bounds, out);
   out.finish();
 }

@@ -1,4 +1,4 @@
-// Fixes glibc malloc's mmap threshold (see allocator_tuning.hpp).
+// Fixes glibc malloc's mmap threshold and trims its arenas (see allocator_tuning.hpp).
 #include "os/allocator_tuning.hpp"
 
 #include <malloc.h>
@@ -13,6 +13,10 @@ constexpr int kMmapThresholdBytes = 256 * 1024;
 void tune_allocator() {
   // Setting it also stops glibc's dynamic adjustment of the threshold and of M_TRIM_THRESHOLD.
   mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
+}
+
+void return_free_memory() {
+  malloc_trim(0);  // 0: keep no padding at the top of the main arena
 }
 
 }  // namespace epsitter

@@ -32,7 +32,8 @@ class HttpEngine {
   HttpEngine& operator=(const HttpEngine&) = delete;
 
   // Thread-safe. After stop() the request is dropped and its completion never called.
-  // The request is shared, not copied: a target sends the same one on every probe.
+  // The engine holds the request until the transfer ends: every redirect hop is set up from it
+  // anew (which credentials, headers and body go to that hop). The caller need keep no copy.
   void submit(std::shared_ptr<const ProbeRequest> request, Completion on_done);
 
   // Aborts transfers in flight (their completions are not called) and joins the thread. Idempotent.

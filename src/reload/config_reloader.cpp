@@ -2,7 +2,6 @@
 // of the last attempt (for the reload gauges, /-/ready and POST /-/reload).
 #include "reload/config_reloader.hpp"
 
-#include <malloc.h>
 #include <spdlog/logger.h>
 
 #include <chrono>
@@ -10,6 +9,7 @@
 #include <stdexcept>
 
 #include "log/logfmt.hpp"
+#include "os/allocator_tuning.hpp"
 
 namespace epsitter {
 
@@ -70,7 +70,7 @@ ReloadOutcome ConfigReloader::apply_locked(Config config, const ExpandedSize& ex
   // The YAML tree is gone by now, but its pages stay with this thread's malloc arena, where the
   // actors (other threads, other arenas) cannot reuse them: return them before the actors take
   // theirs, or a 10,000-target start peaks ~30 MiB higher.
-  malloc_trim(0);
+  return_free_memory();
   try {
     applied = apply_(std::move(config));
   } catch (const std::runtime_error& error) {
@@ -80,7 +80,7 @@ ReloadOutcome ConfigReloader::apply_locked(Config config, const ExpandedSize& ex
   // targets' own strings sit scattered among its freed nodes. The actors have copied what they
   // keep by now, so this thread's copy is gone too: hand the free pages back (about 75 MiB after a
   // 10,000-target config) rather than carry them for the life of the daemon.
-  malloc_trim(0);
+  return_free_memory();
   // Logged before the gauges change, so that whoever sees them change finds the reason logged.
   log_.info(
       "msg=\"config loaded\" trigger={} file={} summary={} {} expanded_bytes={} "

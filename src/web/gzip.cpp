@@ -1,13 +1,11 @@
-// gzip for HTTP responses: Accept-Encoding negotiation and compression (see deflate_pieces).
+// Whether an HTTP client accepts gzip: Accept-Encoding negotiation.
 #include "web/gzip.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <memory>
-#include <stdexcept>
+#include <string>
 
-#include "compress/deflate_pieces.hpp"
 #include "text/ascii.hpp"
 
 namespace epsitter {
@@ -48,14 +46,6 @@ bool accepts_gzip(std::string_view accept_encoding) {
       return true;
   }
   return false;
-}
-
-std::string gzip_compress(const std::vector<std::string_view>& parts) {
-  return gzip_member(DeflatedPiece{}, parts);
-}
-
-std::string gzip_compress(std::string_view text) {
-  return gzip_compress(std::vector<std::string_view>{text});
 }
 
 }  // namespace epsitter

@@ -1,5 +1,5 @@
 // Unit tests for deflate pieces: text compressed once in chunks, then joined with more text into
-// gzip members that standard inflaters read back exactly.
+// gzip members that standard inflaters read back exactly; and whole texts gzipped at once.
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
@@ -152,4 +152,34 @@ TEST_CASE(
   // gunzip checks the combined CRC-32 and length in the trailer.
   CHECK(gunzip(gzip_member(joined, {tail})) == second + first + tail);
   CHECK(inflated(joined, 65536) == second + first);
+}
+
+TEST_CASE("gzip output is a gzip member that inflates to the input") {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    text += "sitter_request_time_count{name=\"t" + std::to_string(i) + "\"} 1.0\n";
+  }
+  const std::string compressed = gzip_compress(text);
+  REQUIRE(compressed.size() > 10);
+  CHECK(static_cast<unsigned char>(compressed[0]) == 0x1f);  // gzip magic
+  CHECK(static_cast<unsigned char>(compressed[1]) == 0x8b);
+  CHECK(compressed.size() < text.size() / 5);
+  CHECK(gunzip(compressed) == text);
+  CHECK(gunzip(gzip_compress("")).empty());
+}
+
+TEST_CASE("gzip of parts is the gzip of their concatenation, however they compress") {
+  std::string repetitive;
+  for (int i = 0; i < 20000; ++i) repetitive += "sitter_probe_success{name=\"t\"} 1.0\n";
+  // Pseudo-random bytes barely compress: the output outgrows its first room several times.
+  std::string noise;
+  std::uint32_t state = 12345;
+  for (int i = 0; i < 300000; ++i) {
+    state = state * 1664525u + 1013904223u;
+    noise += static_cast<char>(state >> 24);
+  }
+  const std::vector<std::string_view> parts{repetitive, "", noise, "tail\n"};
+  CHECK(gunzip(gzip_compress(parts)) == repetitive + noise + "tail\n");
+  CHECK(gunzip(gzip_compress(std::vector<std::string_view>{})).empty());
+  CHECK(gunzip(gzip_compress(std::vector<std::string_view>{noise})) == noise);
 }

@@ -1,0 +1,93 @@
+// Unit tests for epsitter's own families: every family in /metrics' order, each figure read anew at
+// every render.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "metrics/own_families.hpp"
+
+using namespace epsitter;
+using Catch::Contains;
+
+namespace {
+
+ProcessStats some_process() {
+  ProcessStats stats;
+  stats.cpu_seconds = 1.5;
+  stats.resident_memory_bytes = 2048;
+  stats.open_fds = 12;
+  return stats;
+}
+
+DiscoveryGauges some_discovery() {
+  DiscoveryGauges gauges;
+  gauges.targets_by_source = {{"file", 7}};
+  gauges.api_errors = 2;
+  gauges.shard_targets = 5;
+  return gauges;
+}
+
+}  // namespace
+
+TEST_CASE("own families are the start delays, build and reload, process and discovery, in order") {
+  StartDelayHistogram start_delays;
+  start_delays.observe(std::chrono::milliseconds(3));
+  const BuildInfo build{"1.2.3", "abc", 2, 3};
+  OwnFamilies::Readers readers;
+  readers.reload = [] { return ReloadGauges{true, 1700000100.5}; };
+  readers.discovery = some_discovery;
+  readers.process = some_process;
+  const OwnFamilies own{"sitter", build, start_delays, readers};
+
+  const std::string text = own.render();
+  CHECK(text == start_delays.render("sitter") +
+                    render_runtime_metrics("sitter", build, ReloadGauges{true, 1700000100.5},
+                                           some_process()) +
+                    render_discovery_metrics("sitter", some_discovery()));
+  CHECK(text.rfind("# HELP sitter_probe_start_delay_seconds ", 0) == 0);
+  CHECK_THAT(text, Contains("sitter_probe_start_delay_seconds_bucket{le=\"0.005\"} 1.0\n"));
+  CHECK_THAT(text, Contains("sitter_build_info{revision=\"abc\",shard=\"2\",shard_count=\"3\","
+                            "version=\"1.2.3\"} 1.0\n"));
+  CHECK_THAT(text,
+             Contains("\nsitter_config_last_reload_success_timestamp_seconds 1700000100.5\n"));
+  CHECK_THAT(text, Contains("\nprocess_cpu_seconds_total 1.5\n"));
+  CHECK_THAT(text, Contains("\nsitter_discovery_targets{source=\"file\"} 7.0\n"));
+  CHECK_THAT(text, Contains("\nsitter_shard_targets 5.0\n"));
+  const auto at = [&text](const char* family) {
+    return text.find("# TYPE " + std::string{family});
+  };
+  CHECK(at("sitter_probe_start_delay_seconds") < at("sitter_build_info"));
+  CHECK(at("sitter_build_info") < at("sitter_config_last_reload_successful"));
+  CHECK(at("sitter_config_last_reload_success_timestamp_seconds") <
+        at("process_cpu_seconds_total"));
+  CHECK(at("process_max_fds") == std::string::npos);  // unread figures are left out
+  CHECK(at("process_open_fds") < at("sitter_discovery_targets"));
+  CHECK(at("sitter_discovery_targets") < at("sitter_shard_targets"));
+}
+
+TEST_CASE("own families read their figures anew at every render") {
+  StartDelayHistogram start_delays;
+  int reloads = 0;
+  OwnFamilies::Readers readers;
+  readers.reload = [&reloads] { return ReloadGauges{++reloads % 2 == 1, 0}; };
+  readers.discovery = [] { return DiscoveryGauges{}; };
+  readers.process = [] { return ProcessStats{}; };
+  const OwnFamilies own{"probe", BuildInfo{"1", "r"}, start_delays, readers};
+
+  CHECK_THAT(own.render(), Contains("\nprobe_config_last_reload_successful 1.0\n"));
+  start_delays.observe(std::chrono::seconds(1));
+  const std::string again = own.render();
+  CHECK_THAT(again, Contains("\nprobe_config_last_reload_successful 0.0\n"));
+  CHECK_THAT(again, Contains("\nprobe_probe_start_delay_seconds_count 1.0\n"));
+  CHECK(reloads == 2);
+}
+
+TEST_CASE("by default the process families are this process's") {
+  StartDelayHistogram start_delays;
+  OwnFamilies::Readers readers;
+  readers.reload = [] { return ReloadGauges{}; };
+  readers.discovery = [] { return DiscoveryGauges{}; };
+  const OwnFamilies own{"sitter", BuildInfo{"1", "r"}, start_delays, readers};
+  const std::string text = own.render();
+  CHECK_THAT(text, Contains("# TYPE process_cpu_seconds_total counter\n"));
+  CHECK_THAT(text, Contains("# TYPE process_resident_memory_bytes gauge\n"));
+}
