@@ -13,6 +13,7 @@
 #include <system_error>
 #include <utility>
 
+#include "config/config_document.hpp"
 #include "config/discovery_policy.hpp"
 #include "config/expansion_budget.hpp"
 #include "config/file_text.hpp"
@@ -23,7 +24,6 @@
 #include "config/target_defaults.hpp"
 #include "config/target_fields.hpp"
 #include "config/target_schema.hpp"
-#include "config/config_document.hpp"
 
 namespace epsitter {
 namespace {

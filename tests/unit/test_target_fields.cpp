@@ -9,59 +9,27 @@
 #include <string>
 
 #include "config/config_loader.hpp"
+#include "config_text.hpp"
+#include "temp_directory.hpp"
 
 using namespace epsitter;
+using epsitter::testing::error_for;
+using epsitter::testing::fake_env;
+using epsitter::testing::message_of;
+using epsitter::testing::parse;
 using namespace std::chrono_literals;
 using Catch::Contains;
 
 namespace {
 
-EnvLookup fake_env(std::map<std::string, std::string> variables) {
-  return [variables = std::move(variables)](const char* name) -> const char* {
-    const auto found = variables.find(name);
-    return found == variables.end() ? nullptr : found->second.c_str();
-  };
-}
-
-Config parse(const std::string& yaml, const EnvLookup& env = {}) {
-  return parse_config(yaml, "sitter.yaml", env);
-}
-
+// The only target of a config whose target `t` has these fields besides its url.
 Target only_target(const std::string& fields, const EnvLookup& env = {}) {
-  const Config config = parse("urls:\n  t:\n    url: http://h/\n" + fields, env);
-  REQUIRE(config.targets.size() == 1);
-  return config.targets.front();
-}
-
-ConfigError error_for(const std::string& yaml, const EnvLookup& env = {}) {
-  try {
-    parse(yaml, env);
-  } catch (const ConfigError& error) {
-    return error;
-  }
-  throw std::logic_error("the config was accepted but should have been rejected:\n" + yaml);
+  return testing::only_target("urls:\n  t:\n    url: http://h/\n" + fields, env);
 }
 
 ConfigError field_error(const std::string& fields, const EnvLookup& env = {}) {
   return error_for("urls:\n  t:\n    url: http://h/\n" + fields, env);
 }
-
-std::string message_of(const ConfigError& error) {
-  return error.what();
-}
-
-// A directory of its own per test, removed afterwards.
-struct TempDir {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("epsitter_fields_" + std::to_string(::getpid()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream out{path / name, std::ios::binary};
-    out << text;
-    return (path / name).string();
-  }
-};
 
 }  // namespace
 
@@ -95,7 +63,7 @@ urls:
 
 TEST_CASE("a target's secret file overrides a default inline secret and back",
           "[config][defaults]") {
-  const TempDir dir;
+  const testing::TempDirectory dir;
   const std::string token = dir.write("token", "from-file");
   const Config config = parse(
       "defaults:\n  bearer_token: inline\nurls:\n  a:\n    url: http://a/\n"
@@ -214,7 +182,7 @@ TEST_CASE("proxy must be a proxy URL and no_proxy may be a list", "[config]") {
 
 TEST_CASE("TLS files must exist and be readable; paths are relative to the config",
           "[config][tls]") {
-  const TempDir dir;
+  const testing::TempDirectory dir;
   const std::string ca = dir.write("ca.pem", "not checked for content here");
   dir.write("client.pem", "x");
   dir.write("client.key", "y");
@@ -229,8 +197,10 @@ TEST_CASE("TLS files must exist and be readable; paths are relative to the confi
 )");
   const Target target = load_config_file(config).targets.front();
   CHECK(target.extras->ca_file == std::optional<std::string>{ca});
-  CHECK(target.extras->cert_file == std::optional<std::string>{(dir.path / "client.pem").string()});
-  CHECK(target.extras->key_file == std::optional<std::string>{(dir.path / "client.key").string()});
+  CHECK(target.extras->cert_file ==
+        std::optional<std::string>{(dir.path() / "client.pem").string()});
+  CHECK(target.extras->key_file ==
+        std::optional<std::string>{(dir.path() / "client.key").string()});
   CHECK(target.insecure_skip_verify);
   CHECK(target.extras->server_name == std::optional<std::string>{"api.example.test"});
 
@@ -355,7 +325,7 @@ TEST_CASE("a missing variable is a config error naming it, never the value", "[c
 
 TEST_CASE("secret files are read at load, one trailing newline dropped, and re-read",
           "[config][secrets]") {
-  const TempDir dir;
+  const testing::TempDirectory dir;
   const std::string password = dir.write("password", "p4ss\n");
   const std::string token = dir.write("token", "t0ken\r\n");
   const std::string yaml =
@@ -377,7 +347,7 @@ TEST_CASE("secret files are read at load, one trailing newline dropped, and re-r
 
 TEST_CASE("secrets conflict and missing files are errors that never show the secret",
           "[config][secrets]") {
-  const TempDir dir;
+  const testing::TempDirectory dir;
   const std::string token = dir.write("token", "t0ken");
   const ConfigError both =
       field_error("    bearer_token: abc\n    bearer_token_file: " + token + "\n");

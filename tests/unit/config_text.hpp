@@ -1,0 +1,68 @@
+// Config text as the loader's tests need it: parsed, its only target, or the error it must raise.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config_loader.hpp"
+
+namespace epsitter::testing {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The seed tool's README example, unchanged apart from the userinfo target at the end.
+inline constexpr const char* kSeedSample = R"(urls:
+  my_service:                      # the target's name (map key)
+    namespace: qa_workloads
+    url: https://my-app.nspace.svc.cluster.local:8080
+    timeout: 10                    # seconds, may be fractional; overrides REQUEST_TIMEOUT
+  my_api_test:
+    namespace: prod
+    url: https://api.nspace.svc.cluster.local:8000/api/whatevs
+    auth_user: myUsername          # HTTP basic auth
+    auth_pass: myPa55word
+    method: post                   # any case; default get
+    payload: {some_parameter: "A value goes here"}   # request body
+    headers: {x-my-custom-header: "Lee was here."}
+  with_userinfo:
+    url: https://u:secret@host/x
+)";
+
+// An environment of exactly these variables.
+inline EnvLookup fake_env(std::map<std::string, std::string> variables) {
+  return [variables = std::move(variables)](const char* name) -> const char* {
+    const auto found = variables.find(name);
+    return found == variables.end() ? nullptr : found->second.c_str();
+  };
+}
+
+// The text as the file sitter.yaml.
+inline Config parse(const std::string& yaml, const EnvLookup& env = {}) {
+  return parse_config(yaml, "sitter.yaml", env);
+}
+
+inline Target only_target(const std::string& yaml, const EnvLookup& env = {}) {
+  const Config config = parse(yaml, env);
+  REQUIRE(config.targets.size() == 1);
+  return config.targets.front();
+}
+
+// The error the text must raise; a text that is accepted fails the test.
+inline ConfigError error_for(const std::string& yaml, const EnvLookup& env = {}) {
+  try {
+    parse(yaml, env);
+  } catch (const ConfigError& error) {
+    return error;
+  }
+  throw std::logic_error("the config was accepted but should have been rejected:\n" + yaml);
+}
+
+inline std::string message_of(const ConfigError& error) {
+  return error.what();
+}
+
+}  // namespace epsitter::testing
