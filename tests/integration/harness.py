@@ -65,6 +65,20 @@ def yaml_quote(value):
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def assert_promtool_accepts(test, text, silent=False):
+    """`promtool check metrics` accepts the exposition text (with `silent`, without a warning).
+    Required in CI; elsewhere the check is left out when promtool is not installed."""
+    if not PROMTOOL:
+        if os.environ.get("CI"):
+            test.fail("promtool is required in CI (Debian package prometheus)")
+        return
+    lint = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True,
+                          text=True)
+    test.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+    if silent:
+        test.assertEqual(lint.stdout + lint.stderr, "")
+
+
 def basic_auth(user, password):
     """The Authorization header value of HTTP basic auth."""
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()

@@ -5,7 +5,6 @@ endpoint takes, who may reload (no cross-site request, no foreign Host), epsitte
 import os
 import re
 import signal
-import subprocess
 import time
 import unittest
 
@@ -114,10 +113,7 @@ class Operations(unittest.TestCase):
             for family in ("process_cpu_seconds_total counter", "process_open_fds gauge",
                            "sitter_build_info gauge", "sitter_config_last_reload_successful gauge"):
                 self.assertIn(f"# TYPE {family}\n", text)
-            if harness.PROMTOOL:
-                lint = subprocess.run([harness.PROMTOOL, "check", "metrics"], input=text,
-                                      capture_output=True, text=True)
-                self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+            harness.assert_promtool_accepts(self, text)
 
     def test_the_metric_prefix_applies_to_own_metrics_but_not_process(self):
         config = harness.config_yaml({"a": {"url": "http://127.0.0.1:9/"}})

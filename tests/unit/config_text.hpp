@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config_loader.hpp"
+#include "fake_env.hpp"
 
 namespace epsitter::testing {
 
@@ -31,14 +32,6 @@ inline constexpr const char* kSeedSample = R"(urls:
   with_userinfo:
     url: https://u:secret@host/x
 )";
-
-// An environment of exactly these variables.
-inline EnvLookup fake_env(std::map<std::string, std::string> variables) {
-  return [variables = std::move(variables)](const char* name) -> const char* {
-    const auto found = variables.find(name);
-    return found == variables.end() ? nullptr : found->second.c_str();
-  };
-}
 
 // The text as the file sitter.yaml.
 inline Config parse(const std::string& yaml, const EnvLookup& env = {}) {

@@ -6,28 +6,16 @@
 #include <string>
 
 #include "compress/deflate_pieces.hpp"
+#include "exposition_samples.hpp"
 #include "metrics/compressed_exposition.hpp"
 #include "metrics/render.hpp"
 
 using namespace epsitter;
+using namespace epsitter::testing;
 
 namespace {
 
 const std::vector<double> kBounds{0.005, 0.1, 1};
-
-StatsByTarget probed_targets(std::size_t count) {
-  StatsByTarget stats;
-  for (std::size_t i = 0; i < count; ++i) {
-    TargetStats& seen =
-        stats[TargetLabels{"t" + std::to_string(i), "prod", "GET", "http://127.0.0.1:1/x"}];
-    ProbeResult probe;
-    probe.status_code = i % 7 == 0 ? 503 : 200;
-    probe.duration_seconds = 0.001 * static_cast<double>(i % 100);
-    seen.record(probe, probe.status_code == 200 ? Verdict{} : Verdict{FailureReason::status, ""},
-                kBounds);
-  }
-  return stats;
-}
 
 std::string inflated(const DeflatedPiece& piece) {
   std::string text;
@@ -46,7 +34,7 @@ TEST_CASE("the compressed exposition inflates to the rendered one, on one thread
   const std::size_t threads =
       GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3});
   CAPTURE(targets, threads);
-  const StatsByTarget stats = probed_targets(targets);
+  const StatsByTarget stats = probed_targets(targets, kBounds);
   const std::string whole = render_exposition("sitter", stats, kBounds);
   const DeflatedPiece piece = deflate_exposition("sitter", stats, kBounds, threads);
   CHECK(piece.length == whole.size());

@@ -1,7 +1,5 @@
 // Unit tests for deflate pieces: text compressed once in chunks, then joined with more text into
 // gzip members that standard inflaters read back exactly; and whole texts gzipped at once.
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
@@ -9,32 +7,12 @@
 #include <vector>
 
 #include "compress/deflate_pieces.hpp"
+#include "exposition_samples.hpp"
 
 using namespace epsitter;
+using namespace epsitter::testing;
 
 namespace {
-
-// Inflates one gzip member, as HTTP clients (and Prometheus) do; checks the trailer's CRC and size.
-std::string gunzip(const std::string& data) {
-  z_stream stream{};
-  REQUIRE(inflateInit2(&stream, 15 + 16) == Z_OK);
-  std::string out;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  int result = Z_OK;
-  while (result == Z_OK) {
-    char buffer[16384];
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    result = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-  }
-  const uInt left_over = stream.avail_in;
-  inflateEnd(&stream);
-  REQUIRE(result == Z_STREAM_END);  // Z_DATA_ERROR on a wrong CRC-32 or length
-  CHECK(left_over == 0);
-  return out;
-}
 
 std::string exposition_like(int lines) {
   std::string text;

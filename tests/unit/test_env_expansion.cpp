@@ -3,19 +3,10 @@
 #include <map>
 
 #include "config/env_expansion.hpp"
+#include "fake_env.hpp"
 
 using namespace epsitter;
-
-namespace {
-
-EnvLookup fake_env(std::map<std::string, std::string> variables) {
-  return [variables = std::move(variables)](const char* name) -> const char* {
-    const auto found = variables.find(name);
-    return found == variables.end() ? nullptr : found->second.c_str();
-  };
-}
-
-}  // namespace
+using epsitter::testing::fake_env;
 
 TEST_CASE("${VAR} is replaced by the variable's value", "[env]") {
   const EnvLookup env = fake_env({{"TOKEN", "s3cr3t"}, {"HOST", "api"}, {"EMPTY", ""}});

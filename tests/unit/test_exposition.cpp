@@ -1,18 +1,18 @@
 // Unit tests for the exposition /metrics serves: its plain and gzip bodies hold the same text, the
 // text render_exposition gives followed by epsitter's own families, and one exposition is shared
 // by concurrent scrapes without change.
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <future>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "exposition_samples.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/render.hpp"
 
 using namespace epsitter;
+using namespace epsitter::testing;
 
 namespace {
 
@@ -21,20 +21,6 @@ const std::string kOwn =
     "# HELP sitter_own A family of epsitter's own.\n"
     "# TYPE sitter_own gauge\n"
     "sitter_own 1.0\n";
-
-StatsByTarget probed_targets(std::size_t count) {
-  StatsByTarget stats;
-  for (std::size_t i = 0; i < count; ++i) {
-    TargetStats& seen =
-        stats[TargetLabels{"t" + std::to_string(i), "prod", "GET", "http://127.0.0.1:1/x"}];
-    ProbeResult probe;
-    probe.status_code = i % 7 == 0 ? 503 : 200;
-    probe.duration_seconds = 0.001 * static_cast<double>(i % 100);
-    seen.record(probe, probe.status_code == 200 ? Verdict{} : Verdict{FailureReason::status, ""},
-                kBounds);
-  }
-  return stats;
-}
 
 // The body's bytes as a client receives them, checked against the size it announced.
 std::string received(const Exposition::Body& body) {
@@ -47,28 +33,6 @@ std::string received(const Exposition::Body& body) {
   return bytes;
 }
 
-// Inflates one gzip member, as Prometheus does; checks the trailer's CRC and size.
-std::string gunzip(const std::string& data) {
-  z_stream stream{};
-  REQUIRE(inflateInit2(&stream, 15 + 16) == Z_OK);
-  std::string out;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  int result = Z_OK;
-  while (result == Z_OK) {
-    char buffer[65536];
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    result = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-  }
-  const uInt left_over = stream.avail_in;
-  inflateEnd(&stream);
-  REQUIRE(result == Z_STREAM_END);  // Z_DATA_ERROR on a wrong CRC-32 or length
-  CHECK(left_over == 0);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("plain and gzip bodies hold the rendered targets, then the own families") {
@@ -77,7 +41,7 @@ TEST_CASE("plain and gzip bodies hold the rendered targets, then the own familie
   const std::size_t threads = GENERATE(std::size_t{1}, std::size_t{2});
   const std::string own = GENERATE(std::string{}, kOwn);
   CAPTURE(targets, threads, own.size());
-  const StatsByTarget stats = probed_targets(targets);
+  const StatsByTarget stats = probed_targets(targets, kBounds);
   const Exposition exposition{Exposition::render_targets("sitter", stats, kBounds, threads), own};
   const std::string plain = received(exposition.plain());
   CHECK(plain == render_exposition("sitter", stats, kBounds) + own);
@@ -85,7 +49,7 @@ TEST_CASE("plain and gzip bodies hold the rendered targets, then the own familie
 }
 
 TEST_CASE("the exposition of a fixed set of targets is today's text, compressed well") {
-  const StatsByTarget stats = probed_targets(3);
+  const StatsByTarget stats = probed_targets(3, kBounds);
   const Exposition exposition{Exposition::render_targets("sitter", stats, kBounds, 2), kOwn};
   const std::string plain = received(exposition.plain());
   // A few lines, as test_render states them, and where they stand.
@@ -99,7 +63,7 @@ TEST_CASE("the exposition of a fixed set of targets is today's text, compressed 
   CHECK(plain.size() > kOwn.size());
   CHECK(plain.compare(plain.size() - kOwn.size(), kOwn.size(), kOwn) == 0);
 
-  const StatsByTarget many = probed_targets(2500);
+  const StatsByTarget many = probed_targets(2500, kBounds);
   const Exposition big{Exposition::render_targets("sitter", many, kBounds, 2), kOwn};
   CHECK(big.gzip().size() < big.plain().size() / 10);
 }
@@ -108,7 +72,7 @@ TEST_CASE("an exposition is shared and immutable: its bodies read the same every
   static_assert(std::is_same_v<ExpositionPtr, std::shared_ptr<const Exposition>>);
   static_assert(!std::is_copy_constructible_v<Exposition>, "shared, not copied");
   static_assert(!std::is_copy_assignable_v<Exposition>);
-  const StatsByTarget stats = probed_targets(2500);
+  const StatsByTarget stats = probed_targets(2500, kBounds);
   const Exposition::TargetFamiliesPtr targets =
       Exposition::render_targets("sitter", stats, kBounds, 2);
   const ExpositionPtr first = std::make_shared<const Exposition>(targets, kOwn);
@@ -136,7 +100,7 @@ TEST_CASE("an exposition is shared and immutable: its bodies read the same every
 }
 
 TEST_CASE("a client that goes away stops the body") {
-  const StatsByTarget stats = probed_targets(2500);
+  const StatsByTarget stats = probed_targets(2500, kBounds);
   const Exposition exposition{Exposition::render_targets("sitter", stats, kBounds, 2), kOwn};
   for (const Exposition::Body& body : {exposition.plain(), exposition.gzip()}) {
     std::size_t pieces = 0;

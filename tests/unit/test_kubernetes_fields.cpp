@@ -6,23 +6,18 @@
 
 #include "config/config_loader.hpp"
 #include "config/discovery_policy.hpp"
+#include "fake_env.hpp"
 #include "temp_directory.hpp"
 
 using namespace epsitter;
 using Catch::Contains;
+using epsitter::testing::fake_env;
 using namespace std::chrono_literals;
 
 namespace {
 
-EnvLookup lookup_in(std::map<std::string, std::string> variables) {
-  return [variables = std::move(variables)](const char* name) -> const char* {
-    const auto found = variables.find(name);
-    return found == variables.end() ? nullptr : found->second.c_str();
-  };
-}
-
 const EnvLookup kInPod =
-    lookup_in({{"KUBERNETES_SERVICE_HOST", "10.96.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"}});
+    fake_env({{"KUBERNETES_SERVICE_HOST", "10.96.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"}});
 
 std::string error_for(const std::string& yaml, const EnvLookup& env = kInPod) {
   try {
@@ -56,7 +51,7 @@ TEST_CASE("an empty kubernetes block takes the in-cluster defaults", "[kubernete
 
 TEST_CASE("an IPv6 API server address is bracketed; the port defaults to 443", "[kubernetes]") {
   const Config config = parse_config("kubernetes: {}\n", "sitter.yaml",
-                                     lookup_in({{"KUBERNETES_SERVICE_HOST", "fd00::1"}}));
+                                     fake_env({{"KUBERNETES_SERVICE_HOST", "fd00::1"}}));
   CHECK(config.kubernetes->api_url == "https://[fd00::1]:443");
 }
 

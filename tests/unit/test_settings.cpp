@@ -4,22 +4,16 @@
 #include <string>
 
 #include "config/settings.hpp"
+#include "fake_env.hpp"
 
 using namespace epsitter;
+using epsitter::testing::fake_env;
 using namespace std::chrono_literals;
 
 namespace {
 
-// The lookup owns a copy of the variables, so the pointers it hands out stay valid while it lives.
-EnvLookup lookup_in(std::map<std::string, std::string> variables) {
-  return [variables = std::move(variables)](const char* name) -> const char* {
-    const auto found = variables.find(name);
-    return found == variables.end() ? nullptr : found->second.c_str();
-  };
-}
-
 Settings settings_with(std::map<std::string, std::string> variables) {
-  return settings_from_env(lookup_in(std::move(variables)));
+  return settings_from_env(fake_env(std::move(variables)));
 }
 
 std::string error_for(const std::string& variable, const std::string& value) {
@@ -199,21 +193,21 @@ TEST_CASE("MAX_IN_FLIGHT bounds the probes open at once", "[settings]") {
 }
 
 TEST_CASE("one replica probes every target: shard 0 of 1 whatever the host name", "[settings]") {
-  const Settings settings = settings_from_env(lookup_in({}), "epsitter-7");
+  const Settings settings = settings_from_env(fake_env({}), "epsitter-7");
   CHECK(settings.shard.index == 0);
   CHECK(settings.shard.count == 1);
 }
 
 TEST_CASE("SHARD_COUNT and SHARD_INDEX set the shard", "[settings]") {
   const Settings settings =
-      settings_from_env(lookup_in({{"SHARD_COUNT", "4"}, {"SHARD_INDEX", "3"}}), "ignored-1");
+      settings_from_env(fake_env({{"SHARD_COUNT", "4"}, {"SHARD_INDEX", "3"}}), "ignored-1");
   CHECK(settings.shard.index == 3);
   CHECK(settings.shard.count == 4);
 }
 
 TEST_CASE("without SHARD_INDEX a StatefulSet pod's ordinal is the shard index", "[settings]") {
   const auto shard_of_host = [](const std::string& host) {
-    return settings_from_env(lookup_in({{"SHARD_COUNT", "3"}}), host).shard.index;
+    return settings_from_env(fake_env({{"SHARD_COUNT", "3"}}), host).shard.index;
   };
   CHECK(shard_of_host("epsitter-0") == 0);
   CHECK(shard_of_host("epsitter-2") == 2);
@@ -223,7 +217,7 @@ TEST_CASE("without SHARD_INDEX a StatefulSet pod's ordinal is the shard index", 
 TEST_CASE("a shard index that cannot be found or is out of range is an error", "[settings]") {
   const auto error_of = [](std::map<std::string, std::string> variables, const std::string& host) {
     try {
-      settings_from_env(lookup_in(std::move(variables)), host);
+      settings_from_env(fake_env(std::move(variables)), host);
     } catch (const SettingsError& error) {
       return std::string{error.what()};
     }
