@@ -3,20 +3,38 @@
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <string>
 
+#include "config/defaults.hpp"
 #include "revision.hpp"
 
 namespace epsitter {
 
+namespace {
+
+std::string seconds(std::chrono::milliseconds duration) {
+  return std::to_string(duration.count() / 1000) + " s";
+}
+
+std::string description() {
+  return "epsitter, the endpoint babysitter: probes the HTTP(S) endpoints named in CONFIG on a\n"
+         "schedule and serves what it saw as Prometheus metrics on :SERVER_PORT/metrics.\n\n"
+         "Environment: LOG_LEVEL (INFO), POLL_INTERVAL (" +
+         seconds(defaults::kPollInterval) + "), SERVER_PORT (" +
+         std::to_string(defaults::kServerPort) + "), POOL_SIZE (" +
+         std::to_string(defaults::kPoolSize) + "),\nREQUEST_TIMEOUT (" +
+         seconds(defaults::kRequestTimeout) + "), METRIC_PREFIX (" +
+         std::string{defaults::kMetricPrefix} +
+         "), SHARD_COUNT (1), SHARD_INDEX (the -N of\n"
+         "the host name), WEB_ALLOWED_HOSTS (Host names besides the cluster's),\n"
+         "WEB_RESPONSE_TIMEOUT (30 s, plus 1 s per MiB).";
+}
+
+}  // namespace
+
 std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_code) {
-  CLI::App app{
-      "epsitter, the endpoint babysitter: probes the HTTP(S) endpoints named in CONFIG on a\n"
-      "schedule and serves what it saw as Prometheus metrics on :SERVER_PORT/metrics.\n\n"
-      "Environment: LOG_LEVEL (INFO), POLL_INTERVAL (30 s), SERVER_PORT (8989), POOL_SIZE (5),\n"
-      "REQUEST_TIMEOUT (15 s), METRIC_PREFIX (sitter), SHARD_COUNT (1), SHARD_INDEX (the -N of\n"
-      "the host name), WEB_ALLOWED_HOSTS (Host names besides the cluster's),\n"
-      "WEB_RESPONSE_TIMEOUT (30 s, plus 1 s per MiB).",
-      "epsitter"};
+  CLI::App app{description(), "epsitter"};
   CommandLine line;
   app.add_option("CONFIG", line.config_path, "YAML file with a `urls:` map of targets")->required();
   app.add_flag(

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "config/defaults.hpp"
+
 namespace spdlog {
 class logger;
 }
@@ -21,8 +23,8 @@ struct ProbeContext {
   caf::actor metrics;
   caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
   spdlog::logger* log = nullptr;
-  std::chrono::milliseconds interval{30'000};
-  std::chrono::milliseconds default_timeout{15'000};
+  std::chrono::milliseconds interval = defaults::kPollInterval;
+  std::chrono::milliseconds default_timeout = defaults::kRequestTimeout;
   std::string user_agent;
 };
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/defaults.hpp"
+
 namespace epsitter {
 
 enum class LogLevel { debug, info, warning, error, critical };
@@ -20,11 +22,12 @@ struct Shard {
 
 struct Settings {
   LogLevel log_level = LogLevel::info;
-  std::chrono::milliseconds poll_interval{30'000};
-  int server_port = 8989;  // 0 picks a free port (for tests); the chosen one is logged
-  int pool_size = 5;       // CAF scheduler worker threads
-  std::chrono::milliseconds request_timeout{15'000};
-  std::string metric_prefix = "sitter";
+  std::chrono::milliseconds poll_interval = defaults::kPollInterval;
+  int server_port =
+      defaults::kServerPort;            // 0 picks a free port (for tests); the chosen one is logged
+  int pool_size = defaults::kPoolSize;  // CAF scheduler worker threads
+  std::chrono::milliseconds request_timeout = defaults::kRequestTimeout;
+  std::string metric_prefix{defaults::kMetricPrefix};
   // Probes open at once (each holds a socket); more wait their turn. The default does not bind
   // below 10,000 targets even with a tenth of them hanging.
   int max_in_flight = 10'000;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/defaults.hpp"
 #include "config/shared_value.hpp"
 #include "expect/expectations.hpp"
 
@@ -34,8 +35,6 @@ struct TargetLabels {
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-inline constexpr std::int64_t kDefaultBodyLimitBytes = 1 << 20;
 
 // The settings few targets set: out of line (see SharedValue), so that a target that sets none of
 // them costs a pointer instead of ~600 bytes.
@@ -76,7 +75,7 @@ struct Target {
   bool keepalive = false;                             // false: a fresh connection per probe
   int ip_version = 0;                                 // 0 (either), 4 or 6
   bool insecure_skip_verify = false;
-  std::int64_t body_limit = kDefaultBodyLimitBytes;
+  std::int64_t body_limit = defaults::kBodyLimitBytes;
   SharedValue<TargetExtras> extras;  // credentials, TLS files, proxy, expectations, labels
   // Where the target comes from: "file" (`urls:`), or the kind of Kubernetes object discovery
   // made it from ("service", "ingress").

@@ -8,12 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include "config/defaults.hpp"
+
 namespace epsitter {
 
 struct ProbeRequest {
   std::string url;
   std::string method = "GET";  // upper case
-  std::chrono::milliseconds timeout{15'000};
+  std::chrono::milliseconds timeout = defaults::kRequestTimeout;
   std::optional<std::string> auth_user;  // HTTP basic auth when set
   std::optional<std::string> auth_pass;
   std::optional<std::string> bearer_token;  // Authorization: Bearer when set
@@ -36,9 +38,10 @@ struct ProbeRequest {
   std::optional<std::string> proxy;
   std::optional<std::string> no_proxy;
 
-  std::int64_t body_limit = 1 << 20;  // bytes read at most; the rest is not downloaded
-  bool keep_body = false;             // return the body (at most body_limit bytes)
-  bool keep_headers = false;          // return the final response's headers
+  std::int64_t body_limit =
+      defaults::kBodyLimitBytes;  // bytes read at most; the rest is not downloaded
+  bool keep_body = false;         // return the body (at most body_limit bytes)
+  bool keep_headers = false;      // return the final response's headers
 };
 
 }  // namespace epsitter

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/defaults.hpp"
 #include "config/web_config.hpp"
 #include "web/route.hpp"
 
@@ -23,7 +24,7 @@ namespace epsitter {
 class WebServer {
  public:
   struct Options {
-    int port = 8989;  // 0: any free port; see port()
+    int port = defaults::kServerPort;  // 0: any free port; see port()
     // CivetWeb workers, one per open connection. 48 rather than CivetWeb's usual 32 so that
     // `page_slots` can stay generous while a third of the workers is always left over.
     int threads = 48;

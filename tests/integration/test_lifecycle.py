@@ -55,7 +55,11 @@ class Lifecycle(unittest.TestCase):
         result = run_epsitter(["--help"])
         self.assertEqual(result.returncode, 0)
         self.assertIn("--check-config", result.stdout)
-        self.assertIn("POLL_INTERVAL", result.stdout)
+        # The contract's defaults, as the help states them (from the one header of defaults).
+        help_text = " ".join(result.stdout.split())
+        for default in ("LOG_LEVEL (INFO)", "POLL_INTERVAL (30 s)", "SERVER_PORT (8989)",
+                        "POOL_SIZE (5)", "REQUEST_TIMEOUT (15 s)", "METRIC_PREFIX (sitter)"):
+            self.assertIn(default, help_text)
         result = run_epsitter(["--version"])
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"^epsitter \d+\.\d+\.\d+")
