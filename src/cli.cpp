@@ -28,7 +28,8 @@ std::string description() {
          std::string{defaults::kMetricPrefix} +
          "), SHARD_COUNT (1), SHARD_INDEX (the -N of\n"
          "the host name), WEB_ALLOWED_HOSTS (Host names besides the cluster's),\n"
-         "WEB_RESPONSE_TIMEOUT (30 s, plus 1 s per MiB).";
+         "WEB_RESPONSE_TIMEOUT (" +
+         seconds(defaults::kWebResponseTimeout) + ", plus 1 s per MiB).";
 }
 
 }  // namespace

@@ -9,11 +9,12 @@
 
 namespace epsitter::defaults {
 
-inline constexpr std::chrono::milliseconds kPollInterval{30'000};    // POLL_INTERVAL
-inline constexpr int kServerPort = 8989;                             // SERVER_PORT
-inline constexpr int kPoolSize = 5;                                  // POOL_SIZE
-inline constexpr std::chrono::milliseconds kRequestTimeout{15'000};  // REQUEST_TIMEOUT
-inline constexpr std::string_view kMetricPrefix = "sitter";          // METRIC_PREFIX
-inline constexpr std::int64_t kBodyLimitBytes = 1 << 20;             // a target's body_limit
+inline constexpr std::chrono::milliseconds kPollInterval{30'000};        // POLL_INTERVAL
+inline constexpr int kServerPort = 8989;                                 // SERVER_PORT
+inline constexpr int kPoolSize = 5;                                      // POOL_SIZE
+inline constexpr std::chrono::milliseconds kRequestTimeout{15'000};      // REQUEST_TIMEOUT
+inline constexpr std::string_view kMetricPrefix = "sitter";              // METRIC_PREFIX
+inline constexpr std::chrono::milliseconds kWebResponseTimeout{30'000};  // WEB_RESPONSE_TIMEOUT
+inline constexpr std::int64_t kBodyLimitBytes = 1 << 20;                 // a target's body_limit
 
 }  // namespace epsitter::defaults

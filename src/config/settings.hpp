@@ -37,7 +37,7 @@ struct Settings {
   std::vector<std::string> web_allowed_hosts;
   // WEB_RESPONSE_TIMEOUT: how long a response may take to send, plus 1 s per MiB of body (see
   // web/response_deadline.hpp). 30 s is above any usual Prometheus scrape_timeout.
-  std::chrono::milliseconds web_response_timeout{30'000};
+  std::chrono::milliseconds web_response_timeout = defaults::kWebResponseTimeout;
 };
 
 // A malformed environment variable: names the variable and the bad value.

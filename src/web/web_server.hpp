@@ -33,7 +33,8 @@ class WebServer {
     // cluster network. The other 32 workers serve /-/healthy and /-/ready, refusals, and clients
     // still sending their request (dropped after 5 s).
     int page_slots = 16;
-    std::chrono::milliseconds response_timeout{30'000};  // see response_deadline.hpp
+    std::chrono::milliseconds response_timeout =
+        defaults::kWebResponseTimeout;       // see response_deadline.hpp
     std::vector<std::string> allowed_hosts;  // WEB_ALLOWED_HOSTS globs (see host_policy.hpp)
     std::optional<TlsServerConfig> tls;      // set: HTTPS only
     std::map<std::string, std::string> basic_auth_users;  // not empty: pages and actions need it
