@@ -44,6 +44,11 @@ inline Target only_target(const std::string& yaml, const EnvLookup& env = {}) {
   return config.targets.front();
 }
 
+// A config of one target, `t`, with these fields (YAML lines indented by 4) besides its url.
+inline std::string one_target_with(const std::string& fields) {
+  return "urls:\n  t:\n    url: http://h/\n" + fields;
+}
+
 // The error the text must raise; a text that is accepted fails the test.
 inline ConfigError error_for(const std::string& yaml, const EnvLookup& env = {}) {
   try {
@@ -52,6 +57,14 @@ inline ConfigError error_for(const std::string& yaml, const EnvLookup& env = {})
     return error;
   }
   throw std::logic_error("the config was accepted but should have been rejected:\n" + yaml);
+}
+
+inline Target target_with(const std::string& fields, const EnvLookup& env = {}) {
+  return only_target(one_target_with(fields), env);
+}
+
+inline ConfigError field_error(const std::string& fields, const EnvLookup& env = {}) {
+  return error_for(one_target_with(fields), env);
 }
 
 inline std::string message_of(const ConfigError& error) {

@@ -1,5 +1,6 @@
-// Unit tests for the per-target options beyond the seed format: defaults, expectations, secrets,
-// ${ENV}, TLS, proxy, body_limit, labels and the histogram buckets.
+// Unit tests for the per-target options beyond the seed format: defaults, schedule and connection,
+// TLS, proxy, body_limit, expectations, labels and the histogram buckets (secrets and ${ENV}:
+// test_target_secrets.cpp).
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -15,23 +16,12 @@
 using namespace epsitter;
 using epsitter::testing::error_for;
 using epsitter::testing::fake_env;
+using epsitter::testing::field_error;
 using epsitter::testing::message_of;
 using epsitter::testing::parse;
+using epsitter::testing::target_with;
 using namespace std::chrono_literals;
 using Catch::Contains;
-
-namespace {
-
-// The only target of a config whose target `t` has these fields besides its url.
-Target only_target(const std::string& fields, const EnvLookup& env = {}) {
-  return testing::only_target("urls:\n  t:\n    url: http://h/\n" + fields, env);
-}
-
-ConfigError field_error(const std::string& fields, const EnvLookup& env = {}) {
-  return error_for("urls:\n  t:\n    url: http://h/\n" + fields, env);
-}
-
-}  // namespace
 
 // --- defaults ------------------------------------------------------------------------------------
 
@@ -99,7 +89,7 @@ TEST_CASE("new top-level keys are known; a typo still gets a suggestion", "[conf
 // --- schedule and connection --------------------------------------------------------------------
 
 TEST_CASE("the seed defaults hold when no new option is set", "[config]") {
-  const Target target = only_target("");
+  const Target target = target_with("");
   CHECK_FALSE(target.interval);
   CHECK(target.follow_redirects);
   CHECK_FALSE(target.keepalive);
@@ -137,7 +127,7 @@ TEST_CASE("targets that set no credentials, TLS, proxy, expectations or labels s
 }
 
 TEST_CASE("interval, redirects, keepalive, ip_version and body_limit are read", "[config]") {
-  const Target target = only_target(
+  const Target target = target_with(
       "    interval: 2.5\n    follow_redirects: no\n    keepalive: true\n    ip_version: 6\n"
       "    body_limit: 4096\n");
   CHECK(target.interval == std::optional<std::chrono::milliseconds>{2500ms});
@@ -145,8 +135,8 @@ TEST_CASE("interval, redirects, keepalive, ip_version and body_limit are read", 
   CHECK(target.keepalive);
   CHECK(target.ip_version == 6);
   CHECK(target.body_limit == 4096);
-  CHECK(only_target("    ip_version: any\n").ip_version == 0);
-  CHECK(only_target("    ip_version: '4'\n").ip_version == 4);
+  CHECK(target_with("    ip_version: any\n").ip_version == 0);
+  CHECK(target_with("    ip_version: '4'\n").ip_version == 4);
 }
 
 TEST_CASE("bad connection values are rejected at their position", "[config][errors]") {
@@ -165,11 +155,11 @@ TEST_CASE("bad connection values are rejected at their position", "[config][erro
 
 TEST_CASE("proxy must be a proxy URL and no_proxy may be a list", "[config]") {
   const Target target =
-      only_target("    proxy: http://proxy:3128\n    no_proxy: [internal.example, 10.0.0.1]\n");
+      target_with("    proxy: http://proxy:3128\n    no_proxy: [internal.example, 10.0.0.1]\n");
   CHECK(target.extras->proxy == std::optional<std::string>{"http://proxy:3128"});
   CHECK(target.extras->no_proxy == std::optional<std::string>{"internal.example,10.0.0.1"});
-  CHECK(only_target("    no_proxy: a,b\n").extras->no_proxy == std::optional<std::string>{"a,b"});
-  CHECK(only_target("    proxy: socks5h://p:1080\n").extras->proxy ==
+  CHECK(target_with("    no_proxy: a,b\n").extras->no_proxy == std::optional<std::string>{"a,b"});
+  CHECK(target_with("    proxy: socks5h://p:1080\n").extras->proxy ==
         std::optional<std::string>{"socks5h://p:1080"});
   const ConfigError error = field_error("    proxy: ftp://u:pw@p/\n");
   CHECK(error.field() == "urls.t.proxy");
@@ -219,9 +209,9 @@ TEST_CASE("TLS files must exist and be readable; paths are relative to the confi
 // ---------------------------------------------------------------------------------
 
 TEST_CASE("expect_status takes a code, a class or a list of both", "[config][expect]") {
-  CHECK(only_target("    expect_status: 204\n").extras->expect.status ==
+  CHECK(target_with("    expect_status: 204\n").extras->expect.status ==
         std::vector<StatusRange>{{204, 204}});
-  CHECK(only_target("    expect_status: [\"2xx\", 301, 3XX]\n").extras->expect.status ==
+  CHECK(target_with("    expect_status: [\"2xx\", 301, 3XX]\n").extras->expect.status ==
         std::vector<StatusRange>{{200, 299}, {301, 301}, {300, 399}});
   const ConfigError error = field_error("    expect_status: [200, 6xx]\n");
   CHECK(error.field() == "urls.t.expect_status[1]");
@@ -234,7 +224,7 @@ TEST_CASE("expect_status takes a code, a class or a list of both", "[config][exp
 
 TEST_CASE("regular expressions are compiled at load and a bad one is a config error",
           "[config][expect]") {
-  const Target target = only_target(
+  const Target target = target_with(
       "    expect_body: '\"status\": *\"UP\"'\n    expect_body_absent: (?i)error\n"
       "    expect_headers: {Content-Type: ^application/json}\n");
   REQUIRE(target.extras->expect.body);
@@ -258,7 +248,7 @@ TEST_CASE("regular expressions are compiled at load and a bad one is a config er
 }
 
 TEST_CASE("expect_json values are typed as YAML types them", "[config][expect]") {
-  const Target target = only_target(
+  const Target target = target_with(
       "    expect_json:\n      status: UP\n      checks.0.state: ok\n      count: 3\n"
       "      healthy: true\n      version: \"2\"\n      nothing: null\n");
   const auto& json = target.extras->expect.json;
@@ -276,7 +266,7 @@ TEST_CASE("expect_json values are typed as YAML types them", "[config][expect]")
 }
 
 TEST_CASE("max_response_time and min_cert_days are read and bounded", "[config][expect]") {
-  const Target target = only_target("    max_response_time: 0.5\n    min_cert_days: 14\n");
+  const Target target = target_with("    max_response_time: 0.5\n    min_cert_days: 14\n");
   CHECK(target.extras->expect.max_response_time == std::optional<std::chrono::milliseconds>{500ms});
   CHECK(target.extras->expect.min_cert_days == std::optional<double>{14});
   CHECK_THAT(message_of(field_error("    min_cert_days: -1\n")), Contains("out of range"));
@@ -286,86 +276,9 @@ TEST_CASE("max_response_time and min_cert_days are read and bounded", "[config][
 
 TEST_CASE("targets that differ only in an expectation are not equal (a reload restarts them)",
           "[config][expect]") {
-  CHECK(only_target("    expect_body: a\n") == only_target("    expect_body: a\n"));
-  CHECK(only_target("    expect_body: a\n") != only_target("    expect_body: b\n"));
-  CHECK(only_target("    labels: {team: a}\n") != only_target("    labels: {team: b}\n"));
-}
-
-// --- secrets and ${ENV}
-// ---------------------------------------------------------------------------
-
-TEST_CASE("${VAR} is expanded in string values from the injected environment", "[config][env]") {
-  const EnvLookup env =
-      fake_env({{"API_HOST", "api.internal"}, {"PASS", "s3cr3t"}, {"TEAM", "sre"}, {"N", "3"}});
-  const Target target = only_target(
-      "    namespace: ${TEAM}\n    auth_user: me\n    auth_pass: ${PASS}\n"
-      "    headers: {X-Team: \"${TEAM}\"}\n    method: POST\n    json:\n      n: ${N}\n"
-      "      s: \"${N}\"\n",
-      env);
-  CHECK(target.labels.namespace_ == "sre");
-  CHECK(target.extras->auth_pass == std::optional<std::string>{"s3cr3t"});
-  CHECK(target.headers.front() == std::pair<std::string, std::string>{"X-Team", "sre"});
-  CHECK(target.body == std::optional<std::string>{R"({"n":3,"s":"3"})"});
-  const Config config = parse("urls:\n  t:\n    url: https://${API_HOST}:8443/x\n", env);
-  CHECK(config.targets.front().url == "https://api.internal:8443/x");
-  CHECK(config.targets.front().labels.url == "https://api.internal:8443/x");
-}
-
-TEST_CASE("a missing variable is a config error naming it, never the value", "[config][env]") {
-  const ConfigError error = field_error("    auth_user: me\n    auth_pass: hunter2${NOPE}\n");
-  CHECK(error.field() == "urls.t.auth_pass");
-  CHECK(error.line() == 5);
-  CHECK(error.column() == 16);
-  CHECK_THAT(message_of(error),
-             Contains("uses ${NOPE}, but the environment variable NOPE is not set"));
-  CHECK(message_of(error).find("hunter2") == std::string::npos);
-  CHECK(only_target("    headers: {X-A: \"$${NOT_EXPANDED}\"}\n").headers.front().second ==
-        "${NOT_EXPANDED}");
-}
-
-TEST_CASE("secret files are read at load, one trailing newline dropped, and re-read",
-          "[config][secrets]") {
-  const testing::TempDirectory dir;
-  const std::string password = dir.write("password", "p4ss\n");
-  const std::string token = dir.write("token", "t0ken\r\n");
-  const std::string yaml =
-      "urls:\n  basic:\n    url: http://h/\n    auth_user: me\n"
-      "    auth_pass_file: " +
-      password +
-      "\n"
-      "  bearer:\n    url: http://h/\n    bearer_token_file: " +
-      token + "\n";
-  Config config = parse(yaml);
-  CHECK(config.targets[0].extras->auth_pass == std::optional<std::string>{"p4ss"});
-  CHECK(config.targets[1].extras->bearer_token == std::optional<std::string>{"t0ken"});
-  dir.write("password", "rotated");
-  config = parse(yaml);
-  CHECK(config.targets[0].extras->auth_pass == std::optional<std::string>{"rotated"});
-  CHECK(only_target("    bearer_token: abc\n").extras->bearer_token ==
-        std::optional<std::string>{"abc"});
-}
-
-TEST_CASE("secrets conflict and missing files are errors that never show the secret",
-          "[config][secrets]") {
-  const testing::TempDirectory dir;
-  const std::string token = dir.write("token", "t0ken");
-  const ConfigError both =
-      field_error("    bearer_token: abc\n    bearer_token_file: " + token + "\n");
-  CHECK(both.field() == "urls.t.bearer_token_file");
-  CHECK_THAT(message_of(both), Contains("set either bearer_token or bearer_token_file, not both"));
-  CHECK_THAT(message_of(field_error("    auth_pass_file: " + token + "\n")),
-             Contains("auth_pass_file is set but auth_user is not"));
-  CHECK_THAT(message_of(field_error("    auth_user: u\n    bearer_token: abc\n")),
-             Contains("either basic auth (auth_user) or a bearer token"));
-  CHECK_THAT(message_of(field_error("    bearer_token: abc\n    headers: {authorization: x}\n")),
-             Contains("a bearer token and an Authorization header cannot both be set"));
-  const ConfigError missing = field_error("    bearer_token_file: /nonexistent/token\n");
-  CHECK(missing.field() == "urls.t.bearer_token_file");
-  CHECK_THAT(message_of(missing), Contains("cannot read file \"/nonexistent/token\""));
-  const std::string bad = dir.write("bad", "line1\nline2");
-  const ConfigError injected = field_error("    bearer_token_file: " + bad + "\n");
-  CHECK_THAT(message_of(injected), Contains("line break or control character"));
-  CHECK(message_of(injected).find("line1") == std::string::npos);
+  CHECK(target_with("    expect_body: a\n") == target_with("    expect_body: a\n"));
+  CHECK(target_with("    expect_body: a\n") != target_with("    expect_body: b\n"));
+  CHECK(target_with("    labels: {team: a}\n") != target_with("    labels: {team: b}\n"));
 }
 
 // --- labels and buckets
@@ -373,7 +286,7 @@ TEST_CASE("secrets conflict and missing files are errors that never show the sec
 
 TEST_CASE("labels are sorted by name; invalid and reserved names are rejected",
           "[config][labels]") {
-  const Target target = only_target("    labels: {tier: \"1\", team: sre}\n");
+  const Target target = target_with("    labels: {tier: \"1\", team: sre}\n");
   CHECK(target.extras->extra_labels == HeaderList{{"team", "sre"}, {"tier", "1"}});
   const ConfigError reserved = field_error("    labels: {namespace: x}\n");
   CHECK(reserved.field() == "urls.t.labels.namespace");
