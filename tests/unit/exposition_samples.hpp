@@ -1,13 +1,15 @@
-// Samples for the exposition's tests: targets with probes recorded, and gzip read back as
-// Prometheus reads it.
+// Samples for the exposition's tests: targets with probes recorded, and a body read back as
+// Prometheus reads it (gzip included).
 #pragma once
 
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "metrics/exposition.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter::testing {
@@ -47,6 +49,17 @@ inline std::string gunzip(const std::string& data) {
   REQUIRE(result == Z_STREAM_END);  // Z_DATA_ERROR on a wrong CRC-32 or length
   CHECK(left_over == 0);
   return out;
+}
+
+// The body's bytes as a client receives them, checked against the size it announced.
+inline std::string received(const Exposition::Body& body) {
+  std::string bytes;
+  CHECK(body.write([&bytes](std::string_view piece) {
+    bytes += piece;
+    return true;
+  }));
+  CHECK(bytes.size() == body.size());
+  return bytes;
 }
 
 }  // namespace epsitter::testing

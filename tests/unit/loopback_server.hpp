@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -55,24 +56,42 @@ struct RecordedRequest {
   std::string path() const { return target.substr(0, target.find('?')); }
 };
 
-// What the server does with a request: send `raw` as it is and close, hang until stop(), or close
-// at once without a word.
+// What the server does with a request: send `raw` as it is and close, hang until stop(), close at
+// once without a word, or stream: send `raw` (a head), then the body in chunks as `next_piece`
+// hands them over.
 struct Reply {
-  enum class Kind { respond, hang, close } kind = Kind::respond;
+  // Called on the connection's thread with the number of pieces sent so far; may block (e.g. until
+  // the client has seen the last piece). nullopt ends the body.
+  using Pieces = std::function<std::optional<std::string>(std::size_t sent)>;
+
+  enum class Kind { respond, hang, close, stream } kind = Kind::respond;
   std::string raw;
+  Pieces next_piece;
+  bool hang_after_pieces = false;  // stream: keep the connection open until stop(), unfinished
 
   // A whole response; `header_lines` are extra lines, each ending in \r\n.
   static Reply respond(int status, const std::string& body = "",
                        const std::string& header_lines = "") {
-    return {Kind::respond, "HTTP/1.1 " + std::to_string(status) +
-                               " Status\r\nContent-Length: " + std::to_string(body.size()) +
-                               "\r\nConnection: close\r\n" + header_lines + "\r\n" + body};
+    return {Kind::respond,
+            "HTTP/1.1 " + std::to_string(status) +
+                " Status\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\nConnection: close\r\n" + header_lines + "\r\n" + body,
+            {},
+            false};
   }
   static Reply redirect(int status, const std::string& location) {
     return respond(status, "", "Location: " + location + "\r\n");
   }
-  static Reply hang() { return {Kind::hang, {}}; }
-  static Reply close() { return {Kind::close, {}}; }
+  static Reply hang() { return {Kind::hang, {}, {}, false}; }
+  static Reply close() { return {Kind::close, {}, {}, false}; }
+  // A chunked body, each piece one chunk, sent as `next` hands them over; `then_hang` leaves it
+  // unfinished, as a watch that the server keeps open.
+  static Reply stream(int status, Pieces next, bool then_hang = false) {
+    return {Kind::stream,
+            "HTTP/1.1 " + std::to_string(status) +
+                " Status\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+            std::move(next), then_hang};
+  }
 };
 
 class LoopbackServer {
@@ -201,21 +220,43 @@ class LoopbackServer {
       if (found != handlers_.end()) handler = found->second;
     }
     const Reply reply = handler ? handler(request) : Reply::respond(404);
-    if (reply.kind == Reply::Kind::hang) {
-      std::unique_lock<std::mutex> lock(mutex_);
-      stopped_.wait(lock, [this] { return stopping_.load(); });
+    if (reply.kind == Reply::Kind::hang) wait_for_stop();
+    if (reply.kind == Reply::Kind::respond) send_all(fd, reply.raw);
+    if (reply.kind == Reply::Kind::stream && send_all(fd, reply.raw)) {
+      std::size_t pieces = 0;
+      for (auto piece = reply.next_piece(pieces); piece; piece = reply.next_piece(++pieces)) {
+        if (piece->empty()) continue;  // an empty chunk would end the body
+        std::ostringstream size;
+        size << std::hex << piece->size();
+        if (!send_all(fd, size.str() + "\r\n" + *piece + "\r\n")) return;
+      }
+      if (reply.hang_after_pieces) {
+        wait_for_stop();
+      } else {
+        send_all(fd, "0\r\n\r\n");
+      }
     }
+  }  // the connection's descriptor closes with its thread's lambda
+
+  void wait_for_stop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    stopped_.wait(lock, [this] { return stopping_.load(); });
+  }
+
+  // False when the peer or stop() ended it first.
+  bool send_all(int fd, const std::string& bytes) {
     std::size_t sent = 0;
-    while (reply.kind == Reply::Kind::respond && sent < reply.raw.size() && ready(fd, POLLOUT)) {
+    while (sent < bytes.size() && ready(fd, POLLOUT)) {
       // Non-blocking: a client that stops reading must not hold up stop().
       const ssize_t n =
-          ::send(fd, reply.raw.data() + sent, reply.raw.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+          ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n < 0 && errno == EAGAIN) continue;
       if (n <= 0) break;
       sent += static_cast<std::size_t>(n);
       bytes_sent_ += static_cast<std::size_t>(n);
     }
-  }  // the connection's descriptor closes with its thread's lambda
+    return sent == bytes.size();
+  }
 
   Descriptor listener_;
   int port_ = 0;

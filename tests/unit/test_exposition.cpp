@@ -22,17 +22,6 @@ const std::string kOwn =
     "# TYPE sitter_own gauge\n"
     "sitter_own 1.0\n";
 
-// The body's bytes as a client receives them, checked against the size it announced.
-std::string received(const Exposition::Body& body) {
-  std::string bytes;
-  CHECK(body.write([&bytes](std::string_view piece) {
-    bytes += piece;
-    return true;
-  }));
-  CHECK(bytes.size() == body.size());
-  return bytes;
-}
-
 }  // namespace
 
 TEST_CASE("plain and gzip bodies hold the rendered targets, then the own families") {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "actor_stubs.hpp"
 #include "actors/alarm_clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/target_actor.hpp"
@@ -29,41 +30,6 @@ using namespace epsitter::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-// What the stub metrics actor received, in arrival order.
-struct Outcome {
-  std::string target;
-  int status_code = 0;
-  ProbeError error = ProbeError::none;
-  std::optional<FailureReason> failure;
-};
-
-class Outcomes {
- public:
-  void add(const ProbeDone& done) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    all_.push_back({done.target->labels.name, done.result.status_code, done.result.error,
-                    done.verdict.failure});
-  }
-  std::vector<Outcome> of(const std::string& target) const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<Outcome> found;
-    for (const auto& outcome : all_) {
-      if (outcome.target == target) found.push_back(outcome);
-    }
-    return found;
-  }
-  std::size_t count(const std::string& target) const { return of(target).size(); }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<Outcome> all_;
-};
-
-// Stands in for the metrics actor: records every ProbeDone.
-caf::behavior metrics_stub(caf::event_based_actor* /*self*/, std::shared_ptr<Outcomes> outcomes) {
-  return {[outcomes](const ProbeDone& done) { outcomes->add(done); }};
-}
 
 // Keeps every logged message, to check what the actor said.
 class LogLines : public spdlog::sinks::base_sink<std::mutex> {
@@ -107,11 +73,6 @@ class Gate {
   std::mutex mutex_;
   std::condition_variable opened_;
   bool open_ = false;
-};
-
-// Two workers as on the target machines; the engine, the clock and helper threads come on top.
-struct SmallSystemConfig : caf::actor_system_config {
-  SmallSystemConfig() { set("scheduler.max-threads", std::size_t{2}); }
 };
 
 // Declaration order is teardown order, reversed: the actors end first, then the engine (which
