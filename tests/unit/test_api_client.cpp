@@ -190,7 +190,8 @@ TEST_CASE_METHOD(ApiFixture, "a server that hangs ends the request at its timeou
                             },
                             true));
     std::vector<std::string> lines;
-    const ApiReply reply = stream(api, "/watch", 1s, lines);
+    // Long enough for the first line to arrive under a sanitizer on a busy machine.
+    const ApiReply reply = stream(api, "/watch", 3s, lines);
     CHECK_FALSE(reply.completed);
     CHECK_FALSE(reply.stopped);
     CHECK_FALSE(reply.error.empty());
