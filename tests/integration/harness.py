@@ -21,6 +21,9 @@ from scripted import Reply, ScriptedServer
 
 EPSITTER_BIN = os.environ.get("EPSITTER_BIN", "build/src/epsitter")
 PROMTOOL = os.environ.get("PROMTOOL", "")
+# Whether the binary runs under a sanitizer (meson's b_sanitize): tests scale load and memory
+# bounds by it (ASan's quarantine alone keeps up to 256 MiB of freed memory resident).
+SANITIZED = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
 
 # The reasons of sitter_probe_failures_total that mean no HTTP response arrived (the probes counted
 # in sitter_http_error_total).

@@ -137,7 +137,8 @@ class DiscoveryPolicy(unittest.TestCase):
             self.assertLess(len(everything), 200)
             print(f"policy: {len(refused)} objects refused, {len(everything)} requests in all, "
                   f"RSS {rss_kib / 1024:.1f} MiB")
-            self.assertLess(rss_kib, 128 * 1024)
+            # Under a sanitizer the bound only catches a runaway (ASan: ~190 MiB here).
+            self.assertLess(rss_kib, (512 if harness.SANITIZED else 128) * 1024)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ HANGING = ("hangs_before_headers", "hangs_after_headers", "drips_a_byte_a_second
 ROUNDS = 20          # probes of every hostile target between the two measurements
 # Sanitizer builds add shadow memory and allocator caches, so the bound is looser there
 # (LeakSanitizer also checks at exit).
-SANITIZER = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
+SANITIZER = harness.SANITIZED
 RSS_GROWTH_LIMIT_KIB = 16 * 1024
 RSS_PLATEAU_KIB = 16 * 1024  # the second batch of rounds may not grow it further than this
 # ASan keeps 256 MiB of freed memory in quarantine by default, which would hide any plateau.

@@ -2,7 +2,6 @@
 path tricks, slow clients, slow readers, smuggled requests. Every answer is complete, nothing is
 served from disk, the health endpoints always answer, and a normal scrape keeps working."""
 
-import os
 import socket
 import sys
 import threading
@@ -16,7 +15,7 @@ import hostile
 import procfs
 from harness import Epsitter, config_yaml, refused_port, wait_until
 
-SANITIZER = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
+SANITIZER = harness.SANITIZED
 # Sanitizer builds run several times slower on a shared 2-core machine: the crowd is smaller there.
 TARGETS = 250 if SANITIZER else 1000
 SCRAPERS = 20 if SANITIZER else 50

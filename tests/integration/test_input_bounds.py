@@ -14,7 +14,7 @@ import procfs
 from fake_kube import cluster_for, service
 from harness import Backend, Epsitter, run_epsitter, run_measured, wait_until
 
-SANITIZER = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
+SANITIZER = harness.SANITIZED
 # What epsitter itself takes with a small config (~15 MiB; ASan's shadow memory adds far more).
 # Before these bounds, the bombs below took 1 GB (the file) and 1.5 GB or an abort (the
 # annotation).

@@ -121,7 +121,8 @@ class HeaderFlood(unittest.TestCase):
                 rss = procfs.rss_kib(sitter.process.pid)
                 self.assertIn("headers exceed 256 lines or 64 KiB", sitter.log())
                 print(f"20 targets flooding header lines: RSS {rss / 1024:.1f} MiB")
-                self.assertLess(rss, 64 * 1024)
+                # Under a sanitizer the bound only catches a runaway (ASan: ~300 MiB here).
+                self.assertLess(rss, (512 if harness.SANITIZED else 64) * 1024)
         finally:
             for server in servers:
                 server.__exit__(None, None, None)
