@@ -53,6 +53,17 @@ Reply::Pieces mebibytes(std::size_t count) {
   };
 }
 
+// A 200 answer whose body is `text` and then nothing more: the stream stays open until stop().
+Reply text_then_hang(std::string text) {
+  return Reply::stream(
+      200,
+      [text = std::move(text)](std::size_t sent) -> std::optional<std::string> {
+        if (sent == 0) return text;
+        return std::nullopt;
+      },
+      true);
+}
+
 }  // namespace
 
 TEST_CASE_METHOD(ApiFixture, "get returns the status and body and sends the file's bearer token") {
@@ -141,13 +152,7 @@ TEST_CASE_METHOD(ApiFixture, "stream hands each line over as it arrives") {
 
 TEST_CASE_METHOD(ApiFixture, "stream ends when on_line returns false") {
   // The server keeps the stream open: only the reader's no can end it before the timeout.
-  server.on("/watch", Reply::stream(
-                          200,
-                          [](std::size_t sent) -> std::optional<std::string> {
-                            if (sent == 0) return "a\nb\nc\n";
-                            return std::nullopt;
-                          },
-                          true));
+  server.on("/watch", text_then_hang("a\nb\nc\n"));
   ApiClient api = client();
   std::vector<std::string> lines;
   const ApiReply reply = api.stream(server.url("/watch"), kNoTimeout, [&](std::string_view line) {
@@ -182,13 +187,7 @@ TEST_CASE_METHOD(ApiFixture, "a server that hangs ends the request at its timeou
     CHECK(reply.status == 0);
   }
   SECTION("stream, after a line") {
-    server.on("/watch", Reply::stream(
-                            200,
-                            [](std::size_t sent) -> std::optional<std::string> {
-                              if (sent == 0) return "first\n";
-                              return std::nullopt;
-                            },
-                            true));
+    server.on("/watch", text_then_hang("first\n"));
     std::vector<std::string> lines;
     // Long enough for the first line to arrive under a sanitizer on a busy machine.
     const ApiReply reply = stream(api, "/watch", 3s, lines);
@@ -200,13 +199,7 @@ TEST_CASE_METHOD(ApiFixture, "a server that hangs ends the request at its timeou
 }
 
 TEST_CASE_METHOD(ApiFixture, "stop from another thread ends a hanging stream long before timeout") {
-  server.on("/watch", Reply::stream(
-                          200,
-                          [](std::size_t sent) -> std::optional<std::string> {
-                            if (sent == 0) return "first\n";
-                            return std::nullopt;
-                          },
-                          true));
+  server.on("/watch", text_then_hang("first\n"));
   ApiClient api = client();
   std::atomic<bool> streaming{false};
   std::chrono::steady_clock::time_point stop_called;
