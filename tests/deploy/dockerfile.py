@@ -58,6 +58,8 @@ def parse(path):
             name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
             stages.append(Stage(words[0], name))
             continue
+        if not stages:
+            continue  # an ARG before the first FROM (the base image's name) belongs to no stage
         stage = stages[-1]
         if instruction == "RUN":
             stage.packages += apt_packages(args)

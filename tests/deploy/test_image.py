@@ -1,17 +1,20 @@
-"""deploy/Dockerfile's assumptions, tested without a container engine: the stages are what the
-Dockerfile says, every shared library the binary loads comes from a package the runtime stage
-installs (or from the base image's required set), and the binary runs as the image's uid, without
-capabilities, on a read-only root filesystem."""
+"""deploy/Dockerfile, built and run as a user meets it: scripts/build-image makes the image offline
+(a debian:bookworm base from Debian's mirror, then the Dockerfile, with podman), and the image runs
+as the Deployment runs it (uid 65532, read-only root, no capabilities, no new privileges): ready,
+probing, scraped, its config checked inside it, stopped by SIGTERM with exit 0. Also: the image
+holds the binary's ldd closure and nothing else, is at most 15 MB gzip, and carries OCI labels.
 
+Needs podman and mmdebstrap (scripts/install-deps --test installs them). Where no container tool
+can be installed the test says so loudly and is reported as skipped, never passed."""
+
+import gzip
 import os
 import re
 import shutil
-import signal
-import stat
 import subprocess
 import sys
+import tarfile
 import tempfile
-import threading
 import time
 import unittest
 import urllib.error
@@ -24,194 +27,200 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import harness  # noqa: E402
 import dockerfile  # noqa: E402
 
-DOCKERFILE = os.path.join(ROOT, "deploy", "Dockerfile")
-# Linked only into the AddressSanitizer build that the test suite also runs; never in the image.
-SANITIZER_RUNTIMES = re.compile(r"/lib(asan|ubsan|lsan|tsan)\.so")
-# Only for the test-only packages of scripts/install-deps that the image's build does not need.
-def installed_packages():
-    """{name: {"required": bool, "depends": [[alternatives]], "provides": [names]}} from dpkg."""
-    fields = "${Package}\t${Essential}\t${Priority}\t${Provides}\t${Pre-Depends}\t${Depends}\t${Status}\n"
-    out = subprocess.run(["dpkg-query", "-W", "-f", fields], capture_output=True, text=True,
-                         check=True).stdout
-    names = lambda text: [re.sub(r"[\s(].*|:.*", "", w.strip()) for w in text.split(",") if w.strip()]  # noqa: E731,E501
-    packages = {}
-    for line in out.splitlines():
-        name, essential, priority, provides, pre_depends, depends, status = line.split("\t")
-        if not status.endswith(" installed"):
-            continue
-        groups = [[re.sub(r"[\s(].*|:.*", "", alt.strip()) for alt in group.split("|")]
-                  for group in (pre_depends + "," + depends).split(",") if group.strip()]
-        packages[name] = {"required": essential == "yes" or priority == "required",
-                          "depends": groups, "provides": names(provides)}
-    return packages
+IMAGE = "localhost/epsitter:image-test"
+GZIP_BUDGET_BYTES = 15 * 1000 * 1000
+UID = 65532
+# What the image holds besides the binary's shared libraries and the dynamic loader.
+OTHER_FILES = {"usr/local/bin/epsitter", "etc/epsitter/sitter.yaml",
+               "etc/ssl/certs/ca-certificates.crt", "etc/passwd", "etc/group", "etc/nsswitch.conf"}
+LIBDIR = "usr/lib/x86_64-linux-gnu"
+LOADER = "usr/lib64/ld-linux-x86-64.so.2"
+# On these machines (hybrid cgroups) crun refuses to start containers, and podman's default
+# limits exceed what an unprivileged container may set: run as the issue's notes found works.
+RUN_OPTIONS = ["--runtime", "runc", "--ulimit", "nproc=4096:4096"]
 
 
-def closure(roots, packages):
-    """Every installed package that installing `roots` brings along (first installed alternative)."""
-    providers = {}
-    for name, info in packages.items():
-        for virtual in info["provides"]:
-            providers.setdefault(virtual, name)
-    resolve = lambda n: n if n in packages else providers.get(n)  # noqa: E731
-    seen, todo = set(), list(roots)
-    while todo:
-        name = resolve(todo.pop())
-        if name is None or name in seen:
-            continue
-        seen.add(name)
-        for group in packages[name]["depends"]:
-            chosen = next((resolve(alt) for alt in group if resolve(alt)), None)
-            if chosen:
-                todo.append(chosen)
-    return seen
+def podman(*args, check=True, timeout=120):
+    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check,
+                          timeout=timeout)
 
 
-def package_of(path):
-    """The Debian package that ships a library, trying the path as loaded and as resolved."""
-    real = os.path.realpath(path)
-    candidates = [path, real]
-    for p in (path, real):
-        candidates.append(p[4:] if p.startswith("/usr/") else "/usr" + p)
-    for candidate in candidates:
-        result = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-        if result.returncode == 0:
-            return result.stdout.split(":")[0].strip()
-    return None
+def nofile_limit():
+    import resource
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    return ["--ulimit", f"nofile={hard}:{hard}"]
 
 
-def linked_libraries(binary):
+def http_get(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return None, ""
+
+
+def needed_libraries(binary):
+    """The sonames the binary loads (its ldd closure, as the loader resolves them) and the loader."""
     out = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout
-    return sorted({m.group(1) for m in re.finditer(r"=> (/\S+)", out)})
+    names = {m.group(1) for m in re.finditer(r"^\s*(\S+) => /", out, re.M)}
+    loader = re.search(r"^\s*(/\S*ld-linux\S*)", out, re.M).group(1)
+    return names, loader
 
 
 class Image(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.image = dockerfile.parse(DOCKERFILE)
-        cls.binary = os.path.abspath(harness.EPSITTER_BIN)
-        cls.packages = installed_packages()
-        cls.required = [name for name, info in cls.packages.items() if info["required"]]
-        cls.allowed = closure(cls.image.runtime.packages + cls.required, cls.packages)
+        missing = [tool for tool in ("podman", "mmdebstrap") if shutil.which(tool) is None]
+        if missing:
+            message = (f"*** IMAGE NOT TESTED: {', '.join(missing)} missing; run "
+                       "scripts/install-deps --test as root ***")
+            print(message, file=sys.stderr)
+            raise unittest.SkipTest(message)
+        started = time.monotonic()
+        build = subprocess.run([os.path.join(ROOT, "scripts", "build-image"), IMAGE],
+                               capture_output=True, text=True, timeout=1500)
+        cls.build_seconds = time.monotonic() - started
+        if build.returncode != 0:
+            raise AssertionError("scripts/build-image failed:\n" + build.stdout + build.stderr)
+        print(f"image built in {cls.build_seconds:.0f} s", file=sys.stderr)
+        cls.tmp = tempfile.mkdtemp(prefix="epsitter-image-")
+        os.chmod(cls.tmp, 0o755)
+        container = podman("create", IMAGE).stdout.strip()
+        try:
+            with open(os.path.join(cls.tmp, "rootfs.tar"), "wb") as out:
+                subprocess.run(["podman", "export", container], stdout=out, check=True, timeout=120)
+        finally:
+            podman("rm", container, check=False)
+        with tarfile.open(os.path.join(cls.tmp, "rootfs.tar")) as tar:
+            cls.members = {m.name.lstrip("./"): m for m in tar.getmembers() if m.name.strip("./")}
+            tar.extract("usr/local/bin/epsitter", os.path.join(cls.tmp, "rootfs"))
+        cls.binary = os.path.join(cls.tmp, "rootfs", "usr/local/bin/epsitter")
 
-    def assert_from_runtime_packages(self, libraries):
-        libraries = [lib for lib in libraries if not SANITIZER_RUNTIMES.search(lib)]
-        self.assertGreater(len(libraries), 5)
-        for library in libraries:
-            with self.subTest(library=library):
-                package = package_of(library)
-                self.assertIsNotNone(package, f"no Debian package ships {library}")
-                package = package.split(",")[0]
-                self.assertIn(package, self.allowed,
-                              f"{library} comes from {package}, which the runtime stage of "
-                              f"deploy/Dockerfile does not install")
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def test_the_stages_are_bookworm_build_and_slim_runtime(self):
-        build, runtime = self.image.build, self.image.runtime
-        self.assertEqual(len(self.image.stages), 2)
-        self.assertEqual(build.image, "debian:bookworm")
-        self.assertEqual(runtime.image, "debian:bookworm-slim")
-        self.assertEqual(runtime.exposed_port, 8989)
-        self.assertGreater(runtime.uid, 0)
-        self.assertGreater(runtime.gid, 0)
-        self.assertEqual(runtime.config_path, "/etc/epsitter/sitter.yaml")
-        self.assertIn((("/build/src/epsitter", runtime.entrypoint[0], build.name)), runtime.copies)
-        self.assertIn(("deploy/example-config.yaml", runtime.config_path, None), runtime.copies)
-        self.assertEqual([p for p in runtime.packages if p.endswith("-dev")], [])
+    def test_holds_the_binarys_ldd_closure_and_nothing_else(self):
+        sonames, loader = needed_libraries(self.binary)
+        self.assertGreater(len(sonames), 5)
+        files = {name for name, m in self.members.items() if not m.isdir()}
+        libraries = {name for name in files if name.startswith(LIBDIR + "/")}
+        # libcrypto.so: CivetWeb dlopen()s OpenSSL by that name when the port speaks HTTPS.
+        self.assertEqual({os.path.basename(name) for name in libraries},
+                         sonames | {"libcrypto.so"})
+        self.assertEqual(self.members[f"{LIBDIR}/libcrypto.so"].linkname, "libcrypto.so.3")
+        self.assertTrue(loader.endswith(os.path.basename(LOADER)), loader)
+        self.assertEqual(files - libraries, OTHER_FILES | {LOADER, "lib", "lib64"})
+        for name in files - {"lib", "lib64", f"{LIBDIR}/libcrypto.so"}:
+            with self.subTest(file=name):
+                self.assertEqual((self.members[name].uid, self.members[name].mode & 0o022), (0, 0))
+        with tarfile.open(os.path.join(self.tmp, "rootfs.tar")) as tar:
+            passwd = tar.extractfile("etc/passwd").read().decode()
+        self.assertRegex(passwd, rf"(?m)^\w+:x:{UID}:{UID}:")
+
+    def test_is_small(self):
+        archive = os.path.join(self.tmp, "image.tar")
+        podman("save", "--quiet", "--format", "oci-archive", "-o", archive, IMAGE)
+        with open(archive, "rb") as f:
+            compressed = len(gzip.compress(f.read(), compresslevel=6))
+        size = int(podman("image", "inspect", "--format", "{{.Size}}", IMAGE).stdout)
+        print(f"image: {size / 1e6:.1f} MB, {compressed / 1e6:.1f} MB gzip "
+              f"(budget {GZIP_BUDGET_BYTES / 1e6:.0f} MB gzip)", file=sys.stderr)
+        self.assertLessEqual(compressed, GZIP_BUDGET_BYTES)
+
+    def test_carries_oci_labels(self):
+        labels = podman("image", "inspect", "--format", "{{json .Labels}}", IMAGE).stdout
+        for key in ("source", "version", "revision"):
+            self.assertRegex(labels, rf'"org\.opencontainers\.image\.{key}":"[^"]+"')
+        revision = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
+                                  text=True)
+        if revision.returncode == 0:
+            self.assertIn(f'"org.opencontainers.image.revision":"{revision.stdout.strip()}"',
+                          labels)
 
     def test_the_build_stage_installs_what_scripts_install_deps_builds_with(self):
         with open(os.path.join(ROOT, "scripts", "install-deps")) as f:
             text = f.read()
         listed = re.search(r"^build_packages=\((.*?)\)", text, re.S | re.M).group(1).split()
         self.assertIn("libcaf-dev", listed)
+        build = dockerfile.parse(os.path.join(ROOT, "deploy", "Dockerfile")).build
         for package in listed:
-            self.assertIn(package, self.image.build.packages)
+            self.assertIn(package, build.packages)
 
-    def test_every_linked_library_comes_from_a_runtime_package(self):
-        self.assert_from_runtime_packages(linked_libraries(self.binary))
+    def test_checks_a_config_inside_the_image(self):
+        ok = podman("run", "--rm", *RUN_OPTIONS, *nofile_limit(), "--network", "none", IMAGE,
+                    "--check-config", "/etc/epsitter/sitter.yaml", check=False)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        self.assertIn("config OK", ok.stdout + ok.stderr)
+        config_dir = os.path.join(self.tmp, "broken")
+        os.mkdir(config_dir, 0o755)
+        with open(os.path.join(config_dir, "sitter.yaml"), "w") as f:
+            f.write("urls:\n  api:\n    url: http://127.0.0.1/\n    timeout: soon\n")
+        os.chmod(os.path.join(config_dir, "sitter.yaml"), 0o644)
+        broken = podman("run", "--rm", *RUN_OPTIONS, *nofile_limit(), "--network", "none",
+                        "-v", f"{config_dir}:/config:ro", IMAGE,
+                        "--check-config", "/config/sitter.yaml", check=False)
+        self.assertEqual(broken.returncode, 2, broken.stderr)
+        self.assertRegex(broken.stderr, r"/config/sitter\.yaml:4.*timeout")
 
-    def test_a_library_outside_the_runtime_packages_is_caught(self):
-        # Proves the check can fail: without libcurl4 in the list, libcurl's own file is refused.
-        without = closure([p for p in self.image.runtime.packages if p != "libcurl4"]
-                          + self.required, self.packages)
-        curl = next(lib for lib in linked_libraries(self.binary) if "libcurl" in lib)
-        self.assertNotIn(package_of(curl), without)
-
-    def test_runs_as_the_image_uid_without_capabilities_on_a_read_only_root(self):
-        runtime = self.image.runtime
-        with tempfile.TemporaryDirectory(prefix="epsitter-image-") as tmp, \
-                harness.Backend() as backend:
-            os.chmod(tmp, 0o755)
-            binary = os.path.join(tmp, "epsitter")
-            shutil.copy2(self.binary, binary)
-            os.chmod(binary, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
-            config = os.path.join(tmp, "sitter.yaml")
-            with open(config, "w") as f:
+    def test_runs_as_the_deployment_does(self):
+        config_dir = os.path.join(self.tmp, "config")
+        os.mkdir(config_dir, 0o755)
+        with harness.Backend() as backend:
+            with open(os.path.join(config_dir, "sitter.yaml"), "w") as f:
                 f.write(harness.config_yaml({"api": {"url": backend.url("/health")}}))
-            os.chmod(config, 0o644)
-            # A private mount namespace whose root is remounted read-only, then the image's
-            # uid:gid with no capabilities and no way to gain privileges, as the Deployment sets.
-            script = ("mount --make-rprivate / && mount -o remount,bind,ro / && "
-                      f"exec setpriv --reuid={runtime.uid} --regid={runtime.gid} --clear-groups "
-                      "--no-new-privs --inh-caps=-all --bounding-set=-all -- \"$0\" \"$@\"")
-            env = dict(os.environ, SERVER_PORT="0", POLL_INTERVAL="0.3")
-            process = subprocess.Popen(["unshare", "--mount", "sh", "-c", script, binary, config],
-                                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                       text=True)
-            lines = []
-            reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
-            reader.start()
+            os.chmod(os.path.join(config_dir, "sitter.yaml"), 0o644)
+            # As deploy/base/deployment.yaml's securityContext: the image's uid, read-only root,
+            # every capability dropped, no privilege escalation. Host network: the loopback backend.
+            started = time.monotonic()
+            container = podman(
+                "run", "--detach", *RUN_OPTIONS, *nofile_limit(), "--read-only",
+                "--user", f"{UID}:{UID}", "--cap-drop", "ALL",
+                "--security-opt", "no-new-privileges", "--network", "host",
+                "-e", "SERVER_PORT=0", "-e", "POLL_INTERVAL=0.5",
+                "-v", f"{config_dir}:/config:ro", IMAGE, "/config/sitter.yaml").stdout.strip()
             try:
-                log = lambda: "".join(lines)  # noqa: E731
+                logs = lambda: podman("logs", container, check=False).stderr  # noqa: E731
                 port = int(harness.wait_until(
-                    lambda: re.search(r'msg="listening" port=(\d+)', log())
-                    or (process.poll() is not None and self.fail("exited:\n" + log())),
-                    timeout=30, message="epsitter to listen").group(1))
+                    lambda: re.search(r'msg="listening" port=(\d+)', logs()),
+                    timeout=30, message="epsitter to listen in the container").group(1))
+                harness.wait_until(lambda: http_get(port, "/-/ready")[0] == 200, timeout=30,
+                                   message="/-/ready")
+                ready_seconds = time.monotonic() - started
+                print(f"container ready {ready_seconds:.2f} s after `podman run`", file=sys.stderr)
 
-                with open(f"/proc/{process.pid}/status") as f:
+                pid = podman("inspect", "--format", "{{.State.Pid}}", container).stdout.strip()
+                with open(f"/proc/{pid}/status") as f:
                     status = f.read()
-                uid = str(runtime.uid)
-                self.assertRegex(status, rf"\nUid:\t{uid}\t{uid}\t{uid}\t{uid}\n")
-                self.assertRegex(status, rf"\nGid:\t{runtime.gid}\t")
+                self.assertRegex(status, rf"\nUid:\t{UID}\t{UID}\t{UID}\t{UID}\n")
+                self.assertRegex(status, rf"\nGid:\t{UID}\t")
                 self.assertIn("\nCapEff:\t0000000000000000\n", status)
                 self.assertIn("\nNoNewPrivs:\t1\n", status)
-                with open(f"/proc/{process.pid}/mountinfo") as f:
+                with open(f"/proc/{pid}/mountinfo") as f:
                     root = next(line for line in f if line.split()[4] == "/")
                 self.assertIn("ro", root.split()[5].split(","), root)
 
-                def get(path, method="GET", headers=None):
-                    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                                     method=method, headers=headers or {})
-                    try:
-                        with urllib.request.urlopen(request, timeout=10) as response:
-                            return response.status, response.read().decode()
-                    except urllib.error.HTTPError as error:
-                        return error.code, error.read().decode()
-
-                self.assertEqual(get("/-/ready")[0], 200)
-                self.assertEqual(get("/-/healthy")[0], 200)
                 harness.wait_until(lambda: backend.seen("/health"), message="a probe")
-                harness.wait_until(lambda: 'status="200"' in get("/metrics")[1],
-                                   message="the probe counted")
-                self.assertEqual(get("/-/reload", method="POST",
-                                     headers={"X-Epsitter-Reload": "1"})[0], 200)
-                # Every shared object the running process has mapped, dlopen()ed ones included.
-                with open(f"/proc/{process.pid}/maps") as f:
-                    mapped = {line.split()[-1] for line in f if re.search(r"\.so[.\d]*$", line)}
-                started = time.monotonic()
-                process.send_signal(signal.SIGTERM)
-                self.assertEqual(process.wait(timeout=30), 0, log())
-                self.assertLess(time.monotonic() - started, 10)
+                harness.wait_until(
+                    lambda: 'name="api"' in http_get(port, "/metrics")[1]
+                    and 'status="200"' in http_get(port, "/metrics")[1],
+                    message="the probe counted in /metrics")
+                harness.assert_promtool_accepts(self, http_get(port, "/metrics")[1])
+
+                stopped = time.monotonic()
+                podman("kill", "--signal", "TERM", container)
+                code = podman("wait", container, timeout=60).stdout.strip()
+                self.assertEqual(code, "0", logs())
+                self.assertLess(time.monotonic() - stopped, 10)
+                self.assertIn('msg="stopped"', logs())
             finally:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-            reader.join(timeout=5)
-            process.stderr.close()
-            text = "".join(lines)
-            for marker in harness.SANITIZER_MARKERS:
-                self.assertNotIn(marker, text)
-            self.assert_from_runtime_packages(sorted(mapped))
+                podman("rm", "--force", container, check=False)
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    outcome = unittest.main(verbosity=2, exit=False).result
+    if outcome.skipped and outcome.wasSuccessful() and outcome.testsRun <= len(outcome.skipped):
+        sys.exit(77)  # meson's SKIP: reported as skipped, not as passed
+    sys.exit(0 if outcome.wasSuccessful() else 1)
