@@ -1,11 +1,14 @@
-"""deploy/ as a platform engineer applies it: `kubectl kustomize` renders the base, the
-Prometheus Operator overlay, the Kubernetes discovery overlay and the sharded StatefulSet overlay,
-every object validates against the Kubernetes and Prometheus Operator
+"""deploy/ as a platform engineer applies it: Debian's kubectl (the kubernetes-client package,
+1.20, whose built-in kustomize is v2.0.3 and knows no `components`; scripts/install-deps --test
+installs it, or unpacks it under /usr/local/lib/epsitter/kubernetes-client where another package
+owns /usr/bin/kubectl) renders the base, the Prometheus Operator overlay, the Kubernetes discovery
+overlay, the sharded StatefulSet overlay and every other kustomization under deploy/; a newer
+kubectl on PATH, when there is one, renders the same objects. No variant carries a Secret (an
+apply would overwrite the user's); every object validates against the Kubernetes and Prometheus Operator
 schemas (npm kubernetes-models, installed here on first use), the objects fit together (restricted
 security context, probes on the operating endpoints, named ports, selectors), the ConfigMap's config
 passes `epsitter --check-config`, and the alert rules pass promtool's checks and unit tests."""
 
-import base64
 import hashlib
 import json
 import os
@@ -24,11 +27,34 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import harness  # noqa: E402  (the binary and the runner of its commands)
 import dockerfile  # noqa: E402,F401  (beside this file)
 
-KUBECTL = shutil.which("kubectl")
+# Debian's kubectl: $DEBIAN_KUBECTL, /usr/bin/kubectl when the kubernetes-client package owns it,
+# else where scripts/install-deps unpacks that package.
+DEBIAN_KUBECTL_UNPACKED = "/usr/local/lib/epsitter/kubernetes-client/usr/bin/kubectl"
+
+
+def find_debian_kubectl():
+    if os.environ.get("DEBIAN_KUBECTL"):
+        return os.environ["DEBIAN_KUBECTL"]
+    owner = subprocess.run(["dpkg-query", "-S", "/usr/bin/kubectl"], capture_output=True,
+                           text=True).stdout
+    if owner.startswith("kubernetes-client:"):
+        return "/usr/bin/kubectl"
+    return DEBIAN_KUBECTL_UNPACKED if os.access(DEBIAN_KUBECTL_UNPACKED, os.X_OK) else None
+
+
+KUBECTL = find_debian_kubectl()
+# Any other kubectl on PATH (a newer one, with kustomize v5): it must render the same objects.
+OTHER_KUBECTL = shutil.which("kubectl")
 VARIANTS = (("base", DEPLOY),
             ("full", os.path.join(DEPLOY, "with-prometheus-operator")),
             ("discovery", os.path.join(DEPLOY, "with-kubernetes-discovery")),
             ("sharded", os.path.join(DEPLOY, "sharded")))
+# The Secret the docs tell users to create (`kubectl create secret generic epsitter-credentials
+# --from-file=api-password=...`): its files as the pod sees them.
+SECRET_NAME = "epsitter-credentials"
+SECRET_FILES = {"api-password": "s3cret-for-the-test"}
+REGISTRY_PLACEHOLDER = "registry.example.com/epsitter"
+RUNBOOK = os.path.join(ROOT, "docs", "runbook.md")
 # --check-config resolves the API server's address as it would in a pod.
 IN_POD_ENV = {"KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"}
 NODE = shutil.which("node")
@@ -59,10 +85,13 @@ def run(args, **kwargs):
 class Manifests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        missing = [name for name, path in (("kubectl", KUBECTL), ("node", NODE), ("npm", NPM),
+        missing = [name for name, path in (("Debian's kubectl (scripts/install-deps --test)",
+                                            KUBECTL), ("node", NODE), ("npm", NPM),
                                            ("promtool", PROMTOOL)) if not path]
         if missing:
             raise AssertionError(f"missing tools: {missing}")
+        version = run([KUBECTL, "version", "--client"])
+        cls.kubectl_version = version.stdout + version.stderr
         ensure_node_modules()
         cls.tmp = tempfile.TemporaryDirectory(prefix="epsitter-deploy-")
         cls.rendered = {}
@@ -87,6 +116,51 @@ class Manifests(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
+    def test_the_renderer_is_debians_kubectl_1_20(self):
+        # kustomize v2.0.3 inside: no `components`, no directories under `resources`.
+        self.assertIn('GitVersion:"v1.20.', self.kubectl_version)
+
+    def test_every_kustomization_under_deploy_renders_with_debians_kubectl(self):
+        found = []
+        for directory, _, files in os.walk(DEPLOY):
+            if "kustomization.yaml" in files:
+                found.append(directory)
+                with self.subTest(directory=os.path.relpath(directory, ROOT)):
+                    with open(os.path.join(directory, "kustomization.yaml")) as f:
+                        self.assertNotRegex(f.read(), r"(?m)^(kind: Component|components:)")
+                    result = run([KUBECTL, "kustomize", directory])
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                    self.assertNotIn("kind: Secret", result.stdout)
+                    # kustomize v2.0.3 leaves an empty object behind a `$patch: delete`.
+                    for document in result.stdout.split("\n---\n"):
+                        self.assertIn("\nkind: ", "\n" + document)
+        self.assertGreaterEqual(len(found), 7)
+
+    def test_a_newer_kubectl_renders_the_same_objects(self):
+        if not OTHER_KUBECTL or os.path.realpath(OTHER_KUBECTL) == os.path.realpath(KUBECTL):
+            self.skipTest("no other kubectl on PATH")
+        for which, directory in VARIANTS:
+            with self.subTest(which=which):
+                result = run([OTHER_KUBECTL, "kustomize", directory])
+                self.assertEqual(result.returncode, 0, result.stderr)
+                path = os.path.join(self.tmp.name, f"{which}-other.yaml")
+                with open(path, "w") as f:
+                    f.write(result.stdout)
+                objects_json = os.path.join(self.tmp.name, f"{which}-other.json")
+                validated = run([NODE, os.path.join(HERE, "validate.mjs"), path, objects_json])
+                self.assertEqual(validated.returncode, 0, validated.stdout)
+                with open(objects_json) as f:
+                    other = json.load(f)
+
+                def normal(objects):
+                    # kustomize v2.0.3 writes an empty `annotations: {}` on generated ConfigMaps.
+                    objects = json.loads(json.dumps(objects))
+                    for o in objects:
+                        if o["metadata"].get("annotations") == {}:
+                            del o["metadata"]["annotations"]
+                    return sorted(objects, key=lambda o: (o["kind"], o["metadata"]["name"]))
+                self.assertEqual(normal(other), normal(self.objects_of(which)))
+
     def objects_of(self, which="full"):
         return self.objects[which]["list"]
 
@@ -97,15 +171,97 @@ class Manifests(unittest.TestCase):
 
     def test_every_variant_renders_with_the_expected_objects(self):
         kinds = lambda which: sorted(o["kind"] for o in self.objects_of(which))  # noqa: E731
-        self.assertEqual(kinds("base"), ["ConfigMap", "Deployment", "Secret", "Service",
+        self.assertEqual(kinds("base"), ["ConfigMap", "Deployment", "NetworkPolicy", "Service",
                                          "ServiceAccount"])
-        self.assertEqual(kinds("full"), ["ConfigMap", "Deployment", "PrometheusRule", "Secret",
-                                         "Service", "ServiceAccount", "ServiceMonitor"])
+        self.assertEqual(kinds("full"), ["ConfigMap", "Deployment", "NetworkPolicy",
+                                         "PrometheusRule", "Service", "ServiceAccount",
+                                         "ServiceMonitor"])
         self.assertEqual(kinds("discovery"), ["ClusterRole", "ClusterRoleBinding", "ConfigMap",
-                                              "Deployment", "Secret", "Service", "ServiceAccount"])
+                                              "Deployment", "NetworkPolicy", "NetworkPolicy",
+                                              "Service", "ServiceAccount"])
         self.assertEqual(kinds("sharded"), ["ClusterRole", "ClusterRoleBinding", "ConfigMap",
-                                            "PrometheusRule", "Secret", "Service", "Service",
-                                            "ServiceAccount", "ServiceMonitor", "StatefulSet"])
+                                            "NetworkPolicy", "NetworkPolicy",
+                                            "PodDisruptionBudget", "PrometheusRule", "Service",
+                                            "Service", "ServiceAccount", "ServiceMonitor",
+                                            "StatefulSet"])
+
+    def test_no_variant_carries_a_secret_and_the_pod_takes_the_users_as_optional(self):
+        for which, _ in VARIANTS:
+            with self.subTest(which=which):
+                self.assertFalse([o for o in self.objects_of(which) if o["kind"] == "Secret"])
+                pod = self.pod_of(which)
+                volume = next(v for v in pod["volumes"] if "secret" in v)
+                self.assertEqual(volume["secret"]["secretName"], SECRET_NAME)
+                # The example config reads no secret file: the pod starts before the user
+                # creates the Secret.
+                self.assertIs(volume["secret"]["optional"], True)
+                for container in pod["containers"] + pod["initContainers"]:
+                    mount = next(m for m in container["volumeMounts"]
+                                 if m["name"] == volume["name"])
+                    self.assertIs(mount["readOnly"], True)
+
+    def test_images_name_a_registry_and_a_pull_policy(self):
+        for which, _ in VARIANTS:
+            pod = self.pod_of(which)
+            for container in pod["containers"] + pod["initContainers"]:
+                with self.subTest(which=which, container=container["name"]):
+                    self.assertRegex(container["image"],
+                                     "^" + re.escape(REGISTRY_PLACEHOLDER) + r":\d+\.\d+\.\d+$")
+                    self.assertEqual(container["imagePullPolicy"], "IfNotPresent")
+
+    def test_the_network_policy_admits_the_monitoring_namespace_dns_and_probes(self):
+        for which, _ in VARIANTS:
+            with self.subTest(which=which):
+                policies = {o["metadata"]["name"]: o for o in self.objects_of(which)
+                            if o["kind"] == "NetworkPolicy"}
+                policy = policies["epsitter"]["spec"]
+                pod_labels = self.workload(which)["spec"]["template"]["metadata"]["labels"]
+                for p in policies.values():
+                    for key, value in p["spec"]["podSelector"]["matchLabels"].items():
+                        self.assertEqual(pod_labels.get(key), value)
+                self.assertEqual(sorted(policy["policyTypes"]), ["Egress", "Ingress"])
+                # Ingress: the metrics port only, from the monitoring namespace only.
+                self.assertEqual(policy["ingress"], [{
+                    "from": [{"namespaceSelector": {"matchLabels": {
+                        "kubernetes.io/metadata.name": "monitoring"}}}],
+                    "ports": [{"port": "metrics", "protocol": "TCP"}]}])
+                container_ports = {p["name"] for c in self.pod_of(which)["containers"]
+                                   for p in c["ports"]}
+                self.assertIn("metrics", container_ports)
+                # Egress: DNS to kube-dns over UDP and TCP, probes to anywhere over TCP.
+                dns, probes = policy["egress"]
+                self.assertEqual(dns["to"], [{
+                    "namespaceSelector": {"matchLabels": {
+                        "kubernetes.io/metadata.name": "kube-system"}},
+                    "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}])
+                self.assertEqual(sorted((p["port"], p["protocol"]) for p in dns["ports"]),
+                                 [(53, "TCP"), (53, "UDP")])
+                self.assertEqual(probes, {"ports": [{"protocol": "TCP"}]})
+                # Discovery keeps the API server reachable however the probe rule is narrowed.
+                discovers = any(o["kind"] == "ClusterRole" for o in self.objects_of(which))
+                self.assertEqual("epsitter-apiserver" in policies, discovers)
+                if discovers:
+                    api = policies["epsitter-apiserver"]["spec"]
+                    self.assertEqual(api["policyTypes"], ["Egress"])
+                    self.assertEqual(sorted(p["port"] for p in api["egress"][0]["ports"]),
+                                     [443, 6443])
+
+    def test_the_shards_spread_over_nodes_and_a_drain_takes_one_at_a_time(self):
+        statefulset = self.one("StatefulSet", "sharded")
+        pod = statefulset["spec"]["template"]["spec"]
+        labels = statefulset["spec"]["template"]["metadata"]["labels"]
+        self.assertEqual(pod["topologySpreadConstraints"], [{
+            "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "epsitter"}}}])
+        budget = self.one("PodDisruptionBudget", "sharded")
+        self.assertEqual(budget["apiVersion"], "policy/v1")
+        self.assertEqual(budget["spec"]["maxUnavailable"], 1)
+        for key, value in budget["spec"]["selector"]["matchLabels"].items():
+            self.assertEqual(labels.get(key), value)
+        for which in ("base", "full", "discovery"):
+            self.assertFalse([o for o in self.objects_of(which)
+                              if o["kind"] == "PodDisruptionBudget"])
 
     def test_every_object_validates_against_its_schema(self):
         for which, _ in VARIANTS:
@@ -151,7 +307,7 @@ class Manifests(unittest.TestCase):
                 for kind in ("requests", "limits"):
                     self.assertIn("cpu", container["resources"][kind])
                     self.assertIn("memory", container["resources"][kind])
-                self.assertTrue(container["image"].startswith("epsitter:"))
+                self.assertTrue(container["image"].startswith(REGISTRY_PLACEHOLDER + ":"))
 
         main = next(c for c in pod["containers"] if c["name"] == "epsitter")
         self.assertEqual(main["args"], [image.config_path])
@@ -176,8 +332,7 @@ class Manifests(unittest.TestCase):
                          self.one("ConfigMap")["metadata"]["name"])
         self.assertIn(os.path.basename(image.config_path), self.one("ConfigMap")["data"])
         secret_volume = next(v for v in pod["volumes"] if "secret" in v)
-        self.assertEqual(secret_volume["secret"]["secretName"],
-                         self.one("Secret")["metadata"]["name"])
+        self.assertEqual(secret_volume["secret"]["secretName"], SECRET_NAME)
         secret_mount = next(m for m in main["volumeMounts"] if m["name"] == secret_volume["name"])
         self.assertIs(secret_mount["readOnly"], True)
 
@@ -204,29 +359,25 @@ class Manifests(unittest.TestCase):
         self.assertEqual(len(found), 1, f"one workload expected in {which}")
         return found[0]
 
-    def secret_mount(self, which="full"):
-        """(mount path, {file name: content}) of the Secret as the init container sees it."""
+    def secret_mount_path(self, which="full"):
+        """Where the init container sees the user's Secret."""
         pod = self.workload(which)["spec"]["template"]["spec"]
         volume = next(v for v in pod["volumes"] if "secret" in v)
+        self.assertEqual(volume["secret"]["secretName"], SECRET_NAME)
         check = next(c for c in pod["initContainers"] if c["name"] == "check-config")
         mount = next(m for m in check["volumeMounts"] if m["name"] == volume["name"])
-        secret = self.one("Secret", which)
-        self.assertEqual(secret["metadata"]["name"], volume["secret"]["secretName"])
-        files = dict(secret.get("stringData", {}))
-        for key, value in secret.get("data", {}).items():
-            files[key] = base64.b64decode(value).decode()
-        return mount["mountPath"], files
+        return mount["mountPath"]
 
     def check_config_in_pod_layout(self, config_path, secret_files, which="full"):
         """--check-config with the Secret's files at their in-pod path: a private mount namespace
         puts a tmpfs over /run (/var/run), so nothing on this machine changes."""
-        mount_path, files = self.secret_mount(which)
+        mount_path = self.secret_mount_path(which)
         if not mount_path.startswith(("/var/run/", "/run/")):
             self.fail(f"the test mounts a tmpfs over /run only; the Secret is at {mount_path}")
         source = tempfile.mkdtemp(dir=self.tmp.name)
-        for key in secret_files:
+        for key, value in secret_files.items():
             with open(os.path.join(source, key), "w") as f:
-                f.write(files[key])
+                f.write(value)
         target = mount_path.replace("/var/run/", "/run/", 1)
         script = ('mount -t tmpfs tmpfs /run && mkdir -p "$4" && cp -R "$1"/. "$4"/ && '
                   'exec "$2" --check-config "$3"')
@@ -237,25 +388,44 @@ class Manifests(unittest.TestCase):
         if os.geteuid() != 0:
             self.skipTest("needs root for a private mount namespace (CI runs as root)")
         for which, _ in VARIANTS:
-            _, secret_files = self.secret_mount(which)
             for name, text in self.one("ConfigMap", which)["data"].items():
                 with self.subTest(which=which, file=name):
                     path = os.path.join(self.tmp.name, f"{which}-{name}")
                     with open(path, "w") as f:
                         f.write(text)
-                    result = self.check_config_in_pod_layout(path, secret_files, which)
+                    # As the pod starts before the user made the Secret: nothing mounted.
+                    result = self.check_config_in_pod_layout(path, {}, which)
                     self.assertEqual(result.returncode, 0, result.stderr)
                     self.assertIn("config OK", result.stdout)
-                    if "auth_pass_file" not in text:
-                        continue
-                    # The example really reads the Secret: without its files the check fails,
-                    # naming the field and never the password.
-                    result = self.check_config_in_pod_layout(path, {}, which)
-                    self.assertEqual(result.returncode, 2, result.stdout)
-                    self.assertIn("auth_pass_file", result.stderr)
-                    for value in secret_files.values():
-                        self.assertNotIn(value, result.stderr)
-        # The config baked into the image as its default, too.
+
+    def test_the_commented_secret_example_reads_the_secret_the_docs_create(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root for a private mount namespace (CI runs as root)")
+        with open(os.path.join(DEPLOY, "base", "sitter.yaml")) as f:
+            text = f.read()
+        # The example target, commented out in the shipped config, uncommented as a user would.
+        example = re.search(r"(?m)^  # self_healthy_with_auth:\n(?:  #   .*\n)+", text)
+        self.assertIsNotNone(example)
+        uncommented = re.sub(r"(?m)^  # ", "  ", example.group(0))
+        path = os.path.join(self.tmp.name, "with-secret.yaml")
+        with open(path, "w") as f:
+            f.write(text + uncommented)
+        # The docs' `kubectl create secret generic` command names the Secret and key it reads.
+        with open(os.path.join(ROOT, "docs", "deploy.md")) as f:
+            docs = f.read()
+        key = re.search(r"auth_pass_file: /var/run/secrets/epsitter/(\S+)", uncommented).group(1)
+        self.assertIn(f"kubectl create secret generic {SECRET_NAME}", docs)
+        self.assertIn(f"--from-file={key}=", docs)
+        result = self.check_config_in_pod_layout(path, SECRET_FILES, "base")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("config OK", result.stdout)
+        # Without the Secret the check fails, naming the field and never the password.
+        result = self.check_config_in_pod_layout(path, {}, "base")
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertIn("auth_pass_file", result.stderr)
+        self.assertNotIn(SECRET_FILES["api-password"], result.stderr)
+
+    def test_the_config_baked_into_the_image_passes_check_config(self):
         result = harness.run_epsitter(["--check-config",
                                        os.path.join(DEPLOY, "example-config.yaml")])
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -269,6 +439,29 @@ class Manifests(unittest.TestCase):
         expressions = " ".join(r["expr"] for g in rule["spec"]["groups"] for r in g["rules"])
         self.assertIn("sitter_tls_cert_expiry_timestamp_seconds", expressions)
         self.assertTrue(re.search(r"14 \* 24 \* 3600", expressions))
+        # Job-agnostic: epsitter is known by its metrics, whatever the scrape job is called.
+        self.assertNotRegex(expressions, r"\bjob\s*=")
+        self.assertIn("absent(sitter_build_info)", expressions)
+        self.assertIn("sitter_last_probe_timestamp_seconds", expressions)
+        # Every alert has a description and a runbook_url into its own section of the runbook,
+        # and promtool's unit tests expect it to fire at least once.
+        with open(RUNBOOK) as f:
+            anchors = {re.sub(r"[^a-z0-9 -]", "", line[3:].strip().lower()).replace(" ", "-")
+                       for line in f if line.startswith("## ")}
+        with open(os.path.join(HERE, "rules_test.yaml")) as f:
+            rules_test = f.read()
+        for group in rule["spec"]["groups"]:
+            for r in group["rules"]:
+                with self.subTest(alert=r["alert"]):
+                    annotations = r["annotations"]
+                    self.assertTrue(annotations.get("description"))
+                    url, _, anchor = annotations["runbook_url"].partition("#")
+                    self.assertTrue(url.endswith("/runbook.md"), url)
+                    self.assertEqual(anchor, r["alert"].lower())
+                    self.assertIn(anchor, anchors)
+                    fired = re.search(r"alertname: " + r["alert"] + r"\n\s+exp_alerts:\n\s+- ",
+                                      rules_test)
+                    self.assertTrue(fired, f"no promtool test expects {r['alert']} to fire")
 
         directory = os.path.join(self.tmp.name, "rules")
         os.mkdir(directory)
@@ -335,13 +528,17 @@ class Manifests(unittest.TestCase):
         self.assertNotIn("SHARD_INDEX", env)  # from the pod's host name, epsitter-N
         self.assertEqual(spec["podManagementPolicy"], "Parallel")
 
-        # The pod template is the base Deployment's, but for SHARD_COUNT and the token.
+        # The pod template is the discovery Deployment's, but for SHARD_COUNT and the spread.
         deployment = self.one("Deployment", "discovery")
         expected = json.loads(json.dumps(deployment["spec"]["template"]))
         actual = json.loads(json.dumps(spec["template"]))
         actual_main = next(c for c in actual["spec"]["containers"] if c["name"] == "epsitter")
         actual_main["env"] = [e for e in actual_main["env"] if e["name"] != "SHARD_COUNT"]
+        del actual["spec"]["topologySpreadConstraints"]
         self.assertEqual(actual, expected)
+        # And its config is the discovery overlay's.
+        self.assertEqual(self.one("ConfigMap", "sharded")["data"],
+                         self.one("ConfigMap", "discovery")["data"])
         self.assertEqual(spec["selector"], deployment["spec"]["selector"])
 
         # The governing Service is headless; the ServiceMonitor selects the base Service only
