@@ -352,6 +352,8 @@ class Manifests(unittest.TestCase):
             self.assertEqual(service["metadata"]["labels"].get(key), value)
         self.assertEqual([e["port"] for e in monitor["spec"]["endpoints"]], ["metrics"])
         self.assertEqual(monitor["spec"]["endpoints"][0]["path"], "/metrics")
+        # epsitter's own `namespace` label (the target's) must not become `exported_namespace`.
+        self.assertIs(monitor["spec"]["endpoints"][0].get("honorLabels"), True)
 
     def workload(self, which):
         """The variant's Deployment, or its StatefulSet when sharded."""
