@@ -241,7 +241,8 @@ int run(const CommandLine& line, const Settings& settings, Config config,
     if (line.watch_config) {
       watcher.emplace(
           line.config_path, ConfigWatcher::Options{},
-          [&reloader] { reloader.reload("file changed"); }, log);
+          [&reloader] { reloader.reload("file changed"); }, log,
+          [&reloader] { return reloader.referenced_files(); });
     }
     const std::size_t target_count = config.targets.size();
     const ReloadOutcome started = reloader.apply_initial(std::move(config), "start", expanded);

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace epsitter::detail {
 
@@ -30,5 +32,11 @@ std::string read_file_text(const std::string& path, std::size_t max_bytes);
 // The same checks without reading: the file at `path` can be opened, is regular and is at most
 // `max_bytes` long (for files that libcurl reads later, such as a CA bundle). Throws FileReadError.
 void check_file_readable(const std::string& path, std::size_t max_bytes);
+
+// What a file held, as the config watcher compares it: a hash of its bytes. The loader keeps the
+// hash of each secret file it read, so that the watcher compares with what was actually loaded.
+inline std::size_t content_hash(std::string_view bytes) {
+  return std::hash<std::string_view>{}(bytes);
+}
 
 }  // namespace epsitter::detail

@@ -71,7 +71,7 @@ void read_method(const Fields& fields, Target& target) {
 
 // One trailing line break is dropped: `echo token > file` and editors add one; Kubernetes Secret
 // files usually have none.
-std::string read_secret_file(const Field& field) {
+std::string read_secret_file(const Field& field, std::vector<FileRead>& files_read) {
   const std::string path = path_of(field);
   std::string secret;
   try {
@@ -79,6 +79,7 @@ std::string read_secret_file(const Field& field) {
   } catch (const FileReadError& error) {
     field.fail("cannot read file " + quote(path) + ": " + error.what());
   }
+  files_read.push_back(FileRead{path, content_hash(secret)});
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
   return secret;
@@ -86,7 +87,8 @@ std::string read_secret_file(const Field& field) {
 
 // A secret given inline (`inline_name`) or as a file (`file_name`), never both.
 std::optional<std::string> read_secret(const Fields& fields, std::string_view inline_name,
-                                       std::string_view file_name, const std::string& expected) {
+                                       std::string_view file_name, const std::string& expected,
+                                       std::vector<FileRead>& files_read) {
   const Field* inline_field = find_field(fields, inline_name);
   const Field* file_field = find_field(fields, file_name);
   if (inline_field != nullptr && file_field != nullptr) {
@@ -94,7 +96,7 @@ std::optional<std::string> read_secret(const Fields& fields, std::string_view in
         file_field->entry.key.Mark(),
         "set either " + std::string{inline_name} + " or " + std::string{file_name} + ", not both");
   }
-  if (file_field != nullptr) return read_secret_file(*file_field);
+  if (file_field != nullptr) return read_secret_file(*file_field, files_read);
   if (inline_field != nullptr) return text_of(*inline_field, expected);
   return std::nullopt;
 }
@@ -107,10 +109,11 @@ bool has_control_character(const std::string& text) {
 // Never quotes a password or token: error messages end up in logs.
 void read_auth(const Fields& fields, bool complete, Target& target) {
   std::optional<std::string> user = optional_text(fields, "auth_user", "a user name");
-  std::optional<std::string> password_text =
-      read_secret(fields, "auth_pass", "auth_pass_file", "a password (a single value; not shown)");
+  std::vector<FileRead> files_read;
+  std::optional<std::string> password_text = read_secret(
+      fields, "auth_pass", "auth_pass_file", "a password (a single value; not shown)", files_read);
   std::optional<std::string> token = read_secret(fields, "bearer_token", "bearer_token_file",
-                                                 "a token (a single value; not shown)");
+                                                 "a token (a single value; not shown)", files_read);
   const Field* token_field = find_field(fields, "bearer_token");
   if (token_field == nullptr) token_field = find_field(fields, "bearer_token_file");
   if (token && (token->empty() || has_control_character(*token))) {
@@ -137,6 +140,7 @@ void read_auth(const Fields& fields, bool complete, Target& target) {
   extras.auth_user = std::move(user);
   extras.auth_pass = std::move(password_text);
   extras.bearer_token = std::move(token);
+  extras.secret_files = std::move(files_read);
 }
 
 // RFC 7230 tchar: a header name made of anything else would corrupt the request.

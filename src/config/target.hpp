@@ -38,6 +38,15 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // The settings few targets set: out of line (see SharedValue), so that a target that sets none of
 // them costs a pointer instead of ~600 bytes.
+// A file the loader read for a target, and a hash of the bytes it read (file_text.hpp).
+struct FileRead {
+  std::string path;
+  std::size_t content_hash = 0;
+  friend bool operator==(const FileRead& a, const FileRead& b) {
+    return a.path == b.path && a.content_hash == b.content_hash;
+  }
+};
+
 struct TargetExtras {
   std::optional<std::string> auth_user;
   std::optional<std::string> auth_pass;     // from auth_pass or the file auth_pass_file names
@@ -45,6 +54,7 @@ struct TargetExtras {
   std::optional<std::string> ca_file;       // paths as given (relative ones resolved)
   std::optional<std::string> cert_file;
   std::optional<std::string> key_file;
+  std::vector<FileRead> secret_files;      // what auth_pass and bearer_token were read from
   std::optional<std::string> server_name;  // SNI, Host and certificate name; connects to url's host
   std::optional<std::string> proxy;
   std::optional<std::string> no_proxy;  // comma-separated hosts
@@ -54,8 +64,8 @@ struct TargetExtras {
   std::vector<std::string> secret_headers;
 
   auto tie() const {
-    return std::tie(auth_user, auth_pass, bearer_token, ca_file, cert_file, key_file, server_name,
-                    proxy, no_proxy, expect, extra_labels, secret_headers);
+    return std::tie(auth_user, auth_pass, bearer_token, ca_file, cert_file, key_file, secret_files,
+                    server_name, proxy, no_proxy, expect, extra_labels, secret_headers);
   }
   friend bool operator==(const TargetExtras& a, const TargetExtras& b) {
     return a.tie() == b.tie();

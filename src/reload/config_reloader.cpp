@@ -80,6 +80,7 @@ ReloadOutcome ConfigReloader::reload(std::string_view trigger) {
 ReloadOutcome ConfigReloader::apply_locked(Config config, const ExpandedSize& expanded,
                                            std::string_view trigger) {
   const std::string loaded = summarize(config);
+  std::vector<ReferencedFile> files = epsitter::referenced_files(config);
   std::string applied;
   // The YAML tree is gone by now, but its pages stay with this thread's malloc arena, where the
   // actors (other threads, other arenas) cannot reuse them: return them before the actors take
@@ -106,6 +107,7 @@ ReloadOutcome ConfigReloader::apply_locked(Config config, const ExpandedSize& ex
     status_.last_successful = true;
     status_.last_success_unix_seconds = now_();
     status_.last_error.clear();
+    referenced_files_ = std::move(files);
   }
   return ReloadOutcome{true, loaded + ": " + applied};
 }
@@ -124,6 +126,11 @@ ReloadOutcome ConfigReloader::fail_locked(const std::string& error, std::string_
 ReloadStatus ConfigReloader::status() const {
   const std::lock_guard<std::mutex> lock{status_mutex_};
   return status_;
+}
+
+std::vector<ReferencedFile> ConfigReloader::referenced_files() const {
+  const std::lock_guard<std::mutex> lock{status_mutex_};
+  return referenced_files_;
 }
 
 }  // namespace epsitter

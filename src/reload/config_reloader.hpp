@@ -6,9 +6,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config_loader.hpp"
 #include "config/expansion_budget.hpp"
+#include "config/referenced_files.hpp"
 
 namespace spdlog {
 class logger;
@@ -57,6 +59,8 @@ class ConfigReloader {
 
   ReloadStatus status() const;
   const std::string& path() const { return path_; }
+  // The files the running config's targets read (referenced_files.hpp), for the file watcher.
+  std::vector<ReferencedFile> referenced_files() const;
 
  private:
   ReloadOutcome apply_locked(Config config, const ExpandedSize& expanded, std::string_view trigger);
@@ -70,6 +74,7 @@ class ConfigReloader {
   std::mutex reload_mutex_;          // serialises whole reloads (load + apply)
   mutable std::mutex status_mutex_;  // guards status_ only, so readers never wait for a reload
   ReloadStatus status_;
+  std::vector<ReferencedFile> referenced_files_;  // of the config last applied; under status_mutex_
 };
 
 // "3 targets in 2 namespaces" (", plus Kubernetes discovery in all namespaces"): what a config

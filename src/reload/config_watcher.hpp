@@ -1,11 +1,15 @@
-// Watches the config file for changes: inotify on its directory (so that a Kubernetes ConfigMap's
-// `..data` symlink swap is seen), with a periodic content check as the fallback.
+// Watches the config file, and the files its targets read, for changes: inotify on their
+// directories (so that a Kubernetes ConfigMap's or Secret's `..data` symlink swap is seen), with a
+// periodic content check as the fallback.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "config/referenced_files.hpp"
 
 namespace spdlog {
 class logger;
@@ -13,10 +17,10 @@ class logger;
 
 namespace epsitter {
 
-// Calls on_change (on its own thread) when the file's content differs from what it last saw. Any
-// event in the directory, or the check interval passing, leads to a content comparison, so
-// editors, renames and symlink swaps are all handled the same way and an unchanged file never
-// triggers a reload.
+// Calls on_change (on its own thread) when the content of the config file, or of a file that
+// `also_watch` names, differs from what it last saw. Any event in their directories, or the check
+// interval passing, leads to a content comparison, so editors, renames and symlink swaps are all
+// handled the same way and an unchanged file never triggers a reload.
 class ConfigWatcher {
  public:
   struct Options {
@@ -30,9 +34,14 @@ class ConfigWatcher {
     bool use_inotify = true;  // false: the periodic check alone (as when inotify is unavailable)
   };
   using OnChange = std::function<void()>;
+  // The files to watch beside the config (the running config's secrets and TLS files), asked
+  // again before every comparison so that a reload naming other files is followed. A file first
+  // named is compared with what the load read (its loaded_hash), or else read as its baseline.
+  using AlsoWatch = std::function<std::vector<ReferencedFile>()>;
 
   // Reads the file's current content as the baseline, then starts watching.
-  ConfigWatcher(std::string path, Options options, OnChange on_change, spdlog::logger& log);
+  ConfigWatcher(std::string path, Options options, OnChange on_change, spdlog::logger& log,
+                AlsoWatch also_watch = {});
   ~ConfigWatcher();  // stops the thread and closes its descriptors
   ConfigWatcher(const ConfigWatcher&) = delete;
   ConfigWatcher& operator=(const ConfigWatcher&) = delete;

@@ -9,7 +9,9 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <vector>
 
+#include "config/file_text.hpp"
 #include "log/logger.hpp"
 #include "reload/config_watcher.hpp"
 #include "temp_directory.hpp"
@@ -53,18 +55,17 @@ ConfigWatcher::Options inotify_only() {
   return options;
 }
 
-// Lays out a directory the way the kubelet mounts a ConfigMap volume:
-// sitter.yaml -> ..data/sitter.yaml, ..data -> ..<version>/
+// Lays out a directory the way the kubelet mounts a ConfigMap or Secret volume:
+// NAME -> ..data/NAME, ..data -> ..<version>/
 void write_configmap_version(const fs::path& dir, const std::string& version,
-                             const std::string& text) {
+                             const std::string& text, const std::string& name = "sitter.yaml") {
   const fs::path versioned = dir / ("..%" + version);
   fs::create_directory(versioned);
-  std::ofstream(versioned / "sitter.yaml") << text;
+  std::ofstream(versioned / name) << text;
   const fs::path temporary = dir / "..data_tmp";
   fs::create_directory_symlink(versioned.filename(), temporary);
   fs::rename(temporary, dir / "..data");  // atomic, as the kubelet's rename(2)
-  if (!fs::exists(dir / "sitter.yaml"))
-    fs::create_symlink("..data/sitter.yaml", dir / "sitter.yaml");
+  if (!fs::exists(dir / name)) fs::create_symlink("..data/" + name, dir / name);
 }
 
 }  // namespace
@@ -91,6 +92,71 @@ TEST_CASE("a ConfigMap ..data symlink swap is noticed", "[watcher]") {
   ConfigWatcher watcher{path, inotify_only(), changes.callback(), *log};
   write_configmap_version(dir.path(), "v2", "second\n");
   fs::remove_all(dir.path() / "..%v1");
+  CHECK(changes.wait_for(1));
+}
+
+TEST_CASE("a Secret's ..data swap of a file the targets read is noticed", "[watcher]") {
+  testing::TempDirectory config_dir;
+  testing::TempDirectory secret_dir;
+  const std::string path = config_dir.write("sitter.yaml", "config\n");
+  write_configmap_version(secret_dir.path(), "v1", "old-password", "password");
+  const std::string secret = (secret_dir.path() / "password").string();
+  auto log = make_stderr_logger(LogLevel::critical);
+  Changes changes;
+  ConfigWatcher watcher{path, inotify_only(), changes.callback(), *log, [&secret] {
+                          return std::vector<ReferencedFile>{{secret, std::nullopt}};
+                        }};
+  write_configmap_version(secret_dir.path(), "v2", "new-password", "password");
+  fs::remove_all(secret_dir.path() / "..%v1");
+  CHECK(changes.wait_for(1));
+  std::this_thread::sleep_for(300ms);
+  CHECK(changes.count() == 1);  // one change, one call, however many events the swap made
+}
+
+TEST_CASE("a file first named after the start is its baseline, not a change", "[watcher]") {
+  testing::TempDirectory dir;
+  const std::string path = dir.write("sitter.yaml", "config\n");
+  const std::string token = dir.write("token", "t1");
+  auto log = make_stderr_logger(LogLevel::critical);
+  Changes changes;
+  std::mutex mutex;
+  std::vector<ReferencedFile> named;  // as the files a reload names for the first time
+  ConfigWatcher::Options options = inotify_only();
+  options.check_interval = 100ms;  // so that the list is asked for again soon without an event
+  ConfigWatcher watcher{path, options, changes.callback(), *log, [&] {
+                          const std::lock_guard<std::mutex> lock{mutex};
+                          return named;
+                        }};
+  {
+    const std::lock_guard<std::mutex> lock{mutex};
+    named.push_back({token, std::nullopt});
+  }
+  std::this_thread::sleep_for(500ms);  // several rounds: the file is known by now
+  CHECK(changes.count() == 0);
+  dir.write("token", "t2");
+  CHECK(changes.wait_for(1));
+  {
+    const std::lock_guard<std::mutex> lock{mutex};
+    named.clear();  // a reload that no longer reads it
+  }
+  std::this_thread::sleep_for(500ms);
+  dir.write("token", "t3");
+  std::this_thread::sleep_for(500ms);
+  CHECK(changes.count() == 1);
+}
+
+TEST_CASE("a file changed between its load and the watcher learning of it is a change",
+          "[watcher]") {
+  testing::TempDirectory dir;
+  const std::string path = dir.write("sitter.yaml", "config\n");
+  const std::string token = dir.write("token", "rotated-since");
+  auto log = make_stderr_logger(LogLevel::critical);
+  Changes changes;
+  // The load read "loaded", which the file no longer holds when the watcher first hears of it.
+  const ReferencedFile loaded{token, detail::content_hash("loaded")};
+  ConfigWatcher watcher{path, inotify_only(), changes.callback(), *log,
+                        [&loaded] { return std::vector<ReferencedFile>{loaded}; }};
+  dir.write("sitter.yaml", "config\n");  // an event, so that the first comparison comes soon
   CHECK(changes.wait_for(1));
 }
 

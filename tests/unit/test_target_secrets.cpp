@@ -7,8 +7,11 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "config/config_loader.hpp"
+#include "config/file_text.hpp"
+#include "config/referenced_files.hpp"
 #include "config_text.hpp"
 #include "temp_directory.hpp"
 
@@ -74,6 +77,36 @@ TEST_CASE("secret files are read at load, one trailing newline dropped, and re-r
   CHECK(config.targets[0].extras->auth_pass == std::optional<std::string>{"rotated"});
   CHECK(target_with("    bearer_token: abc\n").extras->bearer_token ==
         std::optional<std::string>{"abc"});
+}
+
+TEST_CASE("the files the targets read are listed for the watcher, secrets with what was read",
+          "[config][secrets]") {
+  const testing::TempDirectory dir;
+  const std::string password = dir.write("password", "p4ss\n");
+  const std::string token = dir.write("token", "t0ken");
+  const std::string ca = dir.write("ca.pem", "not read at load");
+  const Config config = parse(
+      "urls:\n"
+      "  basic:\n    url: https://h/\n    auth_user: me\n    auth_pass_file: " +
+      password +
+      "\n"
+      "    ca_file: " +
+      ca +
+      "\n"
+      "  bearer:\n    url: https://h/\n    bearer_token_file: " +
+      token +
+      "\n"
+      "    ca_file: " +
+      ca +
+      "\n"
+      "  plain:\n    url: http://h/\n");
+  const std::vector<ReferencedFile> expected{
+      {ca, std::nullopt},                          // libcurl reads it for each probe
+      {password, detail::content_hash("p4ss\n")},  // the bytes as read, newline included
+      {token, detail::content_hash("t0ken")},
+  };
+  CHECK(referenced_files(config) == expected);
+  CHECK(referenced_files(parse("urls:\n  plain:\n    url: http://h/\n")).empty());
 }
 
 TEST_CASE("secrets conflict and missing files are errors that never show the secret",
