@@ -79,6 +79,8 @@ struct HttpEngine::Impl {
     transfer->on_done = std::move(item.on_done);
     transfer->started = std::chrono::steady_clock::now();
     transfer->serial = next_serial++;
+    // A fresh handle per probe, never pooled: nothing of an earlier probe (its cookies above all)
+    // can carry over.
     transfer->easy.reset(curl_easy_init());
     if (!transfer->easy) {
       finish_without_transfer(*transfer, "curl_easy_init failed");

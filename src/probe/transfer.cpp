@@ -12,6 +12,7 @@
 
 #include "probe/error_classification.hpp"
 #include "probe/redirects.hpp"
+#include "probe/request_headers.hpp"
 #include "probe/server_name.hpp"
 #include "text/ascii.hpp"
 
@@ -28,19 +29,6 @@ constexpr std::int64_t kMaxHeaderBytes = 64 * 1024;
 // what a transfer in flight holds. A probe's answer is mostly small, and a bigger body is read in
 // more pieces; 1,000 hanging targets hold 12 MiB less.
 constexpr long kReceiveBufferBytes = 4 * 1024;
-
-bool has_header(const ProbeRequest& request, const char* name) {
-  return std::any_of(request.headers.begin(), request.headers.end(), [name](const auto& header) {
-    return text::equals_ignoring_case(header.first, name);
-  });
-}
-
-bool is_secret_header(const ProbeRequest& request, const std::string& name) {
-  return std::any_of(request.secret_headers.begin(), request.secret_headers.end(),
-                     [&name](const std::string& secret) {
-                       return text::equals_ignoring_case(name, secret.c_str());
-                     });
-}
 
 // Keeps at most body_limit bytes (and only when asked to), then stops the transfer: the rest of
 // the body is never downloaded, so a huge or endless body costs neither memory nor time.
@@ -91,28 +79,6 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* a
   const curl_socket_t sock = socket(address->family, address->socktype, address->protocol);
   if (sock == CURL_SOCKET_BAD) static_cast<Transfer*>(user)->socket_errno = errno;
   return sock;
-}
-
-// `with_secrets`: the hop goes to the first hop's origin, so headers named secret go too.
-// `with_body`: the hop sends the request's body; after a redirect turned it into a GET, the body's
-// Content-Type goes too, as browsers drop it.
-bool build_header_list(const ProbeRequest& request, bool with_secrets, bool with_body,
-                       CurlSlist& list) {
-  const bool body_dropped = request.body && !with_body;
-  for (const auto& [name, value] : request.headers) {
-    if (!with_secrets && is_secret_header(request, name)) continue;
-    if (body_dropped && text::equals_ignoring_case(name, "Content-Type")) continue;
-    // "Name;" is libcurl's way of sending a header with an empty value.
-    const std::string line = value.empty() ? name + ";" : name + ": " + value;
-    if (!append(list, line.c_str())) return false;
-  }
-  // No "Expect: 100-continue" round trip on larger bodies: a probe should measure one exchange.
-  if (!append(list, "Expect:")) return false;
-  // libcurl would label a body as form data; send none unless the config set one.
-  if (request.body && with_body && !has_header(request, "Content-Type")) {
-    if (!append(list, "Content-Type:")) return false;
-  }
-  return true;
 }
 
 long ip_resolve(int ip_version) {
@@ -197,6 +163,7 @@ bool configure_hop(CURL* easy, const ProbeRequest& request, bool to_first_origin
     return false;
   }
   set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
+  set(curl_easy_setopt(easy, CURLOPT_COOKIE, configured_cookie(request, to_first_origin)));
   return ok;
 }
 
@@ -282,6 +249,10 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L));
   set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
+  // A cookie engine of this handle's own, which lives as long as the probe (the engine makes a
+  // fresh handle per probe and shares none): a cookie a 3xx sets goes on the next hops, only where
+  // libcurl's RFC 6265 matching (host, Domain, Path, Secure) sends it, and never to another probe.
+  set(curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""));
   set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body));
   set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
