@@ -75,6 +75,8 @@ const std::vector<TargetField> kSchema{
      "hosts reached directly: comma-separated text or a list."},
     {"body_limit", R::connection, false, A::allowed, true, "",
      "bytes of the body read at most (default 1048576; at most 1 GiB, 16 MiB from an annotation); the rest is not downloaded."},
+    {"max_body_size", R::connection, false, A::allowed, true, "",
+     "bytes (like blackbox_exporter's `body_size_limit`): a response body longer than this fails the probe as `body_too_large`, and reading stops at its first byte past the limit. At least 1 and at most the target's `body_limit`. Without it a longer body is cut at `body_limit` and the probe goes on. Every response of a redirect chain is held to it."},
     {"labels", R::label, true, A::allowed, true, "",
      "a map of extra labels for `sitter_target_info`: Prometheus label names; `name`, `namespace`, `method`, `url`, `status`, `error`, `reason`, `phase`, `version`, `le`, `quantile` and `__*` are reserved."},
 };

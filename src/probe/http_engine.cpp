@@ -89,6 +89,7 @@ struct HttpEngine::Impl {
     CURL* easy = transfer->easy.get();
     transfer->request = item.request;
     transfer->body_limit = item.request->body_limit;
+    transfer->max_body_size = item.request->max_body_size;
     transfer->keep_body = item.request->keep_body;
     transfer->keep_headers = item.request->keep_headers;
     if (!configure(easy, *item.request, *transfer)) {

@@ -31,17 +31,20 @@ constexpr std::int64_t kMaxHeaderBytes = 64 * 1024;
 constexpr long kReceiveBufferBytes = 4 * 1024;
 
 // Keeps at most body_limit bytes (and only when asked to), then stops the transfer: the rest of
-// the body is never downloaded, so a huge or endless body costs neither memory nor time.
+// the body is never downloaded, so a huge or endless body costs neither memory nor time. With
+// max_body_size (never above body_limit) the first byte past it stops the transfer the same way,
+// but fails the probe instead of cutting the body short.
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
-  const auto room = static_cast<std::size_t>(
-      std::max<std::int64_t>(0, transfer->body_limit - transfer->body_bytes));
+  const std::int64_t bound = transfer->max_body_size.value_or(transfer->body_limit);
+  const auto room =
+      static_cast<std::size_t>(std::max<std::int64_t>(0, bound - transfer->body_bytes));
   const std::size_t taken = std::min(bytes, room);
   if (transfer->keep_body) transfer->body.append(data, taken);
   transfer->body_bytes += static_cast<std::int64_t>(taken);
   if (taken < bytes) {
-    transfer->body_truncated = true;
+    (transfer->max_body_size ? transfer->body_too_large : transfer->body_truncated) = true;
     return 0;  // makes libcurl stop reading
   }
   return bytes;
@@ -226,10 +229,12 @@ PhaseTimes& operator+=(PhaseTimes& sum, const PhaseTimes& hop) {
   return sum;
 }
 
-// Stopping at the body limit is our choice, not a failure of the target: the response arrived.
+// Stopping at a body limit is our choice, not a failure of the target: the response arrived (and
+// with body_too_large fails its check in the evaluator, with its status known).
 bool got_response(CURLcode code, const Transfer& transfer) {
+  const bool stopped_by_us = transfer.body_truncated || transfer.body_too_large;
   return code == CURLE_OK ||
-         (code == CURLE_WRITE_ERROR && transfer.body_truncated && !transfer.headers_too_large);
+         (code == CURLE_WRITE_ERROR && stopped_by_us && !transfer.headers_too_large);
 }
 
 }  // namespace
@@ -284,6 +289,7 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
       result.tls_version = transfer.tls->version;
       result.cert_not_after = transfer.tls->cert_not_after;
     }
+    result.body_too_large = transfer.body_too_large;
     result.body = std::move(transfer.body);
     result.headers = std::move(transfer.headers);
   } else if (transfer.headers_too_large) {
@@ -320,7 +326,9 @@ ProbeResult failed_before_sending(const char* why) {
 
 std::optional<CURLcode> prepare_next_hop(CURL* easy, CURLcode code, Transfer& transfer) {
   const ProbeRequest& request = *transfer.request;
-  if (!request.follow_redirects || !got_response(code, transfer)) return code;
+  if (!request.follow_redirects || !got_response(code, transfer) || transfer.body_too_large) {
+    return code;  // a 3xx over max_body_size fails the probe where it is
+  }
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   char* location = nullptr;
