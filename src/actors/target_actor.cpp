@@ -128,6 +128,7 @@ ProbeRequest make_probe_request(const Target& target, const ProbeContext& contex
   request.proxy = target.extras->proxy;
   request.no_proxy = target.extras->no_proxy;
   request.body_limit = target.body_limit;
+  request.max_body_size = target.extras->max_body_size;
   request.keep_body = target.extras->expect.needs_body();
   request.keep_headers = target.extras->expect.needs_headers();
   return request;

@@ -304,7 +304,7 @@ Fields with_defaults(Fields own, const Fields& defaults) {
 
 void read_target_fields(const Fields& fields, bool complete, Target& target) {
   read_request_fields(fields, complete, target);
-  read_connection_fields(fields, target);
+  read_connection_fields(fields, complete, target);
   read_expectation_fields(fields, target);
   read_label_fields(fields, target);
 }

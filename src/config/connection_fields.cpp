@@ -1,5 +1,6 @@
 // Reads how a target is reached: its own interval, redirects, connection reuse, IP version, TLS
-// (CA, client certificate, verification, server name), proxy and how much of the body to read.
+// (CA, client certificate, verification, server name), proxy, how much of the body to read and
+// how long a body may be.
 #include <algorithm>
 
 #include "config/number_parsing.hpp"
@@ -76,9 +77,26 @@ std::int64_t read_body_limit(const Field& field) {
   return *bytes;
 }
 
+// At most the target's body_limit (when the whole target is known), so that body_limit stays the
+// one bound on what a probe reads, and the cap on an annotation's body_limit holds for this too.
+std::int64_t read_max_body_size(const Field& field, bool complete, std::int64_t body_limit) {
+  const std::string text = text_of(field, "a number of bytes");
+  const std::optional<long long> bytes = parse_integer(trim(text));
+  if (!bytes) field.fail(quote(text) + " is not a whole number of bytes");
+  if (*bytes < 1) field.fail(quote(text) + " is out of range: expected at least 1 byte");
+  if (*bytes > kMaxBodyLimitBytes) {
+    field.fail(quote(text) + " is out of range: expected at most 1073741824 bytes (1 GiB)");
+  }
+  if (complete && *bytes > body_limit) {
+    field.fail(quote(text) + " is more than body_limit (" + std::to_string(body_limit) +
+               " bytes): raise body_limit too, or lower max_body_size");
+  }
+  return *bytes;
+}
+
 }  // namespace
 
-void read_connection_fields(const Fields& fields, Target& target) {
+void read_connection_fields(const Fields& fields, bool complete, Target& target) {
   if (const Field* field = find_field(fields, "interval")) {
     target.interval = seconds_to_millis(seconds_of(*field, kMaxIntervalSeconds));
   }
@@ -112,6 +130,9 @@ void read_connection_fields(const Fields& fields, Target& target) {
   }
   if (const Field* field = find_field(fields, "body_limit")) {
     target.body_limit = read_body_limit(*field);
+  }
+  if (const Field* field = find_field(fields, "max_body_size")) {
+    target.extras.write().max_body_size = read_max_body_size(*field, complete, target.body_limit);
   }
 }
 

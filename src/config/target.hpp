@@ -58,6 +58,8 @@ struct TargetExtras {
   std::optional<std::string> server_name;  // SNI, Host and certificate name; connects to url's host
   std::optional<std::string> proxy;
   std::optional<std::string> no_proxy;  // comma-separated hosts
+  // A body longer than this fails the probe as body_too_large; at most body_limit.
+  std::optional<std::int64_t> max_body_size;
   Expectations expect;
   HeaderList extra_labels;  // the `labels:` map for sitter_target_info, sorted by name
   // Headers that go only to the URL's origin, as credentials do (dropped on a redirect elsewhere).
@@ -65,7 +67,8 @@ struct TargetExtras {
 
   auto tie() const {
     return std::tie(auth_user, auth_pass, bearer_token, ca_file, cert_file, key_file, secret_files,
-                    server_name, proxy, no_proxy, expect, extra_labels, secret_headers);
+                    server_name, proxy, no_proxy, max_body_size, expect, extra_labels,
+                    secret_headers);
   }
   friend bool operator==(const TargetExtras& a, const TargetExtras& b) {
     return a.tie() == b.tie();

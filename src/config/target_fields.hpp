@@ -50,8 +50,9 @@ std::string path_of(const Field& field);  // a readable file; resolved against t
 // (a url, auth_pass with auth_user, ...) wait until it is merged into one.
 void read_request_fields(const Fields& fields, bool complete, Target& target);
 
-// Schedule, connection, TLS and proxy (connection_fields.cpp).
-void read_connection_fields(const Fields& fields, Target& target);
+// Schedule, connection, TLS, proxy and body limits (connection_fields.cpp). `complete` as above:
+// max_body_size is held against the body_limit of the whole target.
+void read_connection_fields(const Fields& fields, bool complete, Target& target);
 
 // expect_* (expectation_fields.cpp).
 void read_expectation_fields(const Fields& fields, Target& target);

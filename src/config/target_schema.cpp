@@ -34,7 +34,7 @@ const std::vector<TargetField> kSchema{
     {"interval", R::connection, false, A::by_default, true, "",
      "seconds between two probes of this target (fractional, at most 86400); default `POLL_INTERVAL`. A discovered target's is at least `kubernetes.min_interval`."},
     {"follow_redirects", R::connection, false, A::allowed, true, "",
-     "`true` (default) follows up to 10 redirects (301, 302, 303, 307, 308); `false` makes a 3xx the final response. A 303, and a 301 or 302 after a POST, turns the request into a GET without body; 307 and 308 keep method and body."},
+     "`true` (default) follows up to 10 redirects (301, 302, 303, 307, 308); `false` makes a 3xx the final response. A 303, and a 301 or 302 after a POST, turns the request into a GET without body; 307 and 308 keep method and body. A cookie a response sets goes on the next hops of the same probe where RFC 6265 sends it (by host, Domain and Path, not port; `Secure` only over https or to loopback), in one `Cookie` header with any `Cookie` of `headers`; every probe starts with no cookies."},
     {"keepalive", R::connection, false, A::allowed, true, "",
      "`false` (default): a fresh connection per probe, so connect and TLS time are measured. `true` lets libcurl reuse a connection between probes."},
     {"ip_version", R::connection, false, A::allowed, true, "",
@@ -75,6 +75,8 @@ const std::vector<TargetField> kSchema{
      "hosts reached directly: comma-separated text or a list."},
     {"body_limit", R::connection, false, A::allowed, true, "",
      "bytes of the body read at most (default 1048576; at most 1 GiB, 16 MiB from an annotation); the rest is not downloaded."},
+    {"max_body_size", R::connection, false, A::allowed, true, "",
+     "bytes (like blackbox_exporter's `body_size_limit`): a response body longer than this fails the probe as `body_too_large`, and reading stops at its first byte past the limit. At least 1 and at most the target's `body_limit`. Without it a longer body is cut at `body_limit` and the probe goes on. Every response of a redirect chain is held to it."},
     {"labels", R::label, true, A::allowed, true, "",
      "a map of extra labels for `sitter_target_info`: Prometheus label names; `name`, `namespace`, `method`, `url`, `status`, `error`, `reason`, `phase`, `version`, `le`, `quantile` and `__*` are reserved."},
 };

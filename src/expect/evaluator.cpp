@@ -23,6 +23,14 @@ re2::StringPiece piece(const std::string& text) {
   return re2::StringPiece(text.data(), text.size());
 }
 
+// First of the checks of a response: the others would judge a body that was not read whole.
+std::optional<Verdict> check_body_size(const Expectations& /*expect*/, const ProbeResult& result) {
+  if (!result.body_too_large) return std::nullopt;
+  return fail(FailureReason::body_too_large,
+              "a body is longer than max_body_size; stopped reading (status " +
+                  std::to_string(result.status_code) + ")");
+}
+
 std::optional<Verdict> check_status(const Expectations& expect, const ProbeResult& result) {
   const int code = result.status_code;
   const bool allowed =
@@ -102,8 +110,8 @@ Verdict evaluate(const Expectations& expect, const ProbeResult& result) {
   if (result.error != ProbeError::none) {
     return fail(failure_reason_of(result.error), result.error_detail);
   }
-  for (const auto check :
-       {check_status, check_headers, check_body, check_json, check_time, check_certificate}) {
+  for (const auto check : {check_body_size, check_status, check_headers, check_body, check_json,
+                           check_time, check_certificate}) {
     if (std::optional<Verdict> failed = check(expect, result)) return std::move(*failed);
   }
   return Verdict{};

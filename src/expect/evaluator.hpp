@@ -17,8 +17,9 @@ struct Verdict {
   bool success() const { return !failure; }
 };
 
-// Checks in a fixed order and reports the first failure: no response, then status, header, body,
-// json, slow (max_response_time), cert_expiring (days left counted from the probe's end).
+// Checks in a fixed order and reports the first failure: no response, then body_too_large
+// (max_body_size), status, header, body, json, slow (max_response_time), cert_expiring (days left
+// counted from the probe's end).
 Verdict evaluate(const Expectations& expect, const ProbeResult& result);
 
 }  // namespace epsitter

@@ -23,6 +23,8 @@ std::string_view to_label(FailureReason reason) {
       return "too_many_redirects";
     case FailureReason::other:
       return "other";
+    case FailureReason::body_too_large:
+      return "body_too_large";
     case FailureReason::status:
       return "status";
     case FailureReason::header:

@@ -20,15 +20,16 @@ enum class FailureReason {
   protocol,
   too_many_redirects,
   other,
-  status,         // the status code is not one of expect_status
-  header,         // an expect_headers header is missing or does not match
-  body,           // expect_body did not match, or expect_body_absent did
-  json,           // the body is not JSON, or an expect_json path is missing or different
-  slow,           // the probe took longer than max_response_time
-  cert_expiring,  // the served certificate chain expires within min_cert_days
+  body_too_large,  // a response's body is longer than max_body_size (checked before status)
+  status,          // the status code is not one of expect_status
+  header,          // an expect_headers header is missing or does not match
+  body,            // expect_body did not match, or expect_body_absent did
+  json,            // the body is not JSON, or an expect_json path is missing or different
+  slow,            // the probe took longer than max_response_time
+  cert_expiring,   // the served certificate chain expires within min_cert_days
 };
 
-inline constexpr std::array<FailureReason, 15> kAllFailureReasons{FailureReason::timeout,
+inline constexpr std::array<FailureReason, 16> kAllFailureReasons{FailureReason::timeout,
                                                                   FailureReason::dns,
                                                                   FailureReason::connection_refused,
                                                                   FailureReason::connect,
@@ -37,6 +38,7 @@ inline constexpr std::array<FailureReason, 15> kAllFailureReasons{FailureReason:
                                                                   FailureReason::protocol,
                                                                   FailureReason::too_many_redirects,
                                                                   FailureReason::other,
+                                                                  FailureReason::body_too_large,
                                                                   FailureReason::status,
                                                                   FailureReason::header,
                                                                   FailureReason::body,

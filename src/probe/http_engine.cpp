@@ -79,6 +79,8 @@ struct HttpEngine::Impl {
     transfer->on_done = std::move(item.on_done);
     transfer->started = std::chrono::steady_clock::now();
     transfer->serial = next_serial++;
+    // A fresh handle per probe, never pooled: nothing of an earlier probe (its cookies above all)
+    // can carry over.
     transfer->easy.reset(curl_easy_init());
     if (!transfer->easy) {
       finish_without_transfer(*transfer, "curl_easy_init failed");
@@ -87,6 +89,7 @@ struct HttpEngine::Impl {
     CURL* easy = transfer->easy.get();
     transfer->request = item.request;
     transfer->body_limit = item.request->body_limit;
+    transfer->max_body_size = item.request->max_body_size;
     transfer->keep_body = item.request->keep_body;
     transfer->keep_headers = item.request->keep_headers;
     if (!configure(easy, *item.request, *transfer)) {

@@ -40,8 +40,11 @@ struct ProbeRequest {
 
   std::int64_t body_limit =
       defaults::kBodyLimitBytes;  // bytes read at most; the rest is not downloaded
-  bool keep_body = false;         // return the body (at most body_limit bytes)
-  bool keep_headers = false;      // return the final response's headers
+  // When set (at most body_limit): a response body longer than this fails the probe
+  // (ProbeResult::body_too_large), and reading stops at its first byte past the limit.
+  std::optional<std::int64_t> max_body_size;
+  bool keep_body = false;     // return the body (at most body_limit bytes)
+  bool keep_headers = false;  // return the final response's headers
 };
 
 }  // namespace epsitter

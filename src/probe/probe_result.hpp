@@ -58,8 +58,11 @@ struct ProbeResult {
   std::string tls_version;  // "TLSv1.3", ...; empty unless the final response used TLS
   std::optional<std::int64_t> cert_not_after;  // earliest notAfter in the served chain, Unix s
   bool body_truncated = false;  // the body was longer than the limit; the rest was not read
-  std::string body;             // only when the request asked for it, at most the body limit
-  ResponseHeaders headers;      // of the final response, only when the request asked for them
+  // A response of the chain had a body longer than max_body_size: the probe fails as
+  // `body_too_large` (reading stopped there; `body` holds what came before).
+  bool body_too_large = false;
+  std::string body;         // only when the request asked for it, at most the body limit
+  ResponseHeaders headers;  // of the final response, only when the request asked for them
 };
 
 }  // namespace epsitter

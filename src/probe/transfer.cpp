@@ -12,6 +12,7 @@
 
 #include "probe/error_classification.hpp"
 #include "probe/redirects.hpp"
+#include "probe/request_headers.hpp"
 #include "probe/server_name.hpp"
 #include "text/ascii.hpp"
 
@@ -29,31 +30,21 @@ constexpr std::int64_t kMaxHeaderBytes = 64 * 1024;
 // more pieces; 1,000 hanging targets hold 12 MiB less.
 constexpr long kReceiveBufferBytes = 4 * 1024;
 
-bool has_header(const ProbeRequest& request, const char* name) {
-  return std::any_of(request.headers.begin(), request.headers.end(), [name](const auto& header) {
-    return text::equals_ignoring_case(header.first, name);
-  });
-}
-
-bool is_secret_header(const ProbeRequest& request, const std::string& name) {
-  return std::any_of(request.secret_headers.begin(), request.secret_headers.end(),
-                     [&name](const std::string& secret) {
-                       return text::equals_ignoring_case(name, secret.c_str());
-                     });
-}
-
 // Keeps at most body_limit bytes (and only when asked to), then stops the transfer: the rest of
-// the body is never downloaded, so a huge or endless body costs neither memory nor time.
+// the body is never downloaded, so a huge or endless body costs neither memory nor time. With
+// max_body_size (never above body_limit) the first byte past it stops the transfer the same way,
+// but fails the probe instead of cutting the body short.
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
-  const auto room = static_cast<std::size_t>(
-      std::max<std::int64_t>(0, transfer->body_limit - transfer->body_bytes));
+  const std::int64_t bound = transfer->max_body_size.value_or(transfer->body_limit);
+  const auto room =
+      static_cast<std::size_t>(std::max<std::int64_t>(0, bound - transfer->body_bytes));
   const std::size_t taken = std::min(bytes, room);
   if (transfer->keep_body) transfer->body.append(data, taken);
   transfer->body_bytes += static_cast<std::int64_t>(taken);
   if (taken < bytes) {
-    transfer->body_truncated = true;
+    (transfer->max_body_size ? transfer->body_too_large : transfer->body_truncated) = true;
     return 0;  // makes libcurl stop reading
   }
   return bytes;
@@ -91,28 +82,6 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* a
   const curl_socket_t sock = socket(address->family, address->socktype, address->protocol);
   if (sock == CURL_SOCKET_BAD) static_cast<Transfer*>(user)->socket_errno = errno;
   return sock;
-}
-
-// `with_secrets`: the hop goes to the first hop's origin, so headers named secret go too.
-// `with_body`: the hop sends the request's body; after a redirect turned it into a GET, the body's
-// Content-Type goes too, as browsers drop it.
-bool build_header_list(const ProbeRequest& request, bool with_secrets, bool with_body,
-                       CurlSlist& list) {
-  const bool body_dropped = request.body && !with_body;
-  for (const auto& [name, value] : request.headers) {
-    if (!with_secrets && is_secret_header(request, name)) continue;
-    if (body_dropped && text::equals_ignoring_case(name, "Content-Type")) continue;
-    // "Name;" is libcurl's way of sending a header with an empty value.
-    const std::string line = value.empty() ? name + ";" : name + ": " + value;
-    if (!append(list, line.c_str())) return false;
-  }
-  // No "Expect: 100-continue" round trip on larger bodies: a probe should measure one exchange.
-  if (!append(list, "Expect:")) return false;
-  // libcurl would label a body as form data; send none unless the config set one.
-  if (request.body && with_body && !has_header(request, "Content-Type")) {
-    if (!append(list, "Content-Type:")) return false;
-  }
-  return true;
 }
 
 long ip_resolve(int ip_version) {
@@ -197,6 +166,7 @@ bool configure_hop(CURL* easy, const ProbeRequest& request, bool to_first_origin
     return false;
   }
   set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
+  set(curl_easy_setopt(easy, CURLOPT_COOKIE, configured_cookie(request, to_first_origin)));
   return ok;
 }
 
@@ -259,10 +229,12 @@ PhaseTimes& operator+=(PhaseTimes& sum, const PhaseTimes& hop) {
   return sum;
 }
 
-// Stopping at the body limit is our choice, not a failure of the target: the response arrived.
+// Stopping at a body limit is our choice, not a failure of the target: the response arrived (and
+// with body_too_large fails its check in the evaluator, with its status known).
 bool got_response(CURLcode code, const Transfer& transfer) {
+  const bool stopped_by_us = transfer.body_truncated || transfer.body_too_large;
   return code == CURLE_OK ||
-         (code == CURLE_WRITE_ERROR && transfer.body_truncated && !transfer.headers_too_large);
+         (code == CURLE_WRITE_ERROR && stopped_by_us && !transfer.headers_too_large);
 }
 
 }  // namespace
@@ -282,6 +254,10 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L));
   set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
+  // A cookie engine of this handle's own, which lives as long as the probe (the engine makes a
+  // fresh handle per probe and shares none): a cookie a 3xx sets goes on the next hops, only where
+  // libcurl's RFC 6265 matching (host, Domain, Path, Secure) sends it, and never to another probe.
+  set(curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""));
   set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body));
   set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header));
@@ -313,6 +289,7 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
       result.tls_version = transfer.tls->version;
       result.cert_not_after = transfer.tls->cert_not_after;
     }
+    result.body_too_large = transfer.body_too_large;
     result.body = std::move(transfer.body);
     result.headers = std::move(transfer.headers);
   } else if (transfer.headers_too_large) {
@@ -349,7 +326,9 @@ ProbeResult failed_before_sending(const char* why) {
 
 std::optional<CURLcode> prepare_next_hop(CURL* easy, CURLcode code, Transfer& transfer) {
   const ProbeRequest& request = *transfer.request;
-  if (!request.follow_redirects || !got_response(code, transfer)) return code;
+  if (!request.follow_redirects || !got_response(code, transfer) || transfer.body_too_large) {
+    return code;  // a 3xx over max_body_size fails the probe where it is
+  }
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   char* location = nullptr;

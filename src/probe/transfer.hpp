@@ -30,6 +30,7 @@ struct Transfer {
   std::chrono::steady_clock::time_point started;
   std::uint64_t serial = 0;  // start order, for YoungTransfers
   std::int64_t body_limit = 0;
+  std::optional<std::int64_t> max_body_size;  // at most body_limit (checked at load)
   bool keep_body = false;
   bool keep_headers = false;
 
@@ -46,6 +47,7 @@ struct Transfer {
   // The response being read.
   std::int64_t body_bytes = 0;
   bool body_truncated = false;
+  bool body_too_large = false;  // longer than max_body_size: fails the probe
   std::string body;
   ResponseHeaders headers;
   std::size_t header_lines = 0;
@@ -58,6 +60,7 @@ struct Transfer {
   void start_response() {
     body_bytes = 0;
     body_truncated = false;
+    body_too_large = false;
     body.clear();
     headers.clear();
     header_lines = 0;

@@ -33,6 +33,8 @@ std::string describe(FailureReason reason) {
       return "too many redirects";
     case FailureReason::other:
       return "request failed";
+    case FailureReason::body_too_large:
+      return "body too large";
     case FailureReason::status:
       return "unexpected status";
     case FailureReason::header:

@@ -1,6 +1,7 @@
-"""The tests' one loopback HTTP(S) server: routes answer with any status, headers, body and delay,
-and every request is recorded (method, path, headers, body, connection, client certificate, arrival
-time). harness.Backend is this server with routes given as (status, delay) pairs.
+"""The tests' one loopback HTTP(S) server: routes answer with any status, headers, body and delay
+(or choose the answer from the request), and every request is recorded (method, path, headers,
+body, connection, client certificate, arrival time). harness.Backend is this server with routes
+given as (status, delay) pairs.
 """
 
 import http.server
@@ -25,8 +26,43 @@ class Reply:
         self.delay = delay
 
 
-def redirect(location, status=302):
-    return Reply(status, b"", {"Location": location})
+    def length(self):
+        return len(self.body)
+
+    def write_body(self, wfile):
+        wfile.write(self.body)
+
+
+class Stream(Reply):
+    """A body of `size` bytes (announced in Content-Length) written `piece` bytes at a time, to
+    see where a client stops reading: `sent` holds the bytes that left for each response, and
+    `client_stopped` is set when the client hung up before the end."""
+
+    def __init__(self, size, piece=16 * 1024, status=200):
+        super().__init__(status, b"")
+        self.size, self.piece = size, piece
+        self.sent = []
+        self.client_stopped = threading.Event()
+
+    def length(self):
+        return self.size
+
+    def write_body(self, wfile):
+        self.sent.append(0)
+        chunk = b"z" * self.piece
+        try:
+            while self.sent[-1] < self.size:
+                part = chunk[:self.size - self.sent[-1]]
+                wfile.write(part)
+                wfile.flush()
+                self.sent[-1] += len(part)
+        except OSError:
+            self.client_stopped.set()
+            raise
+
+
+def redirect(location, status=302, headers=None):
+    return Reply(status, b"", {"Location": location, **(headers or {})})
 
 
 class Seen:
@@ -40,7 +76,8 @@ class Seen:
 
 
 class ScriptedServer:
-    """routes: {path: Reply}; other paths answer 200 "ok". `ssl_context` makes it HTTPS."""
+    """routes: {path: Reply, or a function of the request's Seen that returns one}; other paths
+    answer 200 "ok". `ssl_context` makes it HTTPS."""
 
     def __init__(self, routes=None, ssl_context=None):
         self.routes = dict(routes or {})
@@ -61,20 +98,23 @@ class ScriptedServer:
                 peer = None
                 if ssl_context is not None:
                     peer = self.connection.getpeercert()
+                seen = Seen(self.command, self.path, dict(self.headers), body,
+                            self.client_address, peer, time.monotonic())
                 with server.lock:
-                    server.requests.append(Seen(self.command, self.path, dict(self.headers), body,
-                                                self.client_address, peer, time.monotonic()))
+                    server.requests.append(seen)
                 reply = server.routes.get(self.path, Reply())
+                if callable(reply):
+                    reply = reply(seen)
                 if reply.delay:
                     server.stopping.wait(reply.delay)
                 try:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.send_header("Content-Length", str(reply.length()))
                     self.end_headers()
                     if self.command != "HEAD":
-                        self.wfile.write(reply.body)
+                        reply.write_body(self.wfile)
                 except OSError:
                     pass  # the prober gave up (body_limit, timeout): that is the point
 

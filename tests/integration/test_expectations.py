@@ -1,12 +1,13 @@
-"""Expectations decide success, each failing with its own reason; redirects, body_limit, proxy,
-keepalive, ip_version and a per-target interval, all against real loopback servers."""
+"""Expectations decide success, each failing with its own reason; redirects, body_limit,
+max_body_size, proxy, keepalive, ip_version and a per-target interval, all against real loopback
+servers."""
 
 import json
 import unittest
 
 import harness
 from harness import Epsitter, wait_until
-from scripted import Reply, ScriptedServer, redirect
+from scripted import Reply, ScriptedServer, Stream, redirect
 
 HEALTH = json.dumps({"status": "UP", "checks": [{"state": "ok"}], "count": 3})
 JSON = {"Content-Type": "application/json"}
@@ -49,6 +50,9 @@ CASES = {
     "cut_at_limit": ({"path": "/big", "body_limit": 1000, "expect_body": "MARKER"}, "body"),
     # Read in 4 KiB pieces (epsitter's receive buffer) to its last bytes.
     "big_body_read_whole": ({"path": "/big", "expect_body": "MARKER$"}, None),
+    "within_max_body_size": ({"path": "/big", "max_body_size": len(BIG),
+                              "expect_body": "MARKER$"}, None),
+    "over_max_body_size": ({"path": "/big", "max_body_size": 1000}, "body_too_large"),
 }
 
 
@@ -110,6 +114,10 @@ class Expectations(unittest.TestCase):
                                  1000)
                 self.assertEqual(sitter.value("sitter_response_size_bytes",
                                               name="big_body_read_whole"), len(BIG))
+                self.assertEqual(sitter.value("sitter_response_size_bytes",
+                                              name="over_max_body_size"), 1000)
+                self.assertEqual(sitter.value("sitter_last_status_code",
+                                              name="over_max_body_size"), 200)
                 self.assertEqual(sitter.value("sitter_http_version", name="status_listed"), 1.1)
                 self.assertGreater(sitter.value("sitter_last_probe_timestamp_seconds",
                                                 name="slow"), 1.6e9)
@@ -142,6 +150,26 @@ class Expectations(unittest.TestCase):
                 self.assertEqual(buckets, ["+Inf", "0.25", "2.0"])
                 self.assertEqual(sitter.value("sitter_request_duration_seconds_bucket",
                                               name="slow", le="0.25"), 0)
+
+    def test_a_body_over_max_body_size_is_not_read_further(self):
+        # body_limit at its largest, so that only max_body_size can stop the read.
+        limit, endless = 64 * 1024, Stream(256 << 20)
+        with ScriptedServer({"/endless": endless}) as server:
+            config = harness.config_yaml({"endless": {
+                "url": server.url("/endless"), "timeout": 20, "body_limit": 1 << 30,
+                "max_body_size": limit}})
+            with Epsitter(config, env={"POLL_INTERVAL": "1"}) as sitter:
+                wait_until(lambda: sitter.value("sitter_probe_failures_total", name="endless",
+                                                reason="body_too_large") >= 2, timeout=30,
+                           message="two probes failed as body_too_large")
+                self.assertTrue(endless.client_stopped.is_set())
+                # What left the server: the limit plus what loopback socket buffers hold.
+                self.assertLess(max(endless.sent), 16 << 20)
+                self.assertEqual(sitter.value("sitter_response_size_bytes", name="endless"),
+                                 limit)
+                self.assertEqual(sitter.value("sitter_http_error_total", name="endless"), 0)
+                self.assertEqual(sitter.value("sitter_last_status_code", name="endless"), 200)
+                self.assertLess(sitter.value("sitter_request_time_sum", name="endless"), 10)
 
 
 class Options(unittest.TestCase):

@@ -1,7 +1,8 @@
 """Redirects as a hostile or careless target uses them, against the real binary: credentials and
 the headers named in secret_headers reach only the URL's own origin (scheme, host, port), as
-libcurl does for Authorization alone; the method and body change as browsers change them; a flood
-of response headers is cut off and counted, not stored."""
+libcurl does for Authorization alone; cookies set along a chain go on its next hops to their own
+host and die with the probe; the method and body change as browsers change them; a flood of
+response headers is cut off and counted, not stored."""
 
 import unittest
 
@@ -93,6 +94,50 @@ urls:
                     self.assertEqual(sitter.value("sitter_probe_success", name=name), 1)
                 self.assertNotIn(TOKEN, sitter.log())
                 self.assertNotIn(API_KEY, sitter.log())
+
+
+SESSION = {"Set-Cookie": "session=c00k1e; Path=/"}
+
+
+def needs_session(seen):
+    """200 with the cookie the login set, 400 without it (a login wall)."""
+    if seen.headers.get("Cookie") == "session=c00k1e":
+        return Reply(200, "in")
+    return Reply(400, "no session")
+
+
+class Cookies(unittest.TestCase):
+    def test_a_cookie_set_on_a_redirect_goes_on_that_probes_next_hops_to_its_host_only(self):
+        with ScriptedServer() as home:
+            home.routes.update({
+                "/login": redirect("/app", headers=SESSION),
+                "/app": needs_session,
+                # "localhost" is another host on the same server.
+                "/login-away": redirect(home.url("/app-away", host="localhost"), headers=SESSION),
+                "/app-away": needs_session,
+            })
+            config = harness.config_yaml({"login": {"url": home.url("/login")},
+                                          "login_away": {"url": home.url("/login-away")}})
+            with Epsitter(config) as sitter:
+                wait_until(lambda: all(sitter.value("sitter_request_time_count", name=name) >= 2
+                                       for name in ("login", "login_away")), timeout=30,
+                           message="two probes of each chain")
+                self.assertEqual(sitter.value("sitter_probe_success", name="login"), 1)
+                self.assertEqual(sitter.value("sitter_probe_failures_total", name="login",
+                                              reason="status"), 0)
+                self.assertGreaterEqual(len(home.seen("/login")), 2)
+                for hop in home.seen("/app"):
+                    self.assertEqual(hop.headers.get("Cookie"), "session=c00k1e")
+                # Every probe starts with an empty jar: the next login goes without the cookie.
+                for hop in home.seen("/login") + home.seen("/login-away"):
+                    self.assertNotIn("Cookie", hop.headers)
+                # Another host never gets it, so that chain meets the login wall.
+                for hop in home.seen("/app-away"):
+                    self.assertNotIn("Cookie", hop.headers)
+                self.assertEqual(sitter.value("sitter_probe_success", name="login_away"), 0)
+                self.assertGreaterEqual(sitter.value("sitter_probe_failures_total",
+                                                     name="login_away", reason="status"), 2)
+                self.assertNotIn("c00k1e", sitter.log())
 
 
 def flood_of_headers(server, sock):

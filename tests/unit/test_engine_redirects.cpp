@@ -1,9 +1,10 @@
-// The HTTP engine following redirects against a loopback server: hops, where credentials go, the
-// method and body after a 303, and the redirect and header limits.
+// The HTTP engine following redirects against a loopback server: hops, where credentials and
+// cookies go, the method and body after a 303, and the redirect and header limits.
 
 // Prints std::optional values in failed checks (headers the server did or did not get).
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -107,6 +108,108 @@ TEST_CASE_METHOD(EngineFixture, "credentials in the URL go to that URL only") {
   CHECK(server.requests()[0].header("Authorization") == "Basic dTpw");
   REQUIRE(other.requests().size() == 1);
   CHECK_FALSE(other.requests()[0].header("Authorization"));
+}
+
+namespace {
+
+// A 302 to `location` that sets the cookie `session=abc`, as a login page does.
+Reply sets_cookie_and_redirects(const std::string& location) {
+  return Reply::respond(302, "",
+                        "Location: " + location + "\r\nSet-Cookie: session=abc; Path=/\r\n");
+}
+
+// 200 with the cookie the login set, 400 without it: the probe succeeds only if it came along.
+LoopbackServer::Handler needs_cookie() {
+  return [](const RecordedRequest& request) {
+    return request.header("Cookie") == std::optional<std::string>{"session=abc"}
+               ? Reply::respond(200, "in")
+               : Reply::respond(400, "no session");
+  };
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(EngineFixture, "a cookie a redirect sets goes with the next hop to its host") {
+  server.on("/login", sets_cookie_and_redirects("/app"));
+  server.on("/app", needs_cookie());
+  const auto result = probe(engine, request_to(server.url("/login")));
+  REQUIRE(result);
+  CHECK(result->error == ProbeError::none);
+  CHECK(result->status_code == 200);
+  const auto seen = server.requests();
+  REQUIRE(seen.size() == 2);
+  CHECK_FALSE(seen[0].header("Cookie"));
+  CHECK(seen[1].header("Cookie") == "session=abc");
+}
+
+TEST_CASE_METHOD(EngineFixture, "a cookie is not sent to another host on a redirect") {
+  // 127.0.0.1 sets it; "localhost" is another host on the same server; back on 127.0.0.1 it is
+  // sent again, so it was kept, only scoped.
+  const std::string port = std::to_string(server.port());
+  server.on("/login", sets_cookie_and_redirects("http://localhost:" + port + "/elsewhere"));
+  server.on("/elsewhere", Reply::redirect(302, "http://127.0.0.1:" + port + "/back"));
+  server.on("/back", needs_cookie());
+  const auto result = probe(engine, request_to(server.url("/login")));
+  REQUIRE(result);
+  CHECK(result->status_code == 200);
+  const auto seen = server.requests();
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[1].header("Host") == "localhost:" + port);
+  CHECK_FALSE(seen[1].header("Cookie"));
+  CHECK(seen[2].header("Cookie") == "session=abc");
+}
+
+TEST_CASE_METHOD(EngineFixture, "no cookie outlives its probe") {
+  server.on("/login", sets_cookie_and_redirects("/app"));
+  server.on("/app", needs_cookie());
+  server.on("/plain", Reply::respond(200));
+  const ProbeRequest request = request_to(server.url("/login"));
+  for (int round = 0; round < 2; ++round) {
+    const auto result = probe(engine, request);
+    REQUIRE(result);
+    CHECK(result->status_code == 200);
+  }
+  // Another probe of another target on the same host gets none either.
+  REQUIRE(probe(engine, request_to(server.url("/plain"))));
+  const auto seen = server.requests();
+  REQUIRE(seen.size() == 5);
+  CHECK(seen[0].target == "/login");
+  CHECK_FALSE(seen[2].header("Cookie"));  // the second probe's first hop
+  CHECK(seen[3].header("Cookie") == "session=abc");
+  CHECK_FALSE(seen[4].header("Cookie"));
+}
+
+TEST_CASE_METHOD(
+    EngineFixture,
+    "a configured Cookie and the chain's cookies go in one header, secrets stay home") {
+  LoopbackServer other;
+  server.on("/login", sets_cookie_and_redirects("/app"));
+  server.on("/app", Reply::redirect(302, other.url("/elsewhere")));
+  other.on("/elsewhere", Reply::respond(200));
+  ProbeRequest request = request_to(server.url("/login"));
+  request.headers = {{"Cookie", "team=sre"}};
+  const auto count_cookies = [](const RecordedRequest& seen) {
+    return std::count_if(seen.headers.begin(), seen.headers.end(),
+                         [](const auto& header) { return header.first == "Cookie"; });
+  };
+  SECTION("not secret: sent everywhere, as any configured header") {
+    REQUIRE(probe(engine, request));
+    REQUIRE(other.requests().size() == 1);
+    // The same host on another port: the chain's cookie goes too (cookies are scoped by host,
+    // not port, RFC 6265 8.5).
+    CHECK(other.requests()[0].header("Cookie") == "session=abc; team=sre");
+  }
+  SECTION("secret: only to the first hop's origin") {
+    request.secret_headers = {"cookie"};
+    REQUIRE(probe(engine, request));
+    REQUIRE(other.requests().size() == 1);
+    CHECK(other.requests()[0].header("Cookie") == "session=abc");
+  }
+  const auto seen = server.requests();
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].header("Cookie") == "team=sre");
+  CHECK(count_cookies(seen[1]) == 1);
+  CHECK(seen[1].header("Cookie") == "session=abc; team=sre");
 }
 
 TEST_CASE_METHOD(EngineFixture, "10 redirects are followed, the 11th fails as too_many_redirects") {

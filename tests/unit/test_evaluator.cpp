@@ -37,6 +37,17 @@ TEST_CASE("a 2xx response with no other expectation succeeds", "[evaluator]") {
   CHECK(reason(expect, response(503)) == FailureReason::status);
 }
 
+TEST_CASE("a body over max_body_size fails before any expectation is checked", "[evaluator]") {
+  ProbeResult result = response(503, "partial");
+  result.body_too_large = true;
+  const Verdict verdict = evaluate(Expectations{}, result);
+  CHECK(verdict.failure == FailureReason::body_too_large);
+  CHECK(verdict.detail == "a body is longer than max_body_size; stopped reading (status 503)");
+  CHECK(to_label(FailureReason::body_too_large) == "body_too_large");
+  result.body_too_large = false;
+  CHECK(reason(Expectations{}, result) == FailureReason::status);
+}
+
 TEST_CASE("a transport error fails with its own reason before any check", "[evaluator]") {
   ProbeResult result;
   result.error = ProbeError::connection_refused;

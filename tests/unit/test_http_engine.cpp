@@ -27,7 +27,6 @@ using namespace epsitter;
 using namespace epsitter::testing;
 using namespace std::chrono_literals;
 
-
 TEST_CASE_METHOD(EngineFixture, "a GET answered 200 reports status, HTTP/1.1, timings and size") {
   server.on("/ok", Reply::respond(200, "hello", "X-Test: yes\r\n"));
   const auto result = probe(engine, request_to(server.url("/ok")));
@@ -88,6 +87,57 @@ TEST_CASE_METHOD(EngineFixture, "the body is kept only when asked for, and cut a
     // the server (a few MiB at most on loopback).
     CHECK(server.bytes_sent() < kBig / 2);
   }
+}
+
+TEST_CASE_METHOD(EngineFixture,
+                 "a body longer than max_body_size is flagged and not read further") {
+  server.on("/exact", Reply::respond(200, std::string(1000, 'x')));
+  server.on("/over", Reply::respond(200, std::string(1001, 'x')));
+  ProbeRequest request = request_to(server.url("/exact"));
+  request.keep_body = true;
+  request.max_body_size = 1000;
+  const auto exact = probe(engine, request);
+  REQUIRE(exact);
+  CHECK(exact->error == ProbeError::none);
+  CHECK_FALSE(exact->body_too_large);
+  CHECK(exact->body.size() == 1000);
+
+  request.url = server.url("/over");
+  const auto over = probe(engine, request);
+  REQUIRE(over);
+  CHECK(over->error == ProbeError::none);  // a response arrived; the evaluator fails it
+  CHECK(over->status_code == 200);
+  CHECK(over->body_too_large);
+  CHECK_FALSE(over->body_truncated);
+  CHECK(over->response_bytes == 1000);
+  CHECK(over->body.size() == 1000);  // never more than the limit is kept
+}
+
+TEST_CASE_METHOD(EngineFixture, "an endless body stops at max_body_size") {
+  // Without the limit this would stream until the timeout.
+  server.on("/endless",
+            Reply::stream(200, [](std::size_t) { return std::string(16 * 1024, 'y'); }));
+  ProbeRequest request = request_to(server.url("/endless"));
+  request.max_body_size = 64 * 1024;
+  request.timeout = std::chrono::seconds(20);
+  const auto result = probe(engine, request);
+  REQUIRE(result);
+  CHECK(result->body_too_large);
+  CHECK(result->response_bytes == 64 * 1024);
+  CHECK(result->duration_seconds < 10);
+}
+
+TEST_CASE_METHOD(EngineFixture, "a redirect whose body is over max_body_size is not followed") {
+  server.on("/moved", Reply::respond(302, std::string(5000, 'r'),
+                                     "Location: " + server.url("/landing") + "\r\n"));
+  server.on("/landing", Reply::respond(200));
+  ProbeRequest request = request_to(server.url("/moved"));
+  request.max_body_size = 1000;
+  const auto result = probe(engine, request);
+  REQUIRE(result);
+  CHECK(result->body_too_large);
+  CHECK(result->status_code == 302);
+  CHECK(server.count("/landing") == 0);
 }
 
 TEST_CASE_METHOD(EngineFixture, "response headers are kept only when asked for") {

@@ -153,6 +153,44 @@ TEST_CASE("bad connection values are rejected at their position", "[config][erro
   CHECK_THAT(message_of(field_error("    body_limit: 2000000000\n")), Contains("out of range"));
 }
 
+TEST_CASE("max_body_size is read, at most body_limit", "[config]") {
+  CHECK_FALSE(target_with("    body_limit: 4096\n").extras->max_body_size);
+  CHECK(target_with("    max_body_size: 4096\n").extras->max_body_size ==
+        std::optional<std::int64_t>{4096});
+  // Up to the target's body_limit, wherever each comes from.
+  const Target raised = target_with("    body_limit: 8388608\n    max_body_size: 8388608\n");
+  CHECK(raised.extras->max_body_size == std::optional<std::int64_t>{8388608});
+  const Config config = parse(
+      "defaults:\n  max_body_size: 4194304\n"
+      "urls:\n  big:\n    url: http://h/\n    body_limit: 8388608\n");
+  CHECK(config.targets.front().extras->max_body_size == std::optional<std::int64_t>{4194304});
+}
+
+TEST_CASE("a bad max_body_size is rejected naming file, line, field and value",
+          "[config][errors]") {
+  const ConfigError over = field_error("    max_body_size: 2097152\n");
+  CHECK(over.file() == "sitter.yaml");
+  CHECK(over.line() == 4);
+  CHECK(over.field() == "urls.t.max_body_size");
+  CHECK_THAT(message_of(over),
+             Contains(R"("2097152" is more than body_limit (1048576 bytes): raise body_limit)"));
+  CHECK_THAT(message_of(field_error("    body_limit: 100\n    max_body_size: 101\n")),
+             Contains("is more than body_limit (100 bytes)"));
+  CHECK_THAT(message_of(field_error("    max_body_size: 0\n")),
+             Contains(R"("0" is out of range: expected at least 1 byte)"));
+  CHECK_THAT(message_of(field_error("    max_body_size: -5\n")),
+             Contains(R"("-5" is not a whole number of bytes)"));
+  CHECK_THAT(message_of(field_error("    max_body_size: 1MB\n")),
+             Contains(R"("1MB" is not a whole number of bytes)"));
+  CHECK_THAT(message_of(field_error("    max_body_size: 2000000000\n")),
+             Contains("expected at most 1073741824 bytes"));
+  // Inherited from defaults:, the error names where it was written.
+  const ConfigError inherited =
+      error_for("defaults:\n  max_body_size: 2097152\nurls:\n  t:\n    url: http://h/\n");
+  CHECK(inherited.field() == "defaults.max_body_size");
+  CHECK(inherited.line() == 2);
+}
+
 TEST_CASE("proxy must be a proxy URL and no_proxy may be a list", "[config]") {
   const Target target =
       target_with("    proxy: http://proxy:3128\n    no_proxy: [internal.example, 10.0.0.1]\n");

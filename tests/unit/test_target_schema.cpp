@@ -88,6 +88,7 @@ std::map<std::string, std::string> samples(const testing::TempDirectory& dir) {
       {"proxy", "proxy: http://127.0.0.1:3128"},
       {"no_proxy", "no_proxy: [a.example]"},
       {"body_limit", "body_limit: 10"},
+      {"max_body_size", "max_body_size: 10"},
       {"labels", "labels: {team: sre}"},
   };
 }
