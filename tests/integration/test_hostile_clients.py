@@ -267,6 +267,8 @@ class HostileClients(unittest.TestCase):
             for i in range(SLOW_READERS):
                 if statuses[i] == 200:
                     self.assertLess(readers.received[i], size, "a slow reader got the whole page")
+            wait_until(lambda: sitter.log().count("reason=\"slower than its deadline\"") >= served,
+                       message="each refused reader logged")
             self.assertEqual(sitter.log().count("reason=\"slower than its deadline\""), served)
             # And the port is whole again: a whole page for the next scraper.
             status, headers, page = sitter.get("/metrics")

@@ -66,6 +66,9 @@ class Operations(unittest.TestCase):
                             {"Host": "epsitter.monitoring.svc:8989", "X-Epsitter-Reload": "1"}):
                 status, _, body = sitter.exchange("POST", "/-/reload", headers)
                 self.assertEqual(status, 200, body)
+            # The log is read from stderr by a thread; the line may trail the response.
+            harness.wait_until(lambda: sitter.log().count('trigger="POST /-/reload"') >= 3,
+                               message="three reloads logged")
             self.assertEqual(sitter.log().count('trigger="POST /-/reload"'), 3)
 
     def test_a_foreign_host_is_refused_but_health_answers_any(self):
