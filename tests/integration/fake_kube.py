@@ -8,12 +8,19 @@ It speaks what epsitter uses of the real API, in the documented formats:
   {"type": "ADDED"|"MODIFIED"|"DELETED"|"BOOKMARK"|"ERROR", "object": {...}} for every change after
   RV; a watch from a resourceVersion older than the last compaction gets "410 Gone" (an ERROR event
   with a Status of code 410, as the API server sends it, or an HTTP 410 answer);
+- coordination.k8s.io/v1 Leases, as replicas use them for membership: POST to the collection
+  creates (409 AlreadyExists when the name is taken), GET/PUT/DELETE on
+  .../namespaces/NS/leases/NAME read, update and delete; an update must carry the object's current
+  `metadata.resourceVersion` (409 Conflict when it is stale, as the API server's optimistic
+  concurrency does); lists and watches of Leases work as for the other kinds;
 - the bearer token: any request without `Authorization: Bearer TOKEN` gets a 401 Status.
 
 Tests change the objects while epsitter watches (`put`, `delete`), and make trouble on purpose:
 `compact` (the next watch from an old resourceVersion gets 410 and must list again),
 `expire_watches` (open watches get an ERROR 410 event), `drop_watches` (open streams are cut
-without the final chunk, as a dropped connection looks), `bookmark`.
+without the final chunk, as a dropped connection looks), `bookmark`, and `unreachable` (every
+request, and every open watch, hangs without an answer until `reachable` again: an API server
+behind a partition).
 """
 
 import copy
@@ -29,15 +36,18 @@ import urllib.parse
 KINDS = {
     "services": ("/api/v1", "Service", "v1"),
     "ingresses": ("/apis/networking.k8s.io/v1", "Ingress", "networking.k8s.io/v1"),
+    "leases": ("/apis/coordination.k8s.io/v1", "Lease", "coordination.k8s.io/v1"),
 }
+# Bound on a request body the fake reads (a Lease is a few hundred bytes).
+MAX_BODY = 1 << 20
 
 
 class Request:
     """What the fake saw of one request."""
 
-    def __init__(self, path, resource, namespace, query, headers):
+    def __init__(self, path, resource, namespace, query, headers, method="GET", body=b""):
         self.path, self.resource, self.namespace = path, resource, namespace
-        self.query, self.headers = query, headers
+        self.query, self.headers, self.method, self.body = query, headers, method, body
 
     @property
     def watch(self):
@@ -98,6 +108,8 @@ class FakeKube:
         self.closing = False
         self.requests = []
         self.malformed_items = []  # raw items added to every services list (not watchable)
+        self.partitioned = False   # unreachable(): requests hang until reachable()
+        self.uids = 0
         self._open = {}            # resource -> watch streams open now
         fake = self
 
@@ -108,6 +120,15 @@ class FakeKube:
                 pass
 
             def do_GET(self):
+                fake._handle(self)
+
+            def do_POST(self):
+                fake._handle(self)
+
+            def do_PUT(self):
+                fake._handle(self)
+
+            def do_DELETE(self):
                 fake._handle(self)
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -186,6 +207,24 @@ class FakeKube:
             self.bookmarks += 1
             self.cond.notify_all()
 
+    def unreachable(self):
+        """From now on no request is answered, and open watches send nothing more (a partition:
+        the connections stay open, nothing arrives), until reachable()."""
+        with self.cond:
+            self.partitioned = True
+            self.cond.notify_all()
+
+    def reachable(self):
+        with self.cond:
+            self.partitioned = False
+            self.cond.notify_all()
+
+    def leases(self, namespace=None):
+        """The Leases stored now, by name."""
+        with self.cond:
+            return {k[2]: copy.deepcopy(o) for k, o in self.objects.items()
+                    if k[0] == "leases" and (namespace is None or k[1] == namespace)}
+
     def seen(self, resource=None, watch=None):
         with self.cond:
             return [r for r in self.requests
@@ -198,6 +237,16 @@ class FakeKube:
             return self._open.get(resource, 0)
 
     # --- the server side ----------------------------------------------------------------------
+
+    def _item_route(self, path):
+        """(resource, namespace, name) for a namespaced object's path, else None."""
+        for resource, (prefix, _, _) in KINDS.items():
+            head = f"{prefix}/namespaces/"
+            if path.startswith(head):
+                parts = path[len(head):].split("/")
+                if len(parts) == 3 and parts[1] == resource and parts[0] and parts[2]:
+                    return resource, parts[0], parts[2]
+        return None
 
     def _route(self, path):
         """(resource, namespace or '') for a collection path, else None."""
@@ -217,7 +266,10 @@ class FakeKube:
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
-        handler.wfile.write(payload)
+        try:
+            handler.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up waiting (a partition test): nothing to answer
 
     @staticmethod
     def _status(code, reason, message):
@@ -228,14 +280,27 @@ class FakeKube:
         parsed = urllib.parse.urlsplit(handler.path)
         query = dict(urllib.parse.parse_qsl(parsed.query))
         route = self._route(parsed.path)
-        request = Request(parsed.path, route[0] if route else None, route[1] if route else None,
-                          query, dict(handler.headers))
+        item = self._item_route(parsed.path)
+        resource = route[0] if route else item[0] if item else None
+        namespace = route[1] if route else item[1] if item else None
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(min(length, MAX_BODY)) if length else b""
+        request = Request(parsed.path, resource, namespace, query, dict(handler.headers),
+                          handler.command, body)
         with self.cond:
             self.requests.append(request)
+            while self.partitioned and not self.closing:
+                self.cond.wait(0.2)
         if handler.headers.get("Authorization") != f"Bearer {self.token}":
             self._send_json(handler, 401, self._status(401, "Unauthorized", "Unauthorized"))
             return
-        if route is None:
+        if item is not None:
+            self._object(handler, item, request)
+            return
+        if route is not None and handler.command == "POST":
+            self._create(handler, route, request)
+            return
+        if route is None or handler.command != "GET":
             self._send_json(handler, 404, self._status(404, "NotFound", "the server could not "
                                                        "find the requested resource"))
             return
@@ -243,6 +308,98 @@ class FakeKube:
             self._watch(handler, route, query)
         else:
             self._list(handler, route, query)
+
+    def _store(self, resource, obj, kind):
+        """Stores `obj` under a new resourceVersion and records the event; holds self.cond."""
+        meta = obj["metadata"]
+        self.version += 1
+        meta["resourceVersion"] = str(self.version)
+        self.objects[(resource, meta["namespace"], meta["name"])] = obj
+        self.events.append((self.version, resource, kind, copy.deepcopy(obj)))
+        self.cond.notify_all()
+
+    def _body_object(self, handler, request, resource, namespace):
+        """The JSON object of a POST or PUT, or None after answering 400."""
+        try:
+            obj = json.loads(request.body)
+            meta = obj["metadata"]
+            if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+                raise ValueError("metadata.name")
+        except (ValueError, KeyError, TypeError) as error:
+            self._send_json(handler, 400, self._status(400, "BadRequest", f"bad body: {error}"))
+            return None
+        if meta.setdefault("namespace", namespace) != namespace:
+            self._send_json(handler, 400, self._status(400, "BadRequest",
+                                                       "the namespace of the object does not "
+                                                       "match the namespace of the request"))
+            return None
+        _, kind, api_version = KINDS[resource]
+        obj["kind"], obj["apiVersion"] = kind, api_version
+        return obj
+
+    def _create(self, handler, route, request):
+        resource, namespace = route
+        if not namespace:
+            self._send_json(handler, 405, self._status(405, "MethodNotAllowed", "create needs "
+                                                       "a namespace"))
+            return
+        obj = self._body_object(handler, request, resource, namespace)
+        if obj is None:
+            return
+        meta = obj["metadata"]
+        with self.cond:
+            if (resource, namespace, meta["name"]) in self.objects:
+                answer = (409, self._status(409, "AlreadyExists",
+                                            f'{resource} "{meta["name"]}" already exists'))
+            else:
+                self.uids += 1
+                meta["uid"] = f"uid-lease-{self.uids}"
+                meta["creationTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                meta.pop("resourceVersion", None)
+                self._store(resource, obj, "ADDED")
+                answer = (201, copy.deepcopy(obj))
+        self._send_json(handler, *answer)
+
+    def _object(self, handler, item, request):
+        resource, namespace, name = item
+        key = (resource, namespace, name)
+        if handler.command == "PUT":
+            obj = self._body_object(handler, request, resource, namespace)
+            if obj is None:
+                return
+        with self.cond:
+            current = self.objects.get(key)
+            if current is None:
+                answer = (404, self._status(404, "NotFound", f'{resource} "{name}" not found'))
+            elif handler.command == "GET":
+                answer = (200, copy.deepcopy(current))
+            elif handler.command == "DELETE":
+                del self.objects[key]
+                self.version += 1
+                current["metadata"]["resourceVersion"] = str(self.version)
+                self.events.append((self.version, resource, "DELETED", copy.deepcopy(current)))
+                self.cond.notify_all()
+                answer = (200, {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                "status": "Success", "details": {"name": name}})
+            elif handler.command == "PUT":
+                meta = obj["metadata"]
+                if meta.get("name") != name:
+                    answer = (400, self._status(400, "BadRequest", "the name of the object "
+                                                "does not match the name in the URL"))
+                elif meta.get("resourceVersion") != current["metadata"]["resourceVersion"]:
+                    # Optimistic concurrency: an update from a stale read is refused.
+                    answer = (409, self._status(409, "Conflict", f'Operation cannot be fulfilled '
+                                                f'on {resource} "{name}": the object has been '
+                                                f'modified; please apply your changes to the '
+                                                f'latest version and try again'))
+                else:
+                    meta["uid"] = current["metadata"]["uid"]
+                    meta["creationTimestamp"] = current["metadata"].get("creationTimestamp")
+                    self._store(resource, obj, "MODIFIED")
+                    answer = (200, copy.deepcopy(obj))
+            else:
+                answer = (405, self._status(405, "MethodNotAllowed", "not allowed"))
+        self._send_json(handler, *answer)
 
     def _matching(self, resource, namespace, selector, obj):
         meta = obj["metadata"]
@@ -308,6 +465,9 @@ class FakeKube:
                     with self.cond:
                         pending = [e for e in self.events if e[0] > since and e[1] == resource
                                    and self._matching(resource, namespace, selector, e[3])]
+                        if self.partitioned and not self.closing:
+                            self.cond.wait(0.2)  # nothing gets through, not even the end
+                            continue
                         if not pending and not self.closing and self.drops == drops \
                                 and self.expiries == expiries and self.bookmarks == bookmarks \
                                 and time.monotonic() < deadline:
