@@ -1,7 +1,9 @@
 // The HTTP engine's negotiation options against a loopback server: content coding (decoded, bounded
 // after decoding, sized on the wire), the Content-Encoding reported, HTTP/1.1 with http2 off.
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "compress/deflate_pieces.hpp"
 #include "engine_fixture.hpp"
@@ -98,4 +100,26 @@ TEST_CASE_METHOD(EngineFixture, "http2 off still gets HTTP/1.1 from an HTTP/1.1 
   const auto result = probe(engine, request);
   REQUIRE(result);
   CHECK(result->http_version == 1.1);
+}
+
+TEST_CASE_METHOD(EngineFixture, "a chunked gzip body's wire size is its encoded bytes") {
+  const std::string text = repeated(20'000);
+  const std::string gzipped = gzip_compress(text);
+  const std::size_t half = gzipped.size() / 2;
+  const std::vector<std::string> pieces{gzipped.substr(0, half), gzipped.substr(half)};
+  Reply reply = Reply::stream(200, [pieces](std::size_t sent) -> std::optional<std::string> {
+    if (sent < pieces.size()) return pieces[sent];
+    return std::nullopt;
+  });
+  // The head of a streamed reply ends with its blank line: slip the coding in before it.
+  reply.raw.insert(reply.raw.size() - 2, "Content-Encoding: gzip\r\n");
+  server.on("/chunked", reply);
+  ProbeRequest request = request_to(server.url("/chunked"));
+  request.accept_encoding = "gzip";
+  const auto result = probe(engine, request);
+  REQUIRE(result);
+  CHECK(result->error == ProbeError::none);
+  CHECK(result->uncompressed_bytes == static_cast<std::int64_t>(text.size()));
+  // libcurl counts the body's bytes after removing the chunk framing, before decoding.
+  CHECK(result->response_bytes == static_cast<std::int64_t>(gzipped.size()));
 }
