@@ -294,17 +294,15 @@ void read_payload(const Fields& fields, bool complete, Target& target) {
   const Field* file = find_field(fields, "payload_file");
   if (form != nullptr && is_null_value(form->entry.value)) form = nullptr;
   if (json != nullptr && is_null_value(json->entry.value)) json = nullptr;
-  const int bodies = (form != nullptr) + (json != nullptr) + (file != nullptr);
-  if (bodies > 1) {
-    const Field* later = nullptr;
-    for (const Field* field : {form, json, file}) {
-      if (field != nullptr && (later == nullptr || field->mark().pos > later->mark().pos)) {
-        later = field;
-      }
-    }
+  if (form != nullptr && json != nullptr) {
+    const Field* later = form->mark().pos > json->mark().pos ? form : json;
     later->where.fail(later->entry.key.Mark(),
-                      "set one of payload (a form or text), json (a JSON body) or payload_file "
-                      "(a file's bytes), not more");
+                      "set either payload (a form or text) or json (a JSON body), not both");
+  }
+  if (file != nullptr && (form != nullptr || json != nullptr)) {
+    file->where.fail(file->entry.key.Mark(), "set either payload_file (a file's bytes) or " +
+                                                 std::string{form != nullptr ? "payload" : "json"} +
+                                                 ", not both");
   }
   const Field* body = form != nullptr ? form : json != nullptr ? json : file;
   if (body == nullptr) return;

@@ -358,7 +358,7 @@ class PayloadFile(ProbeOptionsCase):
         result = harness.run_epsitter([path])
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("urls.both.payload_file", result.stderr)
-        self.assertIn("set one of payload (a form or text), json (a JSON body) or payload_file",
+        self.assertIn("set either payload_file (a file's bytes) or payload, not both",
                       result.stderr)
 
 

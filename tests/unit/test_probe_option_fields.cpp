@@ -135,12 +135,17 @@ TEST_CASE("payload_file sends a file's bytes, is watched, and excludes payload a
   CHECK(reloaded.targets.front().body == "<ping>changed</ping>");
   CHECK(reloaded.targets.front() != target);
 
-  for (const char* other : {"payload: text", "json: {a: 1}"}) {
+  for (const std::string other : {"payload", "json"}) {
+    // Wherever it is written, the error is payload_file's.
     const ConfigError both =
-        field_error("    " + std::string{other} + "\n    payload_file: " + path + "\n");
+        field_error("    payload_file: " + path + "\n    " + other + ": {a: 1}\n");
     CHECK(both.field() == "urls.t.payload_file");
-    CHECK_THAT(message_of(both), Contains("set one of payload (a form or text), json (a JSON "
-                                          "body) or payload_file (a file's bytes), not more"));
+    CHECK(both.line() == 4);
+    CHECK_THAT(message_of(both),
+               Contains("set either payload_file (a file's bytes) or " + other + ", not both"));
+    const ConfigError after =
+        field_error("    " + other + ": {a: 1}\n    payload_file: " + path + "\n");
+    CHECK(after.field() == "urls.t.payload_file");
   }
   const ConfigError missing = field_error("    payload_file: " + path + ".missing\n");
   CHECK(missing.field() == "urls.t.payload_file");
