@@ -129,6 +129,10 @@ ProbeRequest make_probe_request(const Target& target, const ProbeContext& contex
   request.no_proxy = target.extras->no_proxy;
   request.body_limit = target.body_limit;
   request.max_body_size = target.extras->max_body_size;
+  request.tls_min_version = target.extras->tls_min_version;
+  request.tls_max_version = target.extras->tls_max_version;
+  request.http2 = target.extras->http2;
+  request.accept_encoding = target.extras->expect.compression;
   request.keep_body = target.extras->expect.needs_body();
   request.keep_headers = target.extras->expect.needs_headers();
   return request;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "config/number_parsing.hpp"
+#include "config/spelling.hpp"
 #include "config/target_fields.hpp"
 #include "config/url_check.hpp"
 #include "text/ascii.hpp"
@@ -94,6 +95,32 @@ std::int64_t read_max_body_size(const Field& field, bool complete, std::int64_t 
   return *bytes;
 }
 
+// "1.0" to "1.3" (or blackbox_exporter's "TLS12"), as the minor number of TLS 1.x.
+int read_tls_version(const Field& field) {
+  const std::string text = text_of(field, "a TLS version (1.0, 1.1, 1.2 or 1.3)");
+  std::string version = to_upper_ascii(trim(text));
+  if (version.rfind("TLS", 0) == 0) version.erase(0, version.rfind("TLSV", 0) == 0 ? 4 : 3);
+  if (version.size() == 2 && version[0] == '1') version.insert(1, ".");  // TLS12
+  if (version.size() == 3 && version.compare(0, 2, "1.") == 0 && version[2] >= '0' &&
+      version[2] <= '3') {
+    return version[2] - '0';
+  }
+  field.fail(quote(text) + " is not a TLS version: expected 1.0, 1.1, 1.2 or 1.3");
+}
+
+void read_tls_versions(const Fields& fields, Target& target) {
+  const Field* min = find_field(fields, "tls_min_version");
+  const Field* max = find_field(fields, "tls_max_version");
+  if (min != nullptr) target.extras.write().tls_min_version = read_tls_version(*min);
+  if (max != nullptr) target.extras.write().tls_max_version = read_tls_version(*max);
+  if (min != nullptr && max != nullptr &&
+      *target.extras->tls_min_version > *target.extras->tls_max_version) {
+    min->fail("tls_min_version (1." + std::to_string(*target.extras->tls_min_version) +
+              ") is above tls_max_version (1." + std::to_string(*target.extras->tls_max_version) +
+              ")");
+  }
+}
+
 }  // namespace
 
 void read_connection_fields(const Fields& fields, bool complete, Target& target) {
@@ -127,6 +154,10 @@ void read_connection_fields(const Fields& fields, bool complete, Target& target)
   }
   if (const Field* field = find_field(fields, "no_proxy")) {
     target.extras.write().no_proxy = read_no_proxy(*field);
+  }
+  read_tls_versions(fields, target);
+  if (const Field* field = find_field(fields, "http2")) {
+    target.extras.write().http2 = flag_of(*field);
   }
   if (const Field* field = find_field(fields, "body_limit")) {
     target.body_limit = read_body_limit(*field);

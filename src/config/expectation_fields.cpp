@@ -7,6 +7,7 @@
 #include "config/target_fields.hpp"
 #include "config/yaml11_typing.hpp"
 #include "expect/json_path.hpp"
+#include "probe/protocol_options.hpp"
 
 namespace epsitter::detail {
 namespace {
@@ -100,6 +101,46 @@ double read_cert_days(const Field& field) {
   return *days;
 }
 
+// "1.1", "2", and blackbox_exporter's spelling "HTTP/1.1", "HTTP/2.0".
+double read_http_version(const YAML::Node& node, const Where& where) {
+  const std::string text = scalar_text(node, node.Mark(), where, "an HTTP version");
+  std::string version = to_upper_ascii(trim(text));
+  if (version.rfind("HTTP/", 0) == 0) version.erase(0, 5);
+  if (version == "1.0") return 1.0;
+  if (version == "1.1") return 1.1;
+  if (version == "2" || version == "2.0") return 2;
+  if (version == "3" || version == "3.0") return 3;
+  where.fail(node.Mark(), quote(text) +
+                              " is not an HTTP version: expected 1.0, 1.1, 2 or 3 "
+                              "(or HTTP/1.1, HTTP/2.0, ...)");
+}
+
+std::vector<double> read_http_versions(const Field& field) {
+  const YAML::Node& value = field.entry.value;
+  if (value.IsScalar()) return {read_http_version(value, field.where)};
+  if (!value.IsSequence() || value.size() == 0) {
+    field.fail("expected an HTTP version or a non-empty list of them, got " + describe(value));
+  }
+  std::vector<double> versions;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    versions.push_back(read_http_version(value[i], field.where.at_index(i)));
+  }
+  return versions;
+}
+
+// Refused at load when this libcurl cannot decode it: a probe could never pass.
+std::string read_compression(const Field& field) {
+  const std::string text = text_of(field, "gzip, br, deflate or identity");
+  const std::string coding = to_lower_ascii(trim(text));
+  if (coding != "gzip" && coding != "br" && coding != "deflate" && coding != "identity") {
+    field.fail(quote(text) + " is not a content coding: expected gzip, br, deflate or identity");
+  }
+  if (!curl_decodes(coding)) {
+    field.fail(quote(text) + " cannot be decoded: this libcurl was built without it");
+  }
+  return coding;
+}
+
 }  // namespace
 
 void read_expectation_fields(const Fields& fields, Target& target) {
@@ -116,6 +157,16 @@ void read_expectation_fields(const Fields& fields, Target& target) {
   }
   if (const Field* field = find_field(fields, "expect_headers")) {
     expect().headers = read_header_patterns(*field);
+  }
+  if (const Field* field = find_field(fields, "expect_headers_absent")) {
+    expect().headers_absent = read_header_patterns(*field);
+  }
+  if (const Field* field = find_field(fields, "expect_http_version")) {
+    expect().http_versions = read_http_versions(*field);
+  }
+  if (const Field* field = find_field(fields, "expect_tls")) expect().tls = flag_of(*field);
+  if (const Field* field = find_field(fields, "compression")) {
+    expect().compression = read_compression(*field);
   }
   if (const Field* field = find_field(fields, "expect_json")) {
     expect().json = read_json_expectations(*field);

@@ -20,10 +20,10 @@ struct ReferencedFile {
   }
 };
 
-// Every auth_pass_file, bearer_token_file, ca_file, cert_file and key_file of the config's
-// targets, sorted by path, each once. The secrets are read at load time, so a new one takes a
-// reload; libcurl reads the TLS files for each probe, but a reload also reports a broken one.
-// (The Kubernetes client rereads its token for each request.)
+// Every auth_pass_file, bearer_token_file, payload_file, ca_file, cert_file and key_file of the
+// config's targets, sorted by path, each once. Secrets and payloads are read at load time, so a new
+// one takes a reload; libcurl reads the TLS files for each probe, but a reload also reports a
+// broken one. (The Kubernetes client rereads its token for each request.)
 std::vector<ReferencedFile> referenced_files(const Config& config);
 
 }  // namespace epsitter

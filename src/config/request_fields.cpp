@@ -18,6 +18,7 @@ namespace {
 
 constexpr double kMaxTimeoutSeconds = 3'600;
 constexpr std::size_t kMaxSecretBytes = 65'536;
+constexpr std::size_t kMaxPayloadFileBytes = 1 << 20;
 const Words kMethods{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
 // The original tool's label values for a target that sets no namespace or method.
 constexpr std::string_view kUnsetNamespace = "Unknown";
@@ -275,9 +276,22 @@ void read_json_payload(const Field& field, Target& target) {
   if (!sets_content_type(target)) target.headers.emplace_back("Content-Type", "application/json");
 }
 
+// The body as the file holds it, byte for byte, without a Content-Type; read again on every load
+// and watched like the secret files, so that a change reloads the target.
+void read_payload_file(const Field& field, Target& target) {
+  const std::string path = path_of(field);
+  try {
+    target.body = read_file_text(path, kMaxPayloadFileBytes);
+  } catch (const FileReadError& error) {
+    field.fail("cannot read file " + quote(path) + ": " + error.what());
+  }
+  target.extras.write().secret_files.push_back(FileRead{path, content_hash(*target.body)});
+}
+
 void read_payload(const Fields& fields, bool complete, Target& target) {
   const Field* form = find_field(fields, "payload");
   const Field* json = find_field(fields, "json");
+  const Field* file = find_field(fields, "payload_file");
   if (form != nullptr && is_null_value(form->entry.value)) form = nullptr;
   if (json != nullptr && is_null_value(json->entry.value)) json = nullptr;
   if (form != nullptr && json != nullptr) {
@@ -285,13 +299,20 @@ void read_payload(const Fields& fields, bool complete, Target& target) {
     later->where.fail(later->entry.key.Mark(),
                       "set either payload (a form or text) or json (a JSON body), not both");
   }
-  const Field* body = form != nullptr ? form : json;
+  if (file != nullptr && (form != nullptr || json != nullptr)) {
+    file->where.fail(file->entry.key.Mark(), "set either payload_file (a file's bytes) or " +
+                                                 std::string{form != nullptr ? "payload" : "json"} +
+                                                 ", not both");
+  }
+  const Field* body = form != nullptr ? form : json != nullptr ? json : file;
   if (body == nullptr) return;
   if (complete && target.method == "HEAD") body->fail("a HEAD request cannot send a body");
   if (body == form) {
     read_form_payload(*form, target);
-  } else {
+  } else if (body == json) {
     read_json_payload(*json, target);
+  } else {
+    read_payload_file(*file, target);
   }
 }
 

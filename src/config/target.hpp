@@ -54,12 +54,16 @@ struct TargetExtras {
   std::optional<std::string> ca_file;       // paths as given (relative ones resolved)
   std::optional<std::string> cert_file;
   std::optional<std::string> key_file;
-  std::vector<FileRead> secret_files;      // what auth_pass and bearer_token were read from
+  std::vector<FileRead> secret_files;      // what auth_pass, bearer_token, payload_file came from
   std::optional<std::string> server_name;  // SNI, Host and certificate name; connects to url's host
   std::optional<std::string> proxy;
   std::optional<std::string> no_proxy;  // comma-separated hosts
   // A body longer than this fails the probe as body_too_large; at most body_limit.
   std::optional<std::int64_t> max_body_size;
+  // TLS versions allowed, as minor numbers of TLS 1.x (0 to 3); min <= max.
+  std::optional<int> tls_min_version;
+  std::optional<int> tls_max_version;
+  bool http2 = true;  // false: HTTP/1.1 only
   Expectations expect;
   HeaderList extra_labels;  // the `labels:` map for sitter_target_info, sorted by name
   // Headers that go only to the URL's origin, as credentials do (dropped on a redirect elsewhere).
@@ -67,8 +71,8 @@ struct TargetExtras {
 
   auto tie() const {
     return std::tie(auth_user, auth_pass, bearer_token, ca_file, cert_file, key_file, secret_files,
-                    server_name, proxy, no_proxy, max_body_size, expect, extra_labels,
-                    secret_headers);
+                    server_name, proxy, no_proxy, max_body_size, tls_min_version, tls_max_version,
+                    http2, expect, extra_labels, secret_headers);
   }
   friend bool operator==(const TargetExtras& a, const TargetExtras& b) {
     return a.tie() == b.tie();

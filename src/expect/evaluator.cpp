@@ -40,7 +40,56 @@ std::optional<Verdict> check_status(const Expectations& expect, const ProbeResul
   return fail(FailureReason::status, "status " + std::to_string(code) + " is not in expect_status");
 }
 
+std::string version_text(double version) {
+  if (version == 1.0) return "1.0";
+  if (version == 1.1) return "1.1";
+  return std::to_string(static_cast<int>(version));
+}
+
+std::optional<Verdict> check_http_version(const Expectations& expect, const ProbeResult& result) {
+  const auto& wanted = expect.http_versions;
+  if (wanted.empty() ||
+      std::find(wanted.begin(), wanted.end(), result.http_version) != wanted.end()) {
+    return std::nullopt;
+  }
+  return fail(FailureReason::http_version, "HTTP version " + version_text(result.http_version) +
+                                               " is not in expect_http_version");
+}
+
+std::optional<Verdict> check_tls(const Expectations& expect, const ProbeResult& result) {
+  const bool over_tls = !result.tls_version.empty();
+  if (!expect.tls || *expect.tls == over_tls) return std::nullopt;
+  return fail(FailureReason::tls_expectation,
+              over_tls ? "the response came over TLS (expect_tls: false)"
+                       : "the response did not come over TLS (expect_tls: true)");
+}
+
+// "identity" asks for no coding: any other Content-Encoding fails; else the one asked for must be
+// the response's.
+std::optional<Verdict> check_compression(const Expectations& expect, const ProbeResult& result) {
+  if (!expect.compression) return std::nullopt;
+  const std::string coding = text::to_lower_ascii(text::trim(result.content_encoding));
+  const bool identity = *expect.compression == "identity";
+  if (identity ? (coding.empty() || coding == "identity") : coding == *expect.compression) {
+    return std::nullopt;
+  }
+  // The coding is a short token, bounded with the headers: safe to name.
+  return fail(FailureReason::compression,
+              "Content-Encoding is " +
+                  (coding.empty() ? std::string{"absent"} : "\"" + coding + "\"") + ", not " +
+                  *expect.compression);
+}
+
 std::optional<Verdict> check_headers(const Expectations& expect, const ProbeResult& result) {
+  for (const HeaderExpectation& unwanted : expect.headers_absent) {
+    for (const auto& [name, value] : result.headers) {
+      if (text::equals_ignoring_case(name, unwanted.name) &&
+          RE2::PartialMatch(piece(value), *unwanted.pattern.regex)) {
+        return fail(FailureReason::header,
+                    "header " + unwanted.name + " matches its expect_headers_absent pattern");
+      }
+    }
+  }
   for (const HeaderExpectation& wanted : expect.headers) {
     bool present = false;
     bool matched = false;
@@ -110,8 +159,9 @@ Verdict evaluate(const Expectations& expect, const ProbeResult& result) {
   if (result.error != ProbeError::none) {
     return fail(failure_reason_of(result.error), result.error_detail);
   }
-  for (const auto check : {check_body_size, check_status, check_headers, check_body, check_json,
-                           check_time, check_certificate}) {
+  for (const auto check :
+       {check_body_size, check_status, check_http_version, check_tls, check_compression,
+        check_headers, check_body, check_json, check_time, check_certificate}) {
     if (std::optional<Verdict> failed = check(expect, result)) return std::move(*failed);
   }
   return Verdict{};

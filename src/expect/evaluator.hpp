@@ -18,8 +18,9 @@ struct Verdict {
 };
 
 // Checks in a fixed order and reports the first failure: no response, then body_too_large
-// (max_body_size), status, header, body, json, slow (max_response_time), cert_expiring (days left
-// counted from the probe's end).
+// (max_body_size), status, http_version, tls_expectation, compression, header (expect_headers and
+// expect_headers_absent), body, json, slow (max_response_time), cert_expiring (days left counted
+// from the probe's end).
 Verdict evaluate(const Expectations& expect, const ProbeResult& result);
 
 }  // namespace epsitter

@@ -63,22 +63,30 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
                                       std::string expected_json);
 
 struct Expectations {
-  std::vector<StatusRange> status{{200, 299}};  // any of them; default 2xx
-  std::optional<Pattern> body;                  // must match somewhere in the body
-  std::optional<Pattern> body_absent;           // must not match anywhere in the body
-  std::vector<HeaderExpectation> headers;       // each header present, one of its values matching
-  std::vector<JsonExpectation> json;            // each path present with that value
+  std::vector<StatusRange> status{{200, 299}};    // any of them; default 2xx
+  std::optional<Pattern> body;                    // must match somewhere in the body
+  std::optional<Pattern> body_absent;             // must not match anywhere in the body
+  std::vector<HeaderExpectation> headers;         // each header present, one of its values matching
+  std::vector<HeaderExpectation> headers_absent;  // no value of the header may match
+  std::vector<double> http_versions;  // the final response's HTTP version is one of them (1.1, 2)
+  std::optional<bool> tls;            // the final response did (true) or did not come over TLS
+  // A content coding asked for (Accept-Encoding) and required of the response's Content-Encoding:
+  // "gzip", "br", "deflate", or "identity" (no coding at all).
+  std::optional<std::string> compression;
+  std::vector<JsonExpectation> json;  // each path present with that value
   std::optional<std::chrono::milliseconds> max_response_time;
   std::optional<double> min_cert_days;  // checked when the final response came over TLS
 
   // What the HTTP engine must keep of a response for these checks; nothing more is kept.
   bool needs_body() const { return body || body_absent || !json.empty(); }
-  bool needs_headers() const { return !headers.empty(); }
+  bool needs_headers() const { return !headers.empty() || !headers_absent.empty(); }
 
   friend bool operator==(const Expectations& a, const Expectations& b) {
     return a.status == b.status && a.body == b.body && a.body_absent == b.body_absent &&
            a.headers == b.headers && a.json == b.json &&
-           a.max_response_time == b.max_response_time && a.min_cert_days == b.min_cert_days;
+           a.max_response_time == b.max_response_time && a.min_cert_days == b.min_cert_days &&
+           a.headers_absent == b.headers_absent && a.http_versions == b.http_versions &&
+           a.tls == b.tls && a.compression == b.compression;
   }
 };
 

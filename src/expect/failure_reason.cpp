@@ -27,6 +27,12 @@ std::string_view to_label(FailureReason reason) {
       return "body_too_large";
     case FailureReason::status:
       return "status";
+    case FailureReason::http_version:
+      return "http_version";
+    case FailureReason::tls_expectation:
+      return "tls_expectation";
+    case FailureReason::compression:
+      return "compression";
     case FailureReason::header:
       return "header";
     case FailureReason::body:

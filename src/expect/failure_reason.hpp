@@ -22,14 +22,21 @@ enum class FailureReason {
   other,
   body_too_large,  // a response's body is longer than max_body_size (checked before status)
   status,          // the status code is not one of expect_status
-  header,          // an expect_headers header is missing or does not match
-  body,            // expect_body did not match, or expect_body_absent did
-  json,            // the body is not JSON, or an expect_json path is missing or different
-  slow,            // the probe took longer than max_response_time
-  cert_expiring,   // the served certificate chain expires within min_cert_days
+  // The final response's HTTP version is not one of expect_http_version.
+  http_version,
+  // The final response did (not) come over TLS, against expect_tls.
+  tls_expectation,
+  // The final response's Content-Encoding is not the one `compression` asked for.
+  compression,
+  header,         // an expect_headers header is missing or does not match, or an
+                  // expect_headers_absent header matches
+  body,           // expect_body did not match, or expect_body_absent did
+  json,           // the body is not JSON, or an expect_json path is missing or different
+  slow,           // the probe took longer than max_response_time
+  cert_expiring,  // the served certificate chain expires within min_cert_days
 };
 
-inline constexpr std::array<FailureReason, 16> kAllFailureReasons{FailureReason::timeout,
+inline constexpr std::array<FailureReason, 19> kAllFailureReasons{FailureReason::timeout,
                                                                   FailureReason::dns,
                                                                   FailureReason::connection_refused,
                                                                   FailureReason::connect,
@@ -40,6 +47,9 @@ inline constexpr std::array<FailureReason, 16> kAllFailureReasons{FailureReason:
                                                                   FailureReason::other,
                                                                   FailureReason::body_too_large,
                                                                   FailureReason::status,
+                                                                  FailureReason::http_version,
+                                                                  FailureReason::tls_expectation,
+                                                                  FailureReason::compression,
                                                                   FailureReason::header,
                                                                   FailureReason::body,
                                                                   FailureReason::json,

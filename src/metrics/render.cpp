@@ -174,14 +174,19 @@ void render_last_probe_families(const std::string& p, const Rows& rows, SliceWri
     std::string_view help;
     double (*value)(const LastProbe&);
   };
-  static const std::array<Gauge, 5> kGauges{{
+  static const std::array<Gauge, 6> kGauges{{
       {"_last_status_code",
        "HTTP status code of the last probe's final response; 0 when none arrived.",
        [](const LastProbe& l) { return static_cast<double>(l.status_code); }},
       {"_last_probe_timestamp_seconds", "Unix time at which the last probe finished.",
        [](const LastProbe& l) { return l.finished_unix_seconds; }},
-      {"_response_size_bytes", "Body bytes the last probe received (at most body_limit).",
+      {"_response_size_bytes",
+       "Body bytes the last probe received (at most body_limit), as sent: compressed when "
+       "`compression` asked for a coding.",
        [](const LastProbe& l) { return static_cast<double>(l.response_bytes); }},
+      {"_response_uncompressed_size_bytes",
+       "Body bytes of the last probe after decoding its content coding (at most body_limit).",
+       [](const LastProbe& l) { return static_cast<double>(l.uncompressed_bytes); }},
       {"_redirects", "Redirects the last probe followed.",
        [](const LastProbe& l) { return static_cast<double>(l.redirects); }},
       {"_http_version",

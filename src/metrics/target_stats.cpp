@@ -35,6 +35,7 @@ void TargetStats::record(const ProbeResult& result, const Verdict& verdict,
   probe.duration_seconds = result.duration_seconds;
   probe.phases = result.phases;
   probe.response_bytes = result.response_bytes;
+  probe.uncompressed_bytes = result.uncompressed_bytes;
   probe.redirects = result.redirects;
   probe.http_version = result.http_version;
   probe.tls_version = result.tls_version;

@@ -22,7 +22,8 @@ struct LastProbe {
   double finished_unix_seconds = 0;
   double duration_seconds = 0;
   PhaseTimes phases;
-  std::int64_t response_bytes = 0;
+  std::int64_t response_bytes = 0;  // as they came over the wire (encoded, with `compression`)
+  std::int64_t uncompressed_bytes = 0;
   long redirects = 0;
   double http_version = 0;  // 0 when no response arrived
   std::string tls_version;  // empty unless the final response came over TLS

@@ -37,6 +37,13 @@ struct ProbeRequest {
   std::optional<std::string> server_name;
   std::optional<std::string> proxy;
   std::optional<std::string> no_proxy;
+  // TLS versions allowed, as minor numbers of TLS 1.x (0 to 3); unset: libcurl's defaults.
+  std::optional<int> tls_min_version;
+  std::optional<int> tls_max_version;
+  bool http2 = true;  // false: HTTP/1.1 only (no h2 offered in ALPN)
+  // Sent as Accept-Encoding ("gzip", "br", "deflate", "identity"); the body is then decoded, and
+  // body_limit bounds the decoded bytes.
+  std::optional<std::string> accept_encoding;
 
   std::int64_t body_limit =
       defaults::kBodyLimitBytes;  // bytes read at most; the rest is not downloaded

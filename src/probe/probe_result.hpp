@@ -46,8 +46,11 @@ struct ProbeResult {
   ProbeError error = ProbeError::none;
   int status_code = 0;  // the final HTTP status; 0 when no response arrived
   double duration_seconds = 0;
-  std::int64_t response_bytes = 0;  // body bytes received, at most the body limit
-  std::string error_detail;         // libcurl's message, for logs only
+  // Body bytes received as they came over the wire: at most the body limit, or, when a content
+  // coding was asked for (ProbeRequest::accept_encoding), libcurl's count of encoded bytes read.
+  std::int64_t response_bytes = 0;
+  std::int64_t uncompressed_bytes = 0;  // body bytes after decoding, at most the body limit
+  std::string error_detail;             // libcurl's message, for logs only
 
   double finished_unix_seconds = 0;  // wall-clock time the probe ended
   // When the engine started the transfer; set by the engine for every result.
@@ -61,7 +64,8 @@ struct ProbeResult {
   // A response of the chain had a body longer than max_body_size: the probe fails as
   // `body_too_large` (reading stopped there; `body` holds what came before).
   bool body_too_large = false;
-  std::string body;         // only when the request asked for it, at most the body limit
+  std::string content_encoding;  // the final response's Content-Encoding; empty when it has none
+  std::string body;         // only when the request asked for it, at most the body limit (decoded)
   ResponseHeaders headers;  // of the final response, only when the request asked for them
 };
 

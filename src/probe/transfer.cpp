@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "probe/error_classification.hpp"
+#include "probe/protocol_options.hpp"
 #include "probe/redirects.hpp"
 #include "probe/request_headers.hpp"
 #include "probe/server_name.hpp"
@@ -59,6 +60,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::string_view line{data, bytes};
   if (line.rfind("HTTP/", 0) == 0) {
     transfer->headers.clear();
+    transfer->content_encoding.clear();
     transfer->header_lines = 0;
     transfer->header_bytes = 0;
     // The connection is open now; without keepalive it is closed before the transfer returns.
@@ -70,9 +72,14 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return 0;  // makes libcurl stop reading
   }
   const std::size_t colon = line.find(':');
-  if (!transfer->keep_headers || colon == std::string_view::npos) return bytes;
-  transfer->headers.emplace_back(std::string{text::trim(line.substr(0, colon))},
-                                 std::string{text::trim(line.substr(colon + 1))});
+  if (colon == std::string_view::npos) return bytes;
+  const std::string_view name = text::trim(line.substr(0, colon));
+  const std::string_view value = text::trim(line.substr(colon + 1));
+  if (text::equals_ignoring_case(name, "Content-Encoding")) {  // for `compression`; bounded above
+    if (!transfer->content_encoding.empty()) transfer->content_encoding += ", ";
+    transfer->content_encoding += value;
+  }
+  if (transfer->keep_headers) transfer->headers.emplace_back(std::string{name}, std::string{value});
   return bytes;
 }
 
@@ -242,7 +249,7 @@ bool got_response(CURLcode code, const Transfer& transfer) {
 // Sets every option of one probe. Returns false when libcurl refuses one (the probe then fails
 // as `other` without being sent).
 bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
-  bool ok = configure_connection(easy, request, transfer);
+  bool ok = configure_connection(easy, request, transfer) && configure_protocol(easy, request);
   auto set = [&ok](CURLcode code) { ok = ok && code == CURLE_OK; };
   set(curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer));
@@ -290,6 +297,7 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
       result.cert_not_after = transfer.tls->cert_not_after;
     }
     result.body_too_large = transfer.body_too_large;
+    result.content_encoding = std::move(transfer.content_encoding);
     result.body = std::move(transfer.body);
     result.headers = std::move(transfer.headers);
   } else if (transfer.headers_too_large) {
@@ -310,7 +318,16 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   result.phases = transfer.phases;
   result.phases += read_phases(easy);
   result.redirects = transfer.hops;
+  result.uncompressed_bytes = transfer.body_bytes;
   result.response_bytes = transfer.body_bytes;
+  if (transfer.request->accept_encoding) {
+    // Our callback sees decoded bytes; libcurl counts the bytes it read off the connection before
+    // decoding them (for a body stopped at body_limit: up to the end of the last piece read).
+    curl_off_t wire = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire) == CURLE_OK) {
+      result.response_bytes = static_cast<std::int64_t>(wire);
+    }
+  }
   result.body_truncated = transfer.body_truncated;
   result.started = transfer.started;
   return result;

@@ -50,6 +50,7 @@ struct Transfer {
   bool body_too_large = false;  // longer than max_body_size: fails the probe
   std::string body;
   ResponseHeaders headers;
+  std::string content_encoding;  // kept whether or not the headers are
   std::size_t header_lines = 0;
   std::int64_t header_bytes = 0;
   bool headers_too_large = false;
@@ -63,6 +64,7 @@ struct Transfer {
     body_too_large = false;
     body.clear();
     headers.clear();
+    content_encoding.clear();
     header_lines = 0;
     header_bytes = 0;
   }

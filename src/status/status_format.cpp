@@ -37,6 +37,12 @@ std::string describe(FailureReason reason) {
       return "body too large";
     case FailureReason::status:
       return "unexpected status";
+    case FailureReason::http_version:
+      return "unexpected HTTP version";
+    case FailureReason::tls_expectation:
+      return "TLS expectation";
+    case FailureReason::compression:
+      return "unexpected encoding";
     case FailureReason::header:
       return "header mismatch";
     case FailureReason::body:

@@ -180,3 +180,67 @@ TEST_CASE("an expected JSON value that is not JSON is refused when built, not wh
   REQUIRE(built.expected != nullptr);
   CHECK(built.expected_json == "3");
 }
+
+TEST_CASE("expect_headers_absent fails as header when a value of the header matches",
+          "[evaluator]") {
+  Expectations expect;
+  expect.headers_absent = {{"x-powered-by", compile_pattern("(?i)php")}};
+  CHECK(expect.needs_headers());
+  CHECK(evaluate(expect, response(200)).success());  // an absent header cannot match
+  CHECK(evaluate(expect, response(200, "", {{"X-Powered-By", "Express"}})).success());
+  const Verdict verdict =
+      evaluate(expect, response(200, "", {{"X-Powered-By", "Express"}, {"x-powered-BY", "PHP/8"}}));
+  CHECK(verdict.failure == FailureReason::header);
+  CHECK(verdict.detail == "header x-powered-by matches its expect_headers_absent pattern");
+}
+
+TEST_CASE("expect_http_version fails as http_version on any other version", "[evaluator]") {
+  Expectations expect;
+  expect.http_versions = {1.1, 2};
+  ProbeResult result = response(200);
+  result.http_version = 2;
+  CHECK(evaluate(expect, result).success());
+  result.http_version = 1.0;
+  const Verdict verdict = evaluate(expect, result);
+  CHECK(verdict.failure == FailureReason::http_version);
+  CHECK(verdict.detail == "HTTP version 1.0 is not in expect_http_version");
+  CHECK(to_label(FailureReason::http_version) == "http_version");
+  result.status_code = 500;  // status is checked first
+  CHECK(reason(expect, result) == FailureReason::status);
+}
+
+TEST_CASE("expect_tls fails as tls_expectation when TLS was (not) used", "[evaluator]") {
+  Expectations expect;
+  ProbeResult clear = response(200);
+  ProbeResult secure = response(200);
+  secure.tls_version = "TLSv1.3";
+  expect.tls = true;
+  CHECK(evaluate(expect, secure).success());
+  CHECK(reason(expect, clear) == FailureReason::tls_expectation);
+  expect.tls = false;
+  CHECK(evaluate(expect, clear).success());
+  CHECK(reason(expect, secure) == FailureReason::tls_expectation);
+  CHECK(to_label(FailureReason::tls_expectation) == "tls_expectation");
+}
+
+TEST_CASE("compression fails when Content-Encoding is not the coding asked for", "[evaluator]") {
+  Expectations expect;
+  ProbeResult result = response(200, "decoded");
+  CHECK(evaluate(expect, result).success());  // unset: any encoding
+  expect.compression = "gzip";
+  result.content_encoding = " GZip ";
+  CHECK(evaluate(expect, result).success());
+  result.content_encoding = "br";
+  const Verdict verdict = evaluate(expect, result);
+  CHECK(verdict.failure == FailureReason::compression);
+  CHECK(verdict.detail == "Content-Encoding is \"br\", not gzip");
+  result.content_encoding.clear();
+  CHECK(evaluate(expect, result).detail == "Content-Encoding is absent, not gzip");
+  expect.compression = "identity";
+  CHECK(evaluate(expect, result).success());
+  result.content_encoding = "identity";
+  CHECK(evaluate(expect, result).success());
+  result.content_encoding = "gzip";
+  CHECK(reason(expect, result) == FailureReason::compression);
+  CHECK(to_label(FailureReason::compression) == "compression");
+}

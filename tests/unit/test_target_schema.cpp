@@ -89,6 +89,14 @@ std::map<std::string, std::string> samples(const testing::TempDirectory& dir) {
       {"no_proxy", "no_proxy: [a.example]"},
       {"body_limit", "body_limit: 10"},
       {"max_body_size", "max_body_size: 10"},
+      {"payload_file", "payload_file: " + secret},
+      {"compression", "compression: gzip"},
+      {"expect_headers_absent", "expect_headers_absent: {X-A: b}"},
+      {"expect_http_version", "expect_http_version: 2"},
+      {"expect_tls", "expect_tls: true"},
+      {"tls_min_version", "tls_min_version: 1.2"},
+      {"tls_max_version", "tls_max_version: 1.2"},
+      {"http2", "http2: false"},
       {"labels", "labels: {team: sre}"},
   };
 }
