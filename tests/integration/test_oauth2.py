@@ -27,9 +27,10 @@ class TokenEndpoint:
     """Issues a new token for each valid client-credentials request; `status` other than 200 makes
     it fail. The target accepts the tokens in `valid`."""
 
-    def __init__(self, expires_in=3600, status=200):
+    def __init__(self, expires_in=3600, status=200, delay=0):
         self.expires_in = expires_in
         self.status = status
+        self.delay = delay  # seconds before each token answer
         self.lock = threading.Lock()
         self.issued = []
         self.valid = set()
@@ -49,7 +50,8 @@ class TokenEndpoint:
             self.issued.append(token)
             self.valid.add(token)
         body = {"access_token": token, "token_type": "Bearer", "expires_in": self.expires_in}
-        return Reply(200, json.dumps(body), {"Content-Type": "application/json"})
+        return Reply(200, json.dumps(body), {"Content-Type": "application/json"},
+                     delay=self.delay)
 
     def api(self, seen):
         authorization = seen.headers.get("Authorization", "")
@@ -113,7 +115,9 @@ class OAuth2(unittest.TestCase):
 
     def test_five_targets_of_the_same_settings_share_one_token_request(self):
         names = [f"t{i}" for i in range(5)]
-        with self.endpoint() as endpoint, \
+        # The answer takes longer than the interval over which the five first probes are spread:
+        # they all ask while the one request is in flight, and wait for it.
+        with self.endpoint(delay=1.0) as endpoint, \
                 Epsitter(config(endpoint, names), env={"POLL_INTERVAL": "0.3"}) as sitter:
             wait_until(lambda: all(sitter.value(COUNT, name=n) >= 3 for n in names), timeout=30,
                        message="three probes of every target")
