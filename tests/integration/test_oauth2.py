@@ -4,7 +4,6 @@ target of the same settings, a token is fetched again after it expires (not for 
 401 refreshes it once, a failing endpoint fails the probes as `oauth2` with its status in
 /metrics, and the client secret and the tokens never show in the log, /metrics or the status page."""
 
-import base64
 import json
 import os
 import tempfile
@@ -12,9 +11,10 @@ import threading
 import unittest
 import urllib.parse
 
+import configmap
 import harness
-from harness import Epsitter, wait_until
-from scripted import Reply, ScriptedServer
+from harness import Epsitter, basic_auth, wait_until
+from scripted import Reply, ScriptedServer, redirect
 
 CLIENT_ID = "probe-client"
 SECRET = "cl1ent-s3cret-5e0d9a"
@@ -28,6 +28,7 @@ class TokenEndpoint:
     it fail. The target accepts the tokens in `valid`."""
 
     def __init__(self, expires_in=3600, status=200, delay=0):
+        self.secret = SECRET  # the client secret it accepts
         self.expires_in = expires_in
         self.status = status
         self.delay = delay  # seconds before each token answer
@@ -37,7 +38,7 @@ class TokenEndpoint:
         self.server = ScriptedServer({"/token": self.token, "/api": self.api})
 
     def token(self, seen):
-        expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{SECRET}".encode()).decode()
+        expected = basic_auth(CLIENT_ID, self.secret)
         form = urllib.parse.parse_qs(seen.body.decode())
         if (seen.method != "POST" or seen.headers.get("Authorization") != expected
                 or form.get("grant_type") != ["client_credentials"]):
@@ -204,6 +205,39 @@ class OAuth2(unittest.TestCase):
             self.assertIn("token endpoint answered status 500", sitter.log())
             harness.assert_promtool_accepts(self, sitter.scrape())
             self.assert_nothing_secret(sitter, endpoint)
+
+    def test_a_rotated_client_secret_is_used_for_a_new_token(self):
+        rotated = "r0tated-s3cret-81c4de"
+        secrets = os.path.join(self.tmp.name, "secrets")
+        os.mkdir(secrets)
+        configmap.create(secrets, {"client-secret": SECRET})
+        with self.endpoint() as endpoint:
+            endpoint.secret_file = os.path.join(secrets, "client-secret")
+            with Epsitter(config(endpoint, ["t"]), env={"POLL_INTERVAL": "0.3"}) as sitter:
+                wait_until(lambda: sitter.value(COUNT, name="t") >= 2, timeout=30,
+                           message="two probes")
+                endpoint.secret = rotated  # the identity provider now wants the new secret
+                configmap.update(secrets, {"client-secret": rotated + "\n"})
+                wait_until(lambda: any(r.headers.get("Authorization")
+                                       == basic_auth(CLIENT_ID, rotated)
+                                       for r in endpoint.server.seen("/token")),
+                           timeout=30, message="a token request with the rotated secret")
+                self.assertIn('msg="file read by targets changed"', sitter.log())
+                wait_until(lambda: TOKEN_PREFIX + "2" in endpoint.api_tokens(), timeout=30,
+                           message="the new token sent")
+                self.assertNotIn(rotated, sitter.log())
+
+    def test_the_secret_does_not_follow_a_redirect_of_the_token_endpoint(self):
+        with ScriptedServer() as elsewhere, self.endpoint() as endpoint:
+            endpoint.server.routes["/token"] = redirect(elsewhere.url("/token"), status=307)
+            with Epsitter(config(endpoint, ["t"]), env={"POLL_INTERVAL": "0.3"}) as sitter:
+                wait_until(lambda: sitter.value(FAILURES, name="t", reason="oauth2") >= 2,
+                           timeout=30, message="two oauth2 failures")
+                self.assertEqual(elsewhere.seen(), [])
+                self.assertGreaterEqual(sitter.value("sitter_oauth2_token_requests_total",
+                                                     token_url=endpoint.server.url("/token"),
+                                                     status="307"), 2)
+                self.assertIn("token endpoint answered status 307", sitter.log())
 
     def test_the_secret_never_shows_even_at_debug_level(self):
         with self.endpoint() as endpoint, \
