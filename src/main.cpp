@@ -26,6 +26,7 @@
 #include "os/allocator_tuning.hpp"
 #include "os/descriptor_limit.hpp"
 #include "probe/http_engine.hpp"
+#include "probe/token_cache.hpp"
 #include "reload/config_reloader.hpp"
 #include "reload/config_watcher.hpp"
 #include "reload/target_sources.hpp"
@@ -94,18 +95,23 @@ void wait_for_stop(const sigset_t& signals, ConfigReloader& reloader, spdlog::lo
   }
 }
 
-ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
+std::string user_agent() {
+  return std::string("epsitter/") + EPSITTER_VERSION;
+}
+
+ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine, TokenCache& tokens,
                                 StartDelayHistogram& start_delays, const caf::actor& metrics,
                                 const caf::actor& alarms, spdlog::logger& log) {
   ProbeContext context;
   context.engine = &engine;
+  context.tokens = &tokens;
   context.start_delays = &start_delays;
   context.metrics = metrics;
   context.alarms = alarms;
   context.log = &log;
   context.interval = settings.poll_interval;
   context.default_timeout = settings.request_timeout;
-  context.user_agent = std::string("epsitter/") + EPSITTER_VERSION;
+  context.user_agent = user_agent();
   return context;
 }
 
@@ -113,7 +119,7 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine,
 // scrape.
 OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& start_delays,
                          const ConfigReloader& reloader, const TargetSources& sources,
-                         const DiscoveryStats& stats) {
+                         const DiscoveryStats& stats, const TokenCache& tokens) {
   OwnFamilies::Readers readers;
   readers.reload = [&reloader] {
     const ReloadStatus status = reloader.status();
@@ -127,6 +133,10 @@ OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& st
                            stats.policy_errors,
                            stats.last_sync_unix_seconds,
                            counts.shard_targets};
+  };
+  readers.oauth2 = [&tokens] {
+    TokenRequestCounts counts = tokens.counts();
+    return OAuth2Counts{std::move(counts.requests), std::move(counts.failures)};
   };
   return OwnFamilies{
       settings.metric_prefix,
@@ -198,11 +208,17 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   caf::actor_system system{caf_config};
 
   HttpEngine engine{log, static_cast<std::size_t>(settings.max_in_flight)};
+  // Token requests go through the same engine as the probes, never a blocking call.
+  TokenCache tokens{
+      [&engine](std::shared_ptr<const ProbeRequest> request, TokenCache::Completion done) {
+        engine.submit(std::move(request), std::move(done));
+      },
+      user_agent()};
   StartDelayHistogram start_delays;
   caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
   caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor = spawn_supervisor(
-      system, make_probe_context(settings, engine, start_delays, metrics, alarms, log));
+      system, make_probe_context(settings, engine, tokens, start_delays, metrics, alarms, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
       [&system, supervisor](TargetSet set) {
@@ -217,7 +233,8 @@ int run(const CommandLine& line, const Settings& settings, Config config,
       line.config_path,
       [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
       system_wall_clock, process_env};
-  const OwnFamilies own = own_families(settings, start_delays, reloader, sources, discovery_stats);
+  const OwnFamilies own =
+      own_families(settings, start_delays, reloader, sources, discovery_stats, tokens);
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {

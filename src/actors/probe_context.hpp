@@ -15,11 +15,14 @@ namespace epsitter {
 
 class HttpEngine;
 class StartDelayHistogram;
+class TokenCache;
 
-// The engine, the histogram and the logger are owned by main() and outlive every actor.
+// The engine, the token cache, the histogram and the logger are owned by main() and outlive every
+// actor.
 struct ProbeContext {
   HttpEngine* engine = nullptr;
   StartDelayHistogram* start_delays = nullptr;  // unset: not measured
+  TokenCache* tokens = nullptr;                 // OAuth 2.0 tokens; targets with oauth2 need it
   caf::actor metrics;
   caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
   spdlog::logger* log = nullptr;

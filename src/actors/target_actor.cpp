@@ -13,6 +13,10 @@
 #include "log/logfmt.hpp"
 #include "metrics/start_delay.hpp"
 #include "probe/http_engine.hpp"
+#include "probe/token_cache.hpp"
+
+// Local-only: never serialised.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TokenOutcome)
 
 namespace epsitter {
 
@@ -29,7 +33,12 @@ struct TargetState {
   caf::actor_clock::time_point next_probe;
   caf::actor_clock::time_point in_flight_planned;  // when the probe in flight was due
   bool probe_in_flight = false;
+  // oauth2 targets: the token the probe in flight sends, and whether a 401 already refreshed it.
+  std::string token;
+  bool refreshed = false;
 };
+
+using TargetActor = caf::stateful_actor<TargetState>;
 
 // Never logs a response's body or header values: only which check failed.
 void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResult& result,
@@ -53,7 +62,64 @@ void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResu
   }
 }
 
-caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget target,
+void send_probe(TargetActor* self) {
+  auto& state = self->state;
+  ProbeRequest request = make_probe_request(*state.target, *state.context);
+  if (!state.token.empty()) request.bearer_token = state.token;
+  state.context->engine->submit(std::make_shared<const ProbeRequest>(std::move(request)),
+                                [me = caf::actor_cast<caf::actor>(self)](ProbeResult result) {
+                                  caf::anon_send(me, std::move(result));
+                                });
+}
+
+// The token comes back as a message: from the cache at once, or from the engine's thread once the
+// token endpoint answered. Never a wait on this actor's thread.
+void ask_token(TargetActor* self) {
+  auto& state = self->state;
+  auto reply = [me = caf::actor_cast<caf::actor>(self)](TokenOutcome outcome) {
+    caf::anon_send(me, std::move(outcome));
+  };
+  if (state.context->tokens == nullptr) {
+    reply(TokenOutcome{{}, "no token cache"});
+    return;
+  }
+  state.context->tokens->get(*state.target->extras->oauth2,
+                             state.target->timeout.value_or(state.context->default_timeout),
+                             std::move(reply));
+}
+
+// A probe that could not be sent for want of a token: it counts as a failed probe of the target
+// (reason oauth2); the token request itself is no probe of it.
+ProbeResult without_token(std::string problem) {
+  ProbeResult result;
+  result.error = ProbeError::oauth2;
+  result.error_detail = std::move(problem);
+  result.started = std::chrono::steady_clock::now();
+  result.finished_unix_seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return result;
+}
+
+void finish_probe(TargetActor* self, ProbeResult& result) {
+  auto& state = self->state;
+  state.probe_in_flight = false;
+  state.token.clear();
+  static_assert(std::is_same_v<caf::actor_clock::clock_type, std::chrono::steady_clock>,
+                "the engine stamps `started` with the steady clock");
+  // An oauth2 probe starts when its token is there, which is no scheduling delay.
+  if (state.context->start_delays != nullptr && !state.target->extras->oauth2) {
+    state.context->start_delays->observe(result.started - state.in_flight_planned);
+  }
+  Verdict verdict = evaluate(state.target->extras->expect, result);
+  log_result(*state.context->log, state.target->labels, result, verdict);
+  // The body and headers were kept for the expectations only; the metrics need neither.
+  result.body = {};
+  result.headers = {};
+  self->send(state.context->metrics,
+             ProbeDone{state.target, std::move(result), std::move(verdict)});
+}
+
+caf::behavior target_actor(TargetActor* self, SharedTarget target,
                            std::shared_ptr<const ProbeContext> context,
                            caf::actor_clock::time_point first_probe) {
   auto& state = self->state;
@@ -73,31 +139,39 @@ caf::behavior target_actor(caf::stateful_actor<TargetState>* self, SharedTarget 
         } else {
           state.probe_in_flight = true;
           state.in_flight_planned = state.next_probe;
-          state.context->engine->submit(
-              std::make_shared<const ProbeRequest>(
-                  make_probe_request(*state.target, *state.context)),
-              [me = caf::actor_cast<caf::actor>(self)](ProbeResult result) {
-                caf::anon_send(me, std::move(result));
-              });
+          state.refreshed = false;
+          if (state.target->extras->oauth2) {
+            ask_token(self);
+          } else {
+            send_probe(self);
+          }
         }
         state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
         self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
       },
+      [self](TokenOutcome& outcome) {
+        auto& state = self->state;
+        if (!outcome.ok()) {
+          ProbeResult result = without_token(std::move(outcome.problem));
+          finish_probe(self, result);
+          return;
+        }
+        state.token = std::move(outcome.token);
+        send_probe(self);
+      },
       [self](ProbeResult& result) {
         auto& state = self->state;
-        state.probe_in_flight = false;
-        static_assert(std::is_same_v<caf::actor_clock::clock_type, std::chrono::steady_clock>,
-                      "the engine stamps `started` with the steady clock");
-        if (state.context->start_delays != nullptr) {
-          state.context->start_delays->observe(result.started - state.in_flight_planned);
+        // A revoked or rotated token: refreshed once, then the probe is tried once more; a second
+        // 401 is the target's answer.
+        if (result.status_code == 401 && state.target->extras->oauth2 && !state.refreshed &&
+            state.context->tokens != nullptr) {
+          state.refreshed = true;
+          state.context->tokens->invalidate(*state.target->extras->oauth2, state.token);
+          state.token.clear();
+          ask_token(self);
+          return;
         }
-        Verdict verdict = evaluate(state.target->extras->expect, result);
-        log_result(*state.context->log, state.target->labels, result, verdict);
-        // The body and headers were kept for the expectations only; the metrics need neither.
-        result.body = {};
-        result.headers = {};
-        self->send(state.context->metrics,
-                   ProbeDone{state.target, std::move(result), std::move(verdict)});
+        finish_probe(self, result);
       },
       [self](stop_atom) { self->quit(); },
   };

@@ -86,7 +86,8 @@ std::string read_secret_file(const Field& field, std::vector<FileRead>& files_re
   return secret;
 }
 
-// A secret given inline (`inline_name`) or as a file (`file_name`), never both.
+}  // namespace
+
 std::optional<std::string> read_secret(const Fields& fields, std::string_view inline_name,
                                        std::string_view file_name, const std::string& expected,
                                        std::vector<FileRead>& files_read) {
@@ -101,6 +102,8 @@ std::optional<std::string> read_secret(const Fields& fields, std::string_view in
   if (inline_field != nullptr) return text_of(*inline_field, expected);
   return std::nullopt;
 }
+
+namespace {
 
 bool has_control_character(const std::string& text) {
   return std::any_of(text.begin(), text.end(),
@@ -333,6 +336,7 @@ void read_request_fields(const Fields& fields, bool complete, Target& target) {
         ->fail("a bearer token and an Authorization header cannot both be set");
   }
   read_payload(fields, complete, target);
+  read_oauth2(fields, complete, target);
 }
 
 }  // namespace epsitter::detail

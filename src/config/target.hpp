@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/defaults.hpp"
+#include "config/oauth2_settings.hpp"
 #include "config/shared_value.hpp"
 #include "expect/expectations.hpp"
 
@@ -54,7 +55,8 @@ struct TargetExtras {
   std::optional<std::string> ca_file;       // paths as given (relative ones resolved)
   std::optional<std::string> cert_file;
   std::optional<std::string> key_file;
-  std::vector<FileRead> secret_files;      // what auth_pass, bearer_token, payload_file came from
+  std::vector<FileRead> secret_files;      // what auth_pass, bearer_token, payload_file and
+                                           // client_secret were read from
   std::optional<std::string> server_name;  // SNI, Host and certificate name; connects to url's host
   std::optional<std::string> proxy;
   std::optional<std::string> no_proxy;  // comma-separated hosts
@@ -68,11 +70,12 @@ struct TargetExtras {
   HeaderList extra_labels;  // the `labels:` map for sitter_target_info, sorted by name
   // Headers that go only to the URL's origin, as credentials do (dropped on a redirect elsewhere).
   std::vector<std::string> secret_headers;
+  std::optional<OAuth2Settings> oauth2;  // a client-credentials token instead of fixed credentials
 
   auto tie() const {
     return std::tie(auth_user, auth_pass, bearer_token, ca_file, cert_file, key_file, secret_files,
                     server_name, proxy, no_proxy, max_body_size, tls_min_version, tls_max_version,
-                    http2, expect, extra_labels, secret_headers);
+                    http2, expect, extra_labels, secret_headers, oauth2);
   }
   friend bool operator==(const TargetExtras& a, const TargetExtras& b) {
     return a.tie() == b.tie();

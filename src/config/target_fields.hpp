@@ -44,6 +44,11 @@ std::optional<std::string> optional_text(const Fields& fields, std::string_view 
 double seconds_of(const Field& field, double max_seconds);
 bool flag_of(const Field& field);
 std::string path_of(const Field& field);  // a readable file; resolved against the config's dir
+// A secret given inline (`inline_name`) or as a file (`file_name`, bounded, recorded in
+// `files_read` for the rotation watch), never both; never quoted in a message.
+std::optional<std::string> read_secret(const Fields& fields, std::string_view inline_name,
+                                       std::string_view file_name, const std::string& expected,
+                                       std::vector<FileRead>& files_read);
 
 // Request shape (request_fields.cpp): url, timeout, method, auth and secrets, headers, payload.
 // `complete` is false while `defaults:` is checked on its own: checks that need the whole target
@@ -53,6 +58,9 @@ void read_request_fields(const Fields& fields, bool complete, Target& target);
 // Schedule, connection, TLS, proxy and body limits (connection_fields.cpp). `complete` as above:
 // max_body_size is held against the body_limit of the whole target.
 void read_connection_fields(const Fields& fields, bool complete, Target& target);
+
+// oauth2: (oauth2_fields.cpp), after the credentials and headers it excludes.
+void read_oauth2(const Fields& fields, bool complete, Target& target);
 
 // expect_* (expectation_fields.cpp).
 void read_expectation_fields(const Fields& fields, Target& target);

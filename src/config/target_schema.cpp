@@ -59,6 +59,8 @@ const std::vector<TargetField> kSchema{
      "send `Authorization: Bearer TOKEN`. Not together with `auth_user` or an `Authorization` header."},
     {"bearer_token_file", R::request, false, A::never, false, "bearer_token",
      "the bearer token from this file (instead of `bearer_token`); re-read on every reload."},
+    {"oauth2", R::request, true, A::never, false, "",
+     "a map: get a bearer token by OAuth 2.0 client credentials (RFC 6749 4.4) and send it as `Authorization: Bearer`. `token_url` (http(s), no credentials in it), `client_id`, `client_secret` or `client_secret_file` (re-read on every reload), `scopes` (a list), `endpoint_params` (or `params`: a map of extra form fields). Targets with equal settings share one cached token; a 401 refreshes it once. A failure to get one fails the probe as `oauth2`. Not together with `auth_user`, `bearer_token` or an `Authorization` header."},
     {"ca_file", R::connection, false, A::never, true, "",
      "PEM file of the CAs that verify the server (default: the system's)."},
     {"cert_file", R::connection, false, A::never, false, "",

@@ -23,6 +23,8 @@ std::string_view to_label(FailureReason reason) {
       return "too_many_redirects";
     case FailureReason::other:
       return "other";
+    case FailureReason::oauth2:
+      return "oauth2";
     case FailureReason::body_too_large:
       return "body_too_large";
     case FailureReason::status:
@@ -65,6 +67,8 @@ FailureReason failure_reason_of(ProbeError error) {
       return FailureReason::protocol;
     case ProbeError::too_many_redirects:
       return FailureReason::too_many_redirects;
+    case ProbeError::oauth2:
+      return FailureReason::oauth2;
     case ProbeError::none:
     case ProbeError::other:
       break;

@@ -20,6 +20,7 @@ enum class FailureReason {
   protocol,
   too_many_redirects,
   other,
+  oauth2,          // no OAuth 2.0 token could be got: the target was not asked (ProbeError::oauth2)
   body_too_large,  // a response's body is longer than max_body_size (checked before status)
   status,          // the status code is not one of expect_status
   // The final response's HTTP version is not one of expect_http_version.
@@ -36,7 +37,7 @@ enum class FailureReason {
   cert_expiring,  // the served certificate chain expires within min_cert_days
 };
 
-inline constexpr std::array<FailureReason, 19> kAllFailureReasons{FailureReason::timeout,
+inline constexpr std::array<FailureReason, 20> kAllFailureReasons{FailureReason::timeout,
                                                                   FailureReason::dns,
                                                                   FailureReason::connection_refused,
                                                                   FailureReason::connect,
@@ -45,6 +46,7 @@ inline constexpr std::array<FailureReason, 19> kAllFailureReasons{FailureReason:
                                                                   FailureReason::protocol,
                                                                   FailureReason::too_many_redirects,
                                                                   FailureReason::other,
+                                                                  FailureReason::oauth2,
                                                                   FailureReason::body_too_large,
                                                                   FailureReason::status,
                                                                   FailureReason::http_version,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "metrics/discovery_metrics.hpp"
+#include "metrics/oauth2_metrics.hpp"
 #include "metrics/process_stats.hpp"
 #include "metrics/runtime_metrics.hpp"
 #include "metrics/start_delay.hpp"
@@ -20,13 +21,15 @@ class OwnFamilies {
     std::function<ReloadGauges()> reload;
     std::function<DiscoveryGauges()> discovery;
     std::function<ProcessStats()> process = [] { return read_process_stats(); };
+    std::function<OAuth2Counts()> oauth2 = [] { return OAuth2Counts{}; };
   };
 
   // `start_delays` must outlive this.
   OwnFamilies(std::string prefix, BuildInfo build, const StartDelayHistogram& start_delays,
               Readers readers);
 
-  // The families' text, in /metrics' order: start delays, build and reload, process, discovery.
+  // The families' text, in /metrics' order: start delays, build and reload, process, discovery,
+  // OAuth 2.0 token requests.
   std::string render() const;
 
  private:

@@ -27,6 +27,8 @@ std::string_view to_label(ProbeError error) {
       return "too_many_redirects";
     case ProbeError::other:
       return "other";
+    case ProbeError::oauth2:
+      return "oauth2";
   }
   return "other";
 }

@@ -24,6 +24,7 @@ enum class ProbeError {
   protocol,            // the peer did not speak valid HTTP
   too_many_redirects,  // the redirect limit was reached
   other,               // anything else libcurl reports
+  oauth2,              // no OAuth 2.0 token to send: the probe was not sent (see token_cache.hpp)
 };
 
 // The name of a ProbeError in logs and in the reason label of sitter_probe_failures_total.

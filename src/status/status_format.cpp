@@ -33,6 +33,8 @@ std::string describe(FailureReason reason) {
       return "too many redirects";
     case FailureReason::other:
       return "request failed";
+    case FailureReason::oauth2:
+      return "no OAuth 2.0 token";
     case FailureReason::body_too_large:
       return "body too large";
     case FailureReason::status:

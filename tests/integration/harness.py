@@ -28,7 +28,7 @@ SANITIZED = os.environ.get("EPSITTER_SANITIZER", "none") not in ("", "none")
 # The reasons of sitter_probe_failures_total that mean no HTTP response arrived (the probes counted
 # in sitter_http_error_total).
 TRANSPORT_REASONS = ("timeout", "dns", "connection_refused", "connect", "tls", "reset", "protocol",
-                     "too_many_redirects", "other")
+                     "too_many_redirects", "other", "oauth2")
 
 # Sanitizer findings print these; any of them fails the test even if the exit status is 0.
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",

@@ -35,7 +35,7 @@ TEST_CASE("each family of curl errors gets its reason") {
   CHECK(classify_curl_error(CURLE_OUT_OF_MEMORY, 0) == ProbeError::other);
 }
 
-TEST_CASE("every reason has a distinct label made of lower-case letters and underscores") {
+TEST_CASE("every reason has a distinct label made of lower-case letters, digits and underscores") {
   const ProbeError all[] = {ProbeError::none,
                             ProbeError::timeout,
                             ProbeError::dns,
@@ -45,11 +45,12 @@ TEST_CASE("every reason has a distinct label made of lower-case letters and unde
                             ProbeError::reset,
                             ProbeError::protocol,
                             ProbeError::too_many_redirects,
-                            ProbeError::other};
+                            ProbeError::other,
+                            ProbeError::oauth2};
   std::set<std::string> seen;
   for (ProbeError error : all) {
     const std::string label{to_label(error)};
-    CHECK(label.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos);
+    CHECK(label.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos);
     CHECK(seen.insert(label).second);
   }
 }

@@ -91,3 +91,34 @@ TEST_CASE("by default the process families are this process's") {
   CHECK_THAT(text, Contains("# TYPE process_cpu_seconds_total counter\n"));
   CHECK_THAT(text, Contains("# TYPE process_resident_memory_bytes gauge\n"));
 }
+
+TEST_CASE("the token endpoint families follow discovery once a token was asked for, never before",
+          "[oauth2]") {
+  StartDelayHistogram start_delays;
+  OAuth2Counts counts;
+  OwnFamilies::Readers readers;
+  readers.reload = [] { return ReloadGauges{}; };
+  readers.discovery = [] { return DiscoveryGauges{}; };
+  readers.process = [] { return ProcessStats{}; };
+  readers.oauth2 = [&counts] { return counts; };
+  const OwnFamilies own{"sitter", BuildInfo{"1", "r"}, start_delays, readers};
+  CHECK(own.render().find("oauth2") == std::string::npos);
+
+  counts.requests[{"http://idp/token", 200}] = 3;
+  counts.requests[{"http://idp/token", 500}] = 2;
+  counts.requests[{"http://other/token", 0}] = 1;
+  counts.failures["http://idp/token"] = 2;
+  const std::string text = own.render();
+  CHECK_THAT(text, Contains("# TYPE sitter_oauth2_token_requests_total counter\n"));
+  CHECK_THAT(text, Contains("\nsitter_oauth2_token_requests_total{token_url=\"http://idp/token\","
+                            "status=\"500\"} 2.0\n"));
+  CHECK_THAT(text, Contains("\nsitter_oauth2_token_requests_total{token_url=\"http://other/token\","
+                            "status=\"0\"} 1.0\n"));
+  CHECK_THAT(
+      text, Contains("\nsitter_oauth2_token_failures_total{token_url=\"http://idp/token\"} 2.0\n"));
+  // An endpoint that never failed has its series at 0, so that the first failure is a rise.
+  CHECK_THAT(
+      text,
+      Contains("\nsitter_oauth2_token_failures_total{token_url=\"http://other/token\"} 0.0\n"));
+  CHECK(text.find("# TYPE sitter_shard_targets") < text.find("# TYPE sitter_oauth2"));
+}

@@ -80,6 +80,7 @@ std::map<std::string, std::string> samples(const testing::TempDirectory& dir) {
       {"auth_pass_file", "auth_user: me\n    auth_pass_file: " + secret},
       {"bearer_token", "bearer_token: t"},
       {"bearer_token_file", "bearer_token_file: " + secret},
+      {"oauth2", "oauth2: {token_url: http://t/, client_id: c, client_secret_file: " + secret + "}"},
       {"ca_file", "ca_file: " + pem},
       {"cert_file", "cert_file: " + pem},
       {"key_file", "cert_file: " + pem + "\n    key_file: " + pem},
