@@ -19,6 +19,7 @@ enum class FailureReason {
   reset,
   protocol,
   too_many_redirects,
+  response_too_large,  // the response's header section exceeded the bounds
   other,
   body_too_large,  // a response's body is longer than max_body_size (checked before status)
   status,          // the status code is not one of expect_status
@@ -29,7 +30,7 @@ enum class FailureReason {
   cert_expiring,   // the served certificate chain expires within min_cert_days
 };
 
-inline constexpr std::array<FailureReason, 16> kAllFailureReasons{FailureReason::timeout,
+inline constexpr std::array<FailureReason, 17> kAllFailureReasons{FailureReason::timeout,
                                                                   FailureReason::dns,
                                                                   FailureReason::connection_refused,
                                                                   FailureReason::connect,
@@ -37,6 +38,7 @@ inline constexpr std::array<FailureReason, 16> kAllFailureReasons{FailureReason:
                                                                   FailureReason::reset,
                                                                   FailureReason::protocol,
                                                                   FailureReason::too_many_redirects,
+                                                                  FailureReason::response_too_large,
                                                                   FailureReason::other,
                                                                   FailureReason::body_too_large,
                                                                   FailureReason::status,

@@ -106,12 +106,20 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
   probe.redirects = 3;
   probe.http_version = 1.1;
   probe.tls_version = "TLSv1.3";
-  probe.cert_not_after = 1'900'000'000;
   probe.finished_unix_seconds = 1'800'000'000.25;
   record(stats[labels("t")], probe);
   record(stats[labels("t")], result(ProbeError::timeout, 0, 2));
   stats[labels("t")].last->tls_version = "TLSv1.3";  // as if the last one had used TLS too
-  stats[labels("t")].last->cert_not_after = 1'900'000'000;
+  stats[labels("t")].last->tls_cipher = "TLS_AES_256_GCM_SHA384";
+  epsitter::CertFacts cert;
+  cert.subject = "CN=a \"quoted\" name,O=Example";
+  cert.issuer = "CN=Example CA";
+  cert.serial = "0a1b";
+  cert.fingerprint_sha256 = "ab12";
+  cert.dns_names = "a.example,b.example";
+  cert.leaf_not_after = 1'900'000'000;
+  cert.chain_not_after = 1'850'000'000;
+  stats[labels("t")].last->cert = cert;
   stats[labels("t")].extra_labels = {{"team", "sre"}, {"tier", "1"}};
   stats[labels("u")];  // configured, not probed yet
   const std::string text = render("sitter", stats);
@@ -135,6 +143,12 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
   CHECK(has_line(text, "sitter_last_status_code{" + t + "} 0.0"));
   CHECK(has_line(text, "sitter_tls_cert_expiry_timestamp_seconds{" + t + "} 1900000000.0"));
   CHECK(has_line(text, "sitter_tls_version_info{" + t + ",version=\"TLSv1.3\"} 1.0"));
+  CHECK(has_line(text, "sitter_tls_chain_expiry_timestamp_seconds{" + t + "} 1850000000.0"));
+  CHECK(has_line(text, "sitter_tls_cipher_info{" + t + ",cipher=\"TLS_AES_256_GCM_SHA384\"} 1.0"));
+  CHECK(has_line(text, "sitter_tls_cert_info{" + t +
+                           ",subject=\"CN=a \\\"quoted\\\" name,O=Example\",issuer=\"CN=Example "
+                           "CA\",serial=\"0a1b\",fingerprint_sha256=\"ab12\",dns_names=\"a.example,"
+                           "b.example\"} 1.0"));
   CHECK(has_line(text, "sitter_target_info{" + t + ",team=\"sre\",tier=\"1\"} 1.0"));
   CHECK(has_line(text, "sitter_target_info{" + u + "} 1.0"));
   CHECK(text.find("sitter_last_status_code{" + u) == std::string::npos);
@@ -142,7 +156,8 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
        {"sitter_request_phase_seconds", "sitter_last_status_code",
         "sitter_last_probe_timestamp_seconds", "sitter_response_size_bytes", "sitter_redirects",
         "sitter_http_version", "sitter_tls_cert_expiry_timestamp_seconds",
-        "sitter_tls_version_info", "sitter_target_info"}) {
+        "sitter_tls_version_info", "sitter_tls_chain_expiry_timestamp_seconds",
+        "sitter_tls_cert_info", "sitter_tls_cipher_info", "sitter_target_info"}) {
     CHECK(has_line(text, std::string{"# TYPE "} + family + " gauge"));
   }
 }
