@@ -245,3 +245,48 @@ TEST_CASE("runs of targets rendered apart and joined family by family are the wh
   }
   CHECK(joined == whole);
 }
+
+TEST_CASE("a new certificate replaces the old info series, and none stays once TLS is gone") {
+  StatsByTarget stats;
+  const auto over_tls = [](const std::string& subject) {
+    ProbeResult probe = result(ProbeError::none, 200, 0.1);
+    probe.tls_version = "TLSv1.3";
+    probe.tls_cipher = "TLS_AES_128_GCM_SHA256";
+    probe.cert = epsitter::CertFacts{};
+    probe.cert->subject = subject;
+    probe.cert->leaf_not_after = 1'900'000'000;
+    probe.cert->chain_not_after = 1'900'000'000;
+    return probe;
+  };
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t found = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++found;
+    return found;
+  };
+  record(stats[labels("t")], over_tls("CN=old"));
+  record(stats[labels("t")], over_tls("CN=new"));
+  std::string text = render("sitter", stats);
+  CHECK(count(text, "sitter_tls_cert_info{") == 1);
+  CHECK(text.find("subject=\"CN=new\"") != std::string::npos);
+  record(stats[labels("t")], result(ProbeError::none, 200, 0.1));  // plain HTTP now
+  text = render("sitter", stats);
+  for (const char* family :
+       {"sitter_tls_cert_info{", "sitter_tls_cipher_info{", "sitter_tls_version_info{",
+        "sitter_tls_cert_expiry_timestamp_seconds{", "sitter_tls_chain_expiry_timestamp_seconds{"}) {
+    CHECK(count(text, family) == 0);
+  }
+}
+
+TEST_CASE("a failed handshake shows the certificate but no cipher") {
+  StatsByTarget stats;
+  ProbeResult probe = result(ProbeError::tls, 0, 0.1);
+  probe.cert = epsitter::CertFacts{};
+  probe.cert->subject = "CN=untrusted";
+  probe.cert->leaf_not_after = 1'900'000'000;
+  record(stats[labels("t")], probe);
+  const std::string text = render("sitter", stats);
+  CHECK(text.find("sitter_tls_cert_info{name=\"t\"") != std::string::npos);
+  CHECK(text.find("sitter_tls_cert_expiry_timestamp_seconds{name=\"t\"") != std::string::npos);
+  CHECK(text.find("sitter_tls_cipher_info{name=\"t\"") == std::string::npos);
+  CHECK(text.find("sitter_tls_chain_expiry_timestamp_seconds{name=\"t\"") == std::string::npos);
+}
