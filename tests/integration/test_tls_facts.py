@@ -192,6 +192,23 @@ class TlsFacts(unittest.TestCase):
                                "sitter_tls_chain_expiry_timestamp_seconds"):
                     self.assertEqual(series(sitter, family, "t"), [], family)
 
+    def test_a_reused_connection_keeps_reporting_the_certificate(self):
+        ca = tls.make_ca(self.dir)
+        leaf = tls.make_cert(self.dir, "kept", ca=ca)
+        with ScriptedServer(ssl_context=tls.server_context(leaf.cert, leaf.key)) as server:
+            config = harness.config_yaml({"kept": {"url": server.url("/"), "ca_file": ca.cert,
+                                                   "keepalive": "true"}})
+            with Epsitter(config) as sitter:
+                wait_until(lambda: probed(sitter, "kept", 4), message="4 probes")
+                self.assertEqual(sitter.value("sitter_probe_success", name="kept"), 1)
+                # Later probes made no handshake of their own; their connection still tells.
+                self.assertEqual(cert_info(sitter, "kept")["subject"], "CN=kept")
+                self.assertEqual(sitter.value("sitter_tls_cert_expiry_timestamp_seconds",
+                                              name="kept"), leaf.not_after())
+                self.assertEqual(len(series(sitter, "sitter_tls_cipher_info", "kept")), 1)
+                clients = {request.client for request in server.seen("/")}
+                self.assertLess(len(clients), 4)  # the connection was reused
+
 
 if __name__ == "__main__":
     harness.main()
