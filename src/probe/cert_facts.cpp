@@ -44,8 +44,7 @@ std::optional<std::int64_t> not_after(const X509* certificate) {
 
 std::string one_line(const X509_NAME* name) {
   const std::unique_ptr<BIO, BioDeleter> bio{BIO_new(BIO_s_mem())};
-  if (!bio || name == nullptr ||
-      X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
+  if (!bio || name == nullptr || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
     return {};
   }
   // Only the first bytes are read out of the BIO, however long a name the peer made up.

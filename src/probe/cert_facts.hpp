@@ -17,11 +17,11 @@ inline constexpr std::size_t kMaxFactBytes = 256;         // each string fact is
 inline constexpr std::size_t kMaxDnsNames = 20;           // SANs beyond these are left out
 
 struct CertFacts {
-  std::string subject;             // RFC 2253 one-line form
-  std::string issuer;              // RFC 2253 one-line form
-  std::string serial;              // lowercase hex
-  std::string fingerprint_sha256;  // lowercase hex of SHA-256 over the DER encoding
-  std::string dns_names;           // the DNS subjectAltNames, comma-joined
+  std::string subject;                          // RFC 2253 one-line form
+  std::string issuer;                           // RFC 2253 one-line form
+  std::string serial;                           // lowercase hex
+  std::string fingerprint_sha256;               // lowercase hex of SHA-256 over the DER encoding
+  std::string dns_names;                        // the DNS subjectAltNames, comma-joined
   std::optional<std::int64_t> leaf_not_after;   // Unix s
   std::optional<std::int64_t> chain_not_after;  // earliest notAfter of the chain, Unix s
 

@@ -31,10 +31,11 @@ class ServedChain {
 };
 
 // Makes every TLS connection of `easy` record its served chain into `*chain` as OpenSSL verifies
-// it, and the fatal alerts it reads. Verification itself is untouched: the callback returns OpenSSL's own verdict, so the
-// verify mode libcurl chose (ca_file, insecure_skip_verify) decides as before. `chain` must
-// outlive the transfer's configuration (it does: the Transfer owns both); each SSL_CTX keeps a
-// share of it, because a kept-alive connection may outlive the transfer that opened it.
+// it, and the fatal alerts it reads. Verification itself is untouched: the callback returns
+// OpenSSL's own verdict, so the verify mode libcurl chose (ca_file, insecure_skip_verify) decides
+// as before. `chain` must outlive the transfer's configuration (it does: the Transfer owns both);
+// each SSL_CTX keeps a share of it, because a kept-alive connection may outlive the transfer that
+// opened it.
 bool record_served_chain(CURL* easy, std::shared_ptr<ServedChain>& chain);
 
 }  // namespace epsitter

@@ -11,9 +11,9 @@
 namespace epsitter {
 
 struct TlsSnapshot {
-  std::string version;             // "TLSv1.3", ...
-  std::string cipher;              // OpenSSL's name of the negotiated cipher
-  std::optional<CertFacts> cert;   // of the served chain; unset when the peer sent none
+  std::string version;            // "TLSv1.3", ...
+  std::string cipher;             // OpenSSL's name of the negotiated cipher
+  std::optional<CertFacts> cert;  // of the served chain; unset when the peer sent none
 };
 
 // What the connection `easy` is using now, or nullopt when it is not a TLS connection. Call it

@@ -54,7 +54,7 @@ struct Transfer {
   std::size_t header_lines = 0;
   std::int64_t header_bytes = 0;
   bool headers_too_large = false;
-  bool inside_headers = false;  // a status line came, the blank line after its headers not yet
+  bool inside_headers = false;     // a status line came, the blank line after its headers not yet
   std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
   // What the TLS handshakes of the transfer's connections saw, kept for when one fails.
   std::shared_ptr<ServedChain> served_chain;

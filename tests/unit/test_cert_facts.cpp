@@ -67,8 +67,8 @@ Cert make_cert(const Spec& spec) {
   X509_NAME* issuer = X509_get_issuer_name(cert.get());
   add(issuer, "CN", spec.issuer_name);
   if (!spec.san.empty()) {
-    const std::unique_ptr<X509_EXTENSION, ExtensionDeleter> extension{X509V3_EXT_conf_nid(
-        nullptr, nullptr, NID_subject_alt_name, spec.san.c_str())};
+    const std::unique_ptr<X509_EXTENSION, ExtensionDeleter> extension{
+        X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, spec.san.c_str())};
     REQUIRE(extension);
     X509_add_ext(cert.get(), extension.get(), -1);
   }
@@ -146,7 +146,9 @@ TEST_CASE("whatever a peer sends, the facts stay bounded") {
   CHECK(facts->chain_not_after == kNow);
 }
 
-TEST_CASE("an empty chain has no facts") { CHECK_FALSE(facts_of_chain({})); }
+TEST_CASE("an empty chain has no facts") {
+  CHECK_FALSE(facts_of_chain({}));
+}
 
 TEST_CASE("the served chain keeps its own references, leaf first, at most 10") {
   const Cert leaf = make_cert({"leaf", "ca", 1, kNow, ""});

@@ -8,10 +8,10 @@
 
 using epsitter::classify_curl_error;
 using epsitter::classify_transfer_error;
-using epsitter::TransferObservations;
 using epsitter::os_error_hint;
 using epsitter::ProbeError;
 using epsitter::to_label;
+using epsitter::TransferObservations;
 
 TEST_CASE("a finished transfer is no error") {
   CHECK(classify_curl_error(CURLE_OK, 0) == ProbeError::none);

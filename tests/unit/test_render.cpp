@@ -272,7 +272,8 @@ TEST_CASE("a new certificate replaces the old info series, and none stays once T
   text = render("sitter", stats);
   for (const char* family :
        {"sitter_tls_cert_info{", "sitter_tls_cipher_info{", "sitter_tls_version_info{",
-        "sitter_tls_cert_expiry_timestamp_seconds{", "sitter_tls_chain_expiry_timestamp_seconds{"}) {
+        "sitter_tls_cert_expiry_timestamp_seconds{",
+        "sitter_tls_chain_expiry_timestamp_seconds{"}) {
     CHECK(count(text, family) == 0);
   }
 }

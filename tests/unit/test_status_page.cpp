@@ -109,9 +109,11 @@ TEST_CASE("the leaf's subject, issuer and days left are in the certificate cell'
   result.cert->issuer = "CN=\"CA\"";
   probe(stats, TargetLabels{"api", "ns", "GET", "https://127.0.0.1:1/"}, result, t0);
   const std::string page = render_status_page(make_status_snapshot(stats), t0);
-  CHECK(page.find(R"x(<td class="x cw" title="2025-11-30T05:53:20.000Z; leaf CN=&lt;leaf&gt; )x"
-                  R"x(issued by CN=&quot;CA&quot;; leaf expires 2026-02-23T05:53:20.000Z (90 d)">5 d)x") !=
-        std::string::npos);
+  CHECK(
+      page.find(
+          R"x(<td class="x cw" title="2025-11-30T05:53:20.000Z; leaf CN=&lt;leaf&gt; )x"
+          R"x(issued by CN=&quot;CA&quot;; leaf expires 2026-02-23T05:53:20.000Z (90 d)">5 d)x") !=
+      std::string::npos);
 }
 
 TEST_CASE("a target not probed yet is pending and says so") {
