@@ -80,9 +80,9 @@ void ServedChain::replace(const X509* leaf, const STACK_OF(X509) * untrusted) {
 }
 
 std::vector<const X509*> ServedChain::view() const {
-  std::vector<const X509*> chain;
-  chain.reserve(certificates_.size());
-  for (const auto& certificate : certificates_) chain.push_back(certificate.get());
+  std::vector<const X509*> chain(certificates_.size());
+  std::transform(certificates_.begin(), certificates_.end(), chain.begin(),
+                 [](const auto& certificate) { return certificate.get(); });
   return chain;
 }
 

@@ -177,7 +177,7 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
   out +=
       "</main>\n<footer>A probe succeeds when a response arrives and meets the target's "
       "expectations (by default: a 2xx status). Cert: days until the served certificate chain "
-      "expires. ";
+      "expires (hover for the leaf's subject, issuer and expiry). ";
   fmt::format_to(std::back_inserter(out),
                  "The last {} probes of each target are kept. Same data as JSON: "
                  R"(<a href="api/v1/targets">api/v1/targets</a>. Type / to filter.</footer>)",
