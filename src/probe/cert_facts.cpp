@@ -90,10 +90,17 @@ std::string dns_names_of(const X509* certificate) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type != GEN_DNS) continue;
     const ASN1_IA5STRING* dns = name->d.dNSName;
-    const std::string value{reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
-                            static_cast<std::size_t>(std::max(0, ASN1_STRING_length(dns)))};
+    const auto length = static_cast<std::size_t>(std::max(0, ASN1_STRING_length(dns)));
+    std::string value{reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
+                      std::min(length, kMaxFactBytes)};
+    // A DNS name is ASCII; anything else a peer put there must not make the exposition invalid
+    // UTF-8 (the subject and issuer come escaped by X509_NAME_print_ex already).
+    for (char& c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte > 0x7e) c = '?';
+    }
     if (taken++ > 0) joined += ',';
-    joined += value.substr(0, kMaxFactBytes);
+    joined += value;
     if (joined.size() >= kMaxFactBytes) break;
   }
   return capped(std::move(joined));
