@@ -23,6 +23,11 @@ class ServedChain {
   std::vector<const X509*> view() const;
   bool empty() const { return certificates_.empty(); }
   void note_fatal_alert() { fatal_alert_ = true; }
+  // Forgets what earlier connections saw (a new hop of a redirect chain starts).
+  void clear() {
+    certificates_.clear();
+    fatal_alert_ = false;
+  }
   bool peer_sent_fatal_alert() const { return fatal_alert_; }
 
  private:

@@ -368,6 +368,7 @@ std::optional<CURLcode> prepare_next_hop(CURL* easy, CURLcode code, Transfer& tr
   transfer.method = next.method;
   transfer.sends_body = transfer.sends_body && next.keeps_body;
   transfer.start_response();
+  if (transfer.served_chain) transfer.served_chain->clear();  // facts are the final hop's
   const bool to_first_origin = transfer.first_origin && *origin == *transfer.first_origin;
   const std::string url{location};  // libcurl's buffer is gone with the next option set
   if (curl_easy_setopt(easy, CURLOPT_URL, url.c_str()) != CURLE_OK ||
