@@ -21,6 +21,8 @@ std::string_view to_label(FailureReason reason) {
       return "protocol";
     case FailureReason::too_many_redirects:
       return "too_many_redirects";
+    case FailureReason::response_too_large:
+      return "response_too_large";
     case FailureReason::other:
       return "other";
     case FailureReason::oauth2:
@@ -67,6 +69,8 @@ FailureReason failure_reason_of(ProbeError error) {
       return FailureReason::protocol;
     case ProbeError::too_many_redirects:
       return FailureReason::too_many_redirects;
+    case ProbeError::response_too_large:
+      return FailureReason::response_too_large;
     case ProbeError::oauth2:
       return FailureReason::oauth2;
     case ProbeError::none:

@@ -19,6 +19,7 @@ enum class FailureReason {
   reset,
   protocol,
   too_many_redirects,
+  response_too_large,  // the response's header section exceeded the bounds
   other,
   oauth2,          // no OAuth 2.0 token could be got: the target was not asked (ProbeError::oauth2)
   body_too_large,  // a response's body is longer than max_body_size (checked before status)
@@ -37,7 +38,7 @@ enum class FailureReason {
   cert_expiring,  // the served certificate chain expires within min_cert_days
 };
 
-inline constexpr std::array<FailureReason, 20> kAllFailureReasons{FailureReason::timeout,
+inline constexpr std::array<FailureReason, 21> kAllFailureReasons{FailureReason::timeout,
                                                                   FailureReason::dns,
                                                                   FailureReason::connection_refused,
                                                                   FailureReason::connect,
@@ -45,6 +46,7 @@ inline constexpr std::array<FailureReason, 20> kAllFailureReasons{FailureReason:
                                                                   FailureReason::reset,
                                                                   FailureReason::protocol,
                                                                   FailureReason::too_many_redirects,
+                                                                  FailureReason::response_too_large,
                                                                   FailureReason::other,
                                                                   FailureReason::oauth2,
                                                                   FailureReason::body_too_large,

@@ -203,14 +203,46 @@ void render_last_probe_families(const std::string& p, const Rows& rows, SliceWri
 }
 
 void render_tls_families(const std::string& p, const Rows& rows, SliceWriter& out) {
-  const std::string expiry = p + "_tls_cert_expiry_timestamp_seconds";
-  out.family(expiry,
-             "Unix time at which the first certificate of the served chain expires (last probe).",
+  struct Expiry {
+    std::string_view suffix;
+    std::string_view help;
+    const std::optional<std::int64_t> CertFacts::*when;
+  };
+  static const std::array<Expiry, 2> kExpiries{{
+      // Its meaning since the first release, which alerts rely on: the chain breaks when its
+      // first certificate expires. The same value as the chain family, whose name says so.
+      {"_tls_cert_expiry_timestamp_seconds",
+       "Unix time at which the first certificate of the served chain expires (last probe, also "
+       "when verification failed).",
+       &CertFacts::chain_not_after},
+      {"_tls_chain_expiry_timestamp_seconds",
+       "Unix time at which the first certificate of the served chain expires (last probe, also "
+       "when verification failed).",
+       &CertFacts::chain_not_after},
+  }};
+  for (const Expiry& expiry : kExpiries) {
+    const std::string name = p + std::string{expiry.suffix};
+    out.family(name, expiry.help, MetricType::gauge);
+    for (const auto& [target, seen, labels] : rows) {
+      if (!seen.last || !seen.last->cert) continue;
+      const std::optional<std::int64_t>& when = (*seen.last->cert).*expiry.when;
+      if (when) out.sample_rendered(name, labels, static_cast<double>(*when));
+    }
+  }
+  const std::string cert_info = p + "_tls_cert_info";
+  out.family(cert_info,
+             "The served leaf certificate of the last probe (value 1), also when its verification "
+             "failed.",
              MetricType::gauge);
   for (const auto& [target, seen, labels] : rows) {
-    if (seen.last && seen.last->cert_not_after) {
-      out.sample_rendered(expiry, labels, static_cast<double>(*seen.last->cert_not_after));
-    }
+    if (!seen.last || !seen.last->cert) continue;
+    const CertFacts& cert = *seen.last->cert;
+    const Labels facts{{"subject", cert.subject},
+                       {"issuer", cert.issuer},
+                       {"serial", cert.serial},
+                       {"fingerprint_sha256", cert.fingerprint_sha256},
+                       {"dns_names", cert.dns_names}};
+    out.sample_rendered(cert_info, labels + "," + render_labels(facts), 1);
   }
   const std::string version = p + "_tls_version_info";
   out.family(version, "TLS version of the last probe's final response (value 1).",
@@ -218,6 +250,14 @@ void render_tls_families(const std::string& p, const Rows& rows, SliceWriter& ou
   for (const auto& [target, seen, labels] : rows) {
     if (seen.last && !seen.last->tls_version.empty()) {
       out.sample_rendered(version, labels, 1, "version", seen.last->tls_version);
+    }
+  }
+  const std::string cipher = p + "_tls_cipher_info";
+  out.family(cipher, "Cipher of the last probe's final response over TLS (value 1).",
+             MetricType::gauge);
+  for (const auto& [target, seen, labels] : rows) {
+    if (seen.last && !seen.last->tls_cipher.empty()) {
+      out.sample_rendered(cipher, labels, 1, "cipher", seen.last->tls_cipher);
     }
   }
 }

@@ -39,7 +39,8 @@ void TargetStats::record(const ProbeResult& result, const Verdict& verdict,
   probe.redirects = result.redirects;
   probe.http_version = result.http_version;
   probe.tls_version = result.tls_version;
-  probe.cert_not_after = result.cert_not_after;
+  probe.tls_cipher = result.tls_cipher;
+  probe.cert = result.cert;
   last = std::move(probe);
 }
 

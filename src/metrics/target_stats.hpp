@@ -27,7 +27,8 @@ struct LastProbe {
   long redirects = 0;
   double http_version = 0;  // 0 when no response arrived
   std::string tls_version;  // empty unless the final response came over TLS
-  std::optional<std::int64_t> cert_not_after;
+  std::string tls_cipher;   // empty unless the final response came over TLS
+  std::optional<CertFacts> cert;  // of the served chain, also when its verification failed
 };
 
 struct TargetStats {

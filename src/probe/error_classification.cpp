@@ -25,6 +25,8 @@ std::string_view to_label(ProbeError error) {
       return "protocol";
     case ProbeError::too_many_redirects:
       return "too_many_redirects";
+    case ProbeError::response_too_large:
+      return "response_too_large";
     case ProbeError::other:
       return "other";
     case ProbeError::oauth2:
@@ -77,6 +79,14 @@ ProbeError classify_curl_error(CURLcode code, long os_errno) {
     default:
       return ProbeError::other;
   }
+}
+
+ProbeError classify_transfer_error(CURLcode code, long os_errno, const TransferObservations& seen) {
+  if (seen.headers_too_large) return ProbeError::response_too_large;
+  if (code == CURLE_OUT_OF_MEMORY && seen.inside_headers) return ProbeError::response_too_large;
+  const ProbeError error = classify_curl_error(code, os_errno);
+  if (error == ProbeError::reset && seen.peer_tls_alert) return ProbeError::tls;
+  return error;
 }
 
 std::string_view os_error_hint(long os_errno) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "probe/cert_facts.hpp"
+
 namespace epsitter {
 
 // Why no HTTP response arrived. The set is fixed so that users can alert on it; `none` means a
@@ -23,6 +25,7 @@ enum class ProbeError {
   reset,               // the peer closed or reset the connection before a full response
   protocol,            // the peer did not speak valid HTTP
   too_many_redirects,  // the redirect limit was reached
+  response_too_large,  // the response's header section exceeded our or libcurl's bounds
   other,               // anything else libcurl reports
   oauth2,              // no OAuth 2.0 token to send: the probe was not sent (see token_cache.hpp)
 };
@@ -61,6 +64,10 @@ struct ProbeResult {
   double http_version = 0;  // of the final response: 1.0, 1.1, 2 or 3; 0 when none
   std::string tls_version;  // "TLSv1.3", ...; empty unless the final response used TLS
   std::optional<std::int64_t> cert_not_after;  // earliest notAfter in the served chain, Unix s
+  std::string tls_cipher;  // of the final response's connection; empty unless it used TLS
+  // The served chain of the final connection, also when its verification failed (the probe then
+  // fails as `tls`); unset when no certificate was seen.
+  std::optional<CertFacts> cert;
   bool body_truncated = false;  // the body was longer than the limit; the rest was not read
   // A response of the chain had a body longer than max_body_size: the probe fails as
   // `body_too_large` (reading stopped there; `body` holds what came before).

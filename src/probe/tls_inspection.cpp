@@ -1,37 +1,26 @@
-// Reads what TLS looked like on a live libcurl connection: protocol version, certificate expiry.
+// Reads what TLS looked like on a live libcurl connection: protocol version, cipher, certificates.
 #include "probe/tls_inspection.hpp"
 
-#include <openssl/asn1.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <ctime>
+#include <algorithm>
+#include <vector>
 
 namespace epsitter {
 namespace {
 
-std::optional<std::int64_t> not_after(const X509* certificate) {
-  const ASN1_TIME* time = X509_get0_notAfter(certificate);
-  std::tm parts{};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&parts));  // notAfter is UTC
-}
-
-// The earliest expiry of any certificate the server sent: the chain breaks when the first one does.
-std::optional<std::int64_t> earliest_not_after(const SSL* ssl) {
-  std::optional<std::int64_t> earliest;
-  const auto consider = [&earliest](const X509* certificate) {
-    const std::optional<std::int64_t> expiry = not_after(certificate);
-    if (expiry && (!earliest || *expiry < *earliest)) earliest = expiry;
-  };
-  // On the client side the chain starts with the server's own certificate.
-  if (const STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
-    for (int i = 0; i < sk_X509_num(chain); ++i) consider(sk_X509_value(chain, i));
+// The certificates the server sent, leaf first. A resumed session keeps no chain, only the leaf.
+std::vector<const X509*> served_chain(const SSL* ssl) {
+  std::vector<const X509*> chain;
+  if (const STACK_OF(X509)* sent = SSL_get_peer_cert_chain(ssl)) {
+    const int count = std::min(sk_X509_num(sent), static_cast<int>(kMaxChainCertificates));
+    for (int i = 0; i < count; ++i) chain.push_back(sk_X509_value(sent, i));
   }
-  if (!earliest) {
-    if (const X509* leaf = SSL_get0_peer_certificate(ssl)) consider(leaf);
+  if (chain.empty()) {
+    if (const X509* leaf = SSL_get0_peer_certificate(ssl)) chain.push_back(leaf);
   }
-  return earliest;
+  return chain;
 }
 
 }  // namespace
@@ -43,7 +32,13 @@ std::optional<TlsSnapshot> inspect_tls(CURL* easy) {
     return std::nullopt;
   }
   const auto* ssl = static_cast<const SSL*>(session->internals);
-  return TlsSnapshot{SSL_get_version(ssl), earliest_not_after(ssl)};
+  TlsSnapshot snapshot;
+  snapshot.version = SSL_get_version(ssl);
+  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) {
+    snapshot.cipher = std::string{SSL_CIPHER_get_name(cipher)}.substr(0, kMaxFactBytes);
+  }
+  snapshot.cert = facts_of_chain(served_chain(ssl));
+  return snapshot;
 }
 
 }  // namespace epsitter

@@ -22,7 +22,8 @@ namespace epsitter {
 namespace {
 constexpr long kMaxRedirects = 10;
 // A response's header section may hold at most this much; a target that sends more (a flood of
-// short lines that libcurl would keep one allocation each) is stopped and fails as `protocol`.
+// short lines that libcurl would keep one allocation each) is stopped and fails as
+// `response_too_large`.
 // Real responses stay far below: big cookies and security policies take a few KiB.
 constexpr std::size_t kMaxHeaderLines = 256;
 constexpr std::int64_t kMaxHeaderBytes = 64 * 1024;
@@ -63,10 +64,12 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     transfer->content_encoding.clear();
     transfer->header_lines = 0;
     transfer->header_bytes = 0;
+    transfer->inside_headers = true;
     // The connection is open now; without keepalive it is closed before the transfer returns.
     transfer->tls = inspect_tls(transfer->easy.get());
   }
   transfer->header_bytes += static_cast<std::int64_t>(bytes);
+  if (line == "\r\n" || line == "\n") transfer->inside_headers = false;
   if (++transfer->header_lines > kMaxHeaderLines || transfer->header_bytes > kMaxHeaderBytes) {
     transfer->headers_too_large = true;
     return 0;  // makes libcurl stop reading
@@ -271,6 +274,7 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   set(curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer));
   set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket));
   set(curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &transfer));
+  ok = ok && record_served_chain(easy, transfer.served_chain);
   if (!has_header(request, "User-Agent")) {
     set(curl_easy_setopt(easy, CURLOPT_USERAGENT, request.default_user_agent.c_str()));
   }
@@ -284,9 +288,11 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
   result.finished_unix_seconds = unix_now();
   long os_errno = 0;
   curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  const ServedChain* chain = transfer.served_chain.get();
+  const TransferObservations seen{transfer.headers_too_large, transfer.inside_headers,
+                                  chain != nullptr && chain->peer_sent_fatal_alert()};
   result.error = got_response(code, transfer) ? ProbeError::none
-                 : transfer.headers_too_large ? ProbeError::protocol
-                                              : classify_curl_error(code, os_errno);
+                                              : classify_transfer_error(code, os_errno, seen);
   if (result.error == ProbeError::none) {
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -294,7 +300,9 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
     result.http_version = http_version_of(easy);
     if (transfer.tls) {
       result.tls_version = transfer.tls->version;
-      result.cert_not_after = transfer.tls->cert_not_after;
+      result.tls_cipher = transfer.tls->cipher;
+      result.cert = transfer.tls->cert;
+      if (result.cert) result.cert_not_after = result.cert->chain_not_after;
     }
     result.body_too_large = transfer.body_too_large;
     result.content_encoding = std::move(transfer.content_encoding);
@@ -302,11 +310,18 @@ ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
     result.headers = std::move(transfer.headers);
   } else if (transfer.headers_too_large) {
     result.error_detail = "the response's headers exceed 256 lines or 64 KiB; stopped reading";
+  } else if (result.error == ProbeError::response_too_large) {
+    result.error_detail = "a response header line exceeds libcurl's 100 KB limit";
   } else {
     result.error_detail =
         transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
     result.error_detail +=
         os_error_hint(transfer.socket_errno != 0 ? transfer.socket_errno : os_errno);
+  }
+  if (result.error != ProbeError::none && chain != nullptr && !chain->empty()) {
+    // No response, but a handshake happened (perhaps it is what failed): the chain it verified
+    // is still worth showing.
+    result.cert = facts_of_chain(chain->view());
   }
   const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
   if (total_us > 0) {
@@ -370,6 +385,7 @@ std::optional<CURLcode> prepare_next_hop(CURL* easy, CURLcode code, Transfer& tr
   transfer.method = next.method;
   transfer.sends_body = transfer.sends_body && next.keeps_body;
   transfer.start_response();
+  if (transfer.served_chain) transfer.served_chain->clear();  // facts are the final hop's
   const bool to_first_origin = transfer.first_origin && *origin == *transfer.first_origin;
   const std::string url{location};  // libcurl's buffer is gone with the next option set
   if (curl_easy_setopt(easy, CURLOPT_URL, url.c_str()) != CURLE_OK ||

@@ -16,6 +16,7 @@
 #include "probe/probe_request.hpp"
 #include "probe/probe_result.hpp"
 #include "probe/redirects.hpp"
+#include "probe/served_chain.hpp"
 #include "probe/tls_inspection.hpp"
 
 namespace epsitter {
@@ -54,7 +55,10 @@ struct Transfer {
   std::size_t header_lines = 0;
   std::int64_t header_bytes = 0;
   bool headers_too_large = false;
+  bool inside_headers = false;     // a status line came, the blank line after its headers not yet
   std::optional<TlsSnapshot> tls;  // of the response whose headers arrived last
+  // What the TLS handshakes of the transfer's connections saw, kept for when one fails.
+  std::shared_ptr<ServedChain> served_chain;
   int socket_errno = 0;            // why socket() failed, when it did
   char error_buffer[CURL_ERROR_SIZE] = {};
 
@@ -67,6 +71,7 @@ struct Transfer {
     content_encoding.clear();
     header_lines = 0;
     header_bytes = 0;
+    inside_headers = false;
   }
 };
 

@@ -31,6 +31,8 @@ std::string describe(FailureReason reason) {
       return "not valid HTTP";
     case FailureReason::too_many_redirects:
       return "too many redirects";
+    case FailureReason::response_too_large:
+      return "response too large";
     case FailureReason::other:
       return "request failed";
     case FailureReason::oauth2:

@@ -23,6 +23,10 @@ json age_or_null(const std::optional<WallClock::time_point>& at, WallClock::time
   return at ? json(seconds_between(*at, now)) : json(nullptr);
 }
 
+json text_or_null(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
+}
+
 json probe_json(const ProbeRecord& record) {
   return json{
       {"at", format_utc(record.at)},
@@ -52,6 +56,12 @@ json target_json(const TargetStatus& target, WallClock::time_point now, bool wit
       {"cert_days_left", target.cert_expires_at
                              ? json(seconds_between(now, *target.cert_expires_at) / 86400)
                              : json(nullptr)},
+      {"cert_subject", text_or_null(target.cert_subject)},
+      {"cert_issuer", text_or_null(target.cert_issuer)},
+      {"cert_leaf_expires_at", time_or_null(target.cert_leaf_expires_at)},
+      {"cert_leaf_days_left", target.cert_leaf_expires_at
+                                  ? json(seconds_between(now, *target.cert_leaf_expires_at) / 86400)
+                                  : json(nullptr)},
       {"probes", target.probes},
   };
   if (with_history) {

@@ -38,6 +38,32 @@ void append_age_cell(std::string& out, const std::optional<WallClock::time_point
                  format_age(seconds_between(*at, now)), suffix);
 }
 
+// The chain's days left, with the leaf's subject, issuer and own days left in the tooltip.
+void append_cert_cell(std::string& out, const TargetStatus& target, WallClock::time_point now) {
+  if (!target.cert_expires_at) {
+    out += R"(<td class="x">–)";
+    return;
+  }
+  const double left = seconds_between(now, *target.cert_expires_at);
+  fmt::format_to(std::back_inserter(out), R"(<td class="x{}" title="{})",
+                 left <= 0                    ? " ce"
+                 : left < kCertWarningSeconds ? " cw"
+                                              : "",
+                 format_utc(*target.cert_expires_at));
+  if (!target.cert_subject.empty()) {
+    out += "; leaf ";
+    append_html_escaped(out, target.cert_subject);
+    out += " issued by ";
+    append_html_escaped(out, target.cert_issuer);
+  }
+  if (target.cert_leaf_expires_at) {
+    fmt::format_to(std::back_inserter(out), "; leaf expires {} ({})",
+                   format_utc(*target.cert_leaf_expires_at),
+                   format_cert_days(seconds_between(now, *target.cert_leaf_expires_at)));
+  }
+  fmt::format_to(std::back_inserter(out), R"(">{})", format_cert_days(left));
+}
+
 void append_row(std::string& out, const TargetStatus& target, std::size_t capacity,
                 WallClock::time_point now) {
   const std::string_view state = to_string(target.state);
@@ -70,16 +96,7 @@ void append_row(std::string& out, const TargetStatus& target, std::size_t capaci
   } else {
     out += R"(<td class="x">–)";
   }
-  if (target.cert_expires_at) {
-    const double left = seconds_between(now, *target.cert_expires_at);
-    fmt::format_to(std::back_inserter(out), R"(<td class="x{}" title="{}">{})",
-                   left <= 0                    ? " ce"
-                   : left < kCertWarningSeconds ? " cw"
-                                                : "",
-                   format_utc(*target.cert_expires_at), format_cert_days(left));
-  } else {
-    out += R"(<td class="x">–)";
-  }
+  append_cert_cell(out, target, now);
   out += "<td>";
   append_sparkline(out, target.history, capacity);
   out += "</tr>\n";
@@ -160,7 +177,7 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
   out +=
       "</main>\n<footer>A probe succeeds when a response arrives and meets the target's "
       "expectations (by default: a 2xx status). Cert: days until the served certificate chain "
-      "expires. ";
+      "expires (hover for the leaf's subject, issuer and expiry). ";
   fmt::format_to(std::back_inserter(out),
                  "The last {} probes of each target are kept. Same data as JSON: "
                  R"(<a href="api/v1/targets">api/v1/targets</a>. Type / to filter.</footer>)",

@@ -87,9 +87,15 @@ TargetStatus status_of(const TargetLabels& labels, const TargetStats& stats) {
   status.state_since = history.state_since();
   status.success_ratio = history.success_ratio();
   status.history = history.recent();
-  if (stats.last && stats.last->cert_not_after) {
-    status.cert_expires_at =
-        WallClock::from_time_t(static_cast<std::time_t>(*stats.last->cert_not_after));
+  if (stats.last && stats.last->cert) {
+    const CertFacts& cert = *stats.last->cert;
+    const auto at = [](std::int64_t unix_seconds) {
+      return WallClock::from_time_t(static_cast<std::time_t>(unix_seconds));
+    };
+    if (cert.chain_not_after) status.cert_expires_at = at(*cert.chain_not_after);
+    if (cert.leaf_not_after) status.cert_leaf_expires_at = at(*cert.leaf_not_after);
+    status.cert_subject = cert.subject;
+    status.cert_issuer = cert.issuer;
   }
   return status;
 }

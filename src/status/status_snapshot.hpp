@@ -27,6 +27,11 @@ struct TargetStatus {
   std::optional<WallClock::time_point> state_since;      // unset while pending
   std::optional<double> success_ratio;                   // over `history`
   std::optional<WallClock::time_point> cert_expires_at;  // the served chain's first notAfter
+  // The served leaf certificate, also when its verification failed; empty strings and unset
+  // when the last probe saw none.
+  std::string cert_subject;
+  std::string cert_issuer;
+  std::optional<WallClock::time_point> cert_leaf_expires_at;
   std::vector<ProbeRecord> history;                      // oldest first
 };
 

@@ -64,7 +64,14 @@ int main(int argc, char** argv) {
     const std::int64_t not_after = WallClock::to_time_t(now) + cert_days * 86400;
     for (std::size_t p = 0; p < probes; ++p) {
       ProbeResult result = next_result(i, p, random);
-      if (result.status_code != 0) result.cert_not_after = not_after;
+      if (result.status_code != 0) {
+        result.cert_not_after = not_after;
+        result.cert = CertFacts{};
+        result.cert->subject = "CN=" + labels.url.substr(8, labels.url.find(':', 8) - 8);
+        result.cert->issuer = "CN=cluster CA";
+        result.cert->leaf_not_after = not_after;
+        result.cert->chain_not_after = not_after;
+      }
       const Verdict verdict = evaluate(Expectations{}, result);
       target.record(result, verdict, {});
       target.history.record(result, verdict, now - interval * static_cast<int>(probes - p));

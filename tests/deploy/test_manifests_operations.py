@@ -74,7 +74,7 @@ class ManifestsOperations(RenderedManifests):
                          "EpsitterCertificateExpiringSoon"):
             self.assertIn(required, alerts)
         expressions = " ".join(r["expr"] for g in rule["spec"]["groups"] for r in g["rules"])
-        self.assertIn("sitter_tls_cert_expiry_timestamp_seconds", expressions)
+        self.assertIn("sitter_tls_chain_expiry_timestamp_seconds", expressions)
         self.assertTrue(re.search(r"14 \* 24 \* 3600", expressions))
         # Job-agnostic: epsitter is known by its metrics, whatever the scrape job is called.
         self.assertNotRegex(expressions, r"\bjob\s*=")

@@ -160,9 +160,9 @@ class HeaderFlood(unittest.TestCase):
                                           for i, s in enumerate(servers)})
             with Epsitter(config, env={"POLL_INTERVAL": "1"}) as sitter:
                 wait_until(lambda: all(sitter.value("sitter_probe_failures_total",
-                                                    name=f"flood{i}", reason="protocol") >= 2
+                                                    name=f"flood{i}", reason="response_too_large") >= 2
                                        for i in range(20)), timeout=30,
-                           message="every flood cut off as protocol")
+                           message="every flood cut off as response_too_large")
                 rss = procfs.rss_kib(sitter.process.pid)
                 self.assertIn("headers exceed 256 lines or 64 KiB", sitter.log())
                 print(f"20 targets flooding header lines: RSS {rss / 1024:.1f} MiB")

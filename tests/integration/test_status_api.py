@@ -173,9 +173,29 @@ class StatusApi(unittest.TestCase):
                     self.assertEqual(bad["outcome"], "body mismatch (HTTP 200)")
                     self.assertEqual(bad["last_probe"]["reason"], "body")
                     self.assertEqual(bad["last_probe"]["status_code"], 200)
+                    self.assertEqual(good["cert_subject"], "CN=leaf")
+                    self.assertEqual(good["cert_issuer"], "CN=epsitter test ca")
+                    self.assertAlmostEqual(good["cert_leaf_days_left"], days, delta=0.01)
                     _, _, page = sitter.get("/")
                     self.assertIn(f'">{int(days)} d<', page)
+                    self.assertIn("; leaf CN=leaf issued by CN=epsitter test ca", page)
                     self.assertIn("body mismatch (HTTP 200)", page)
+
+    def test_an_untrusted_certificate_is_shown_though_the_probe_fails_tls(self):
+        with tempfile.TemporaryDirectory(prefix="epsitter-status-tls-") as directory:
+            leaf = tls.make_cert(directory, "untrusted", days=20)
+            with ScriptedServer(ssl_context=tls.server_context(leaf.cert, leaf.key)) as server:
+                config = config_yaml({"untrusted": {"namespace": "x", "url": server.url("/")}})
+                with Epsitter(config, env={"POLL_INTERVAL": "0.3"}) as sitter:
+                    wait_until(lambda: probed(sitter, "untrusted", 1), message="a probe")
+                    shown = target(sitter, "untrusted")
+                    self.assertEqual(shown["state"], "down")
+                    self.assertEqual(shown["last_probe"]["reason"], "tls")
+                    self.assertEqual(shown["cert_subject"], "CN=untrusted")
+                    self.assertEqual(shown["cert_issuer"], "CN=untrusted")
+                    days = (leaf.not_after() - time.time()) / 86400
+                    self.assertAlmostEqual(shown["cert_leaf_days_left"], days, delta=0.01)
+                    self.assertAlmostEqual(shown["cert_days_left"], days, delta=0.01)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ between tests.
 """
 
 import calendar
+import hashlib
 import os
 import ssl
 import subprocess
@@ -48,6 +49,34 @@ def make_ca(directory, name="ca", days=30):
              "-addext", "basicConstraints=critical,CA:TRUE",
              "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=directory)
     return ca
+
+
+def make_intermediate(directory, name, root, days=30):
+    """A CA certificate signed by `root` (a Cert), to serve between a leaf and the root."""
+    inter = Cert(directory, name)
+    csr = os.path.join(directory, name + ".csr")
+    extensions = os.path.join(directory, name + ".ext")
+    with open(extensions, "w") as f:
+        f.write("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n")
+    _openssl("req", "-new", *EC_KEY, "-keyout", inter.key, "-out", csr,
+             "-subj", f"/CN=epsitter test {name}", cwd=directory)
+    _openssl("x509", "-req", "-in", csr, "-CA", root.cert, "-CAkey", root.key, "-CAcreateserial",
+             "-days", str(days), "-out", inter.cert, "-extfile", extensions, cwd=directory)
+    return inter
+
+
+def serial_hex(cert):
+    """The certificate's serial number in lowercase hex, as `openssl x509 -serial` prints it."""
+    out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in", cert.cert],
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().split("=", 1)[1].lower()
+
+
+def sha256_fingerprint(cert):
+    """Lowercase hex SHA-256 of the certificate's DER encoding."""
+    with open(cert.cert) as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    return hashlib.sha256(der).hexdigest()
 
 
 def make_cert(directory, name, ca=None, days=30, hosts=("127.0.0.1", "localhost"), client=False):

@@ -231,7 +231,7 @@ TEST_CASE_METHOD(EngineFixture, "10 redirects are followed, the 11th fails as to
   CHECK(server.requests().size() == 11 + 11);  // /hop/11 to /hop/1; /hop/0 never asked
 }
 
-TEST_CASE_METHOD(EngineFixture, "a flood of response header lines fails as protocol") {
+TEST_CASE_METHOD(EngineFixture, "a flood of response header lines fails as response_too_large") {
   const auto lines = [](int count) {
     std::string text;
     for (int i = 0; i < count; ++i) text += "X-Flood-" + std::to_string(i) + ": v\r\n";
@@ -245,6 +245,6 @@ TEST_CASE_METHOD(EngineFixture, "a flood of response header lines fails as proto
   CHECK(many->error == ProbeError::none);
   const auto flood = probe(engine, request_to(server.url("/flood")));
   REQUIRE(flood);
-  CHECK(flood->error == ProbeError::protocol);
+  CHECK(flood->error == ProbeError::response_too_large);
   CHECK(flood->status_code == 0);
 }

@@ -7,9 +7,11 @@
 #include "probe/error_classification.hpp"
 
 using epsitter::classify_curl_error;
+using epsitter::classify_transfer_error;
 using epsitter::os_error_hint;
 using epsitter::ProbeError;
 using epsitter::to_label;
+using epsitter::TransferObservations;
 
 TEST_CASE("a finished transfer is no error") {
   CHECK(classify_curl_error(CURLE_OK, 0) == ProbeError::none);
@@ -35,6 +37,32 @@ TEST_CASE("each family of curl errors gets its reason") {
   CHECK(classify_curl_error(CURLE_OUT_OF_MEMORY, 0) == ProbeError::other);
 }
 
+TEST_CASE("a header section over the bounds is response_too_large, whoever stopped it") {
+  TransferObservations ours;
+  ours.headers_too_large = true;  // our header callback stopped the transfer
+  CHECK(classify_transfer_error(CURLE_WRITE_ERROR, 0, ours) == ProbeError::response_too_large);
+  TransferObservations in_headers;
+  in_headers.inside_headers = true;  // libcurl refused a line over its own limit
+  CHECK(classify_transfer_error(CURLE_OUT_OF_MEMORY, 0, in_headers) ==
+        ProbeError::response_too_large);
+  CHECK(to_label(ProbeError::response_too_large) == "response_too_large");
+  // Out of memory anywhere else is not the response's size.
+  CHECK(classify_transfer_error(CURLE_OUT_OF_MEMORY, 0, {}) == ProbeError::other);
+  // A connection reset in the middle of the headers is still a reset.
+  CHECK(classify_transfer_error(CURLE_RECV_ERROR, ECONNRESET, in_headers) == ProbeError::reset);
+}
+
+TEST_CASE("a connection the server ended with a fatal TLS alert is tls, not reset") {
+  TransferObservations alerted;
+  alerted.peer_tls_alert = true;
+  CHECK(classify_transfer_error(CURLE_RECV_ERROR, 0, alerted) == ProbeError::tls);
+  CHECK(classify_transfer_error(CURLE_SEND_ERROR, 0, alerted) == ProbeError::tls);
+  CHECK(classify_transfer_error(CURLE_GOT_NOTHING, 0, alerted) == ProbeError::tls);
+  CHECK(classify_transfer_error(CURLE_RECV_ERROR, ECONNRESET, {}) == ProbeError::reset);
+  // An alert does not turn a timeout into a TLS failure.
+  CHECK(classify_transfer_error(CURLE_OPERATION_TIMEDOUT, 0, alerted) == ProbeError::timeout);
+}
+
 TEST_CASE("every reason has a distinct label made of lower-case letters, digits and underscores") {
   const ProbeError all[] = {ProbeError::none,
                             ProbeError::timeout,
@@ -45,6 +73,7 @@ TEST_CASE("every reason has a distinct label made of lower-case letters, digits 
                             ProbeError::reset,
                             ProbeError::protocol,
                             ProbeError::too_many_redirects,
+                            ProbeError::response_too_large,
                             ProbeError::other,
                             ProbeError::oauth2};
   std::set<std::string> seen;

@@ -106,12 +106,20 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
   probe.redirects = 3;
   probe.http_version = 1.1;
   probe.tls_version = "TLSv1.3";
-  probe.cert_not_after = 1'900'000'000;
   probe.finished_unix_seconds = 1'800'000'000.25;
   record(stats[labels("t")], probe);
   record(stats[labels("t")], result(ProbeError::timeout, 0, 2));
   stats[labels("t")].last->tls_version = "TLSv1.3";  // as if the last one had used TLS too
-  stats[labels("t")].last->cert_not_after = 1'900'000'000;
+  stats[labels("t")].last->tls_cipher = "TLS_AES_256_GCM_SHA384";
+  epsitter::CertFacts cert;
+  cert.subject = "CN=a \"quoted\" name,O=Example";
+  cert.issuer = "CN=Example CA";
+  cert.serial = "0a1b";
+  cert.fingerprint_sha256 = "ab12";
+  cert.dns_names = "a.example,b.example";
+  cert.leaf_not_after = 1'900'000'000;
+  cert.chain_not_after = 1'850'000'000;
+  stats[labels("t")].last->cert = cert;
   stats[labels("t")].extra_labels = {{"team", "sre"}, {"tier", "1"}};
   stats[labels("u")];  // configured, not probed yet
   const std::string text = render("sitter", stats);
@@ -133,8 +141,15 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
   CHECK(has_line(text, "sitter_request_duration_seconds_count{" + t + "} 2.0"));
   CHECK(has_line(text, "sitter_request_duration_seconds_count{" + u + "} 0.0"));
   CHECK(has_line(text, "sitter_last_status_code{" + t + "} 0.0"));
-  CHECK(has_line(text, "sitter_tls_cert_expiry_timestamp_seconds{" + t + "} 1900000000.0"));
+  // Both expiry families are the chain's earliest (cert_expiry's meaning since the first release).
+  CHECK(has_line(text, "sitter_tls_cert_expiry_timestamp_seconds{" + t + "} 1850000000.0"));
   CHECK(has_line(text, "sitter_tls_version_info{" + t + ",version=\"TLSv1.3\"} 1.0"));
+  CHECK(has_line(text, "sitter_tls_chain_expiry_timestamp_seconds{" + t + "} 1850000000.0"));
+  CHECK(has_line(text, "sitter_tls_cipher_info{" + t + ",cipher=\"TLS_AES_256_GCM_SHA384\"} 1.0"));
+  CHECK(has_line(text, "sitter_tls_cert_info{" + t +
+                           ",subject=\"CN=a \\\"quoted\\\" name,O=Example\",issuer=\"CN=Example "
+                           "CA\",serial=\"0a1b\",fingerprint_sha256=\"ab12\",dns_names=\"a.example,"
+                           "b.example\"} 1.0"));
   CHECK(has_line(text, "sitter_target_info{" + t + ",team=\"sre\",tier=\"1\"} 1.0"));
   CHECK(has_line(text, "sitter_target_info{" + u + "} 1.0"));
   CHECK(text.find("sitter_last_status_code{" + u) == std::string::npos);
@@ -142,7 +157,8 @@ TEST_CASE("outcome, histogram and last-probe families carry the target labels") 
        {"sitter_request_phase_seconds", "sitter_last_status_code",
         "sitter_last_probe_timestamp_seconds", "sitter_response_size_bytes", "sitter_redirects",
         "sitter_http_version", "sitter_tls_cert_expiry_timestamp_seconds",
-        "sitter_tls_version_info", "sitter_target_info"}) {
+        "sitter_tls_version_info", "sitter_tls_chain_expiry_timestamp_seconds",
+        "sitter_tls_cert_info", "sitter_tls_cipher_info", "sitter_target_info"}) {
     CHECK(has_line(text, std::string{"# TYPE "} + family + " gauge"));
   }
 }
@@ -229,4 +245,51 @@ TEST_CASE("runs of targets rendered apart and joined family by family are the wh
     joined += head[family] + tail[family];
   }
   CHECK(joined == whole);
+}
+
+TEST_CASE("a new certificate replaces the old info series, and none stays once TLS is gone") {
+  StatsByTarget stats;
+  const auto over_tls = [](const std::string& subject) {
+    ProbeResult probe = result(ProbeError::none, 200, 0.1);
+    probe.tls_version = "TLSv1.3";
+    probe.tls_cipher = "TLS_AES_128_GCM_SHA256";
+    probe.cert = epsitter::CertFacts{};
+    probe.cert->subject = subject;
+    probe.cert->leaf_not_after = 1'900'000'000;
+    probe.cert->chain_not_after = 1'900'000'000;
+    return probe;
+  };
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t found = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++found;
+    return found;
+  };
+  record(stats[labels("t")], over_tls("CN=old"));
+  record(stats[labels("t")], over_tls("CN=new"));
+  std::string text = render("sitter", stats);
+  CHECK(count(text, "sitter_tls_cert_info{") == 1);
+  CHECK(text.find("subject=\"CN=new\"") != std::string::npos);
+  record(stats[labels("t")], result(ProbeError::none, 200, 0.1));  // plain HTTP now
+  text = render("sitter", stats);
+  for (const char* family :
+       {"sitter_tls_cert_info{", "sitter_tls_cipher_info{", "sitter_tls_version_info{",
+        "sitter_tls_cert_expiry_timestamp_seconds{",
+        "sitter_tls_chain_expiry_timestamp_seconds{"}) {
+    CHECK(count(text, family) == 0);
+  }
+}
+
+TEST_CASE("a failed handshake shows the certificate but no cipher") {
+  StatsByTarget stats;
+  ProbeResult probe = result(ProbeError::tls, 0, 0.1);
+  probe.cert = epsitter::CertFacts{};
+  probe.cert->subject = "CN=untrusted";
+  probe.cert->leaf_not_after = 1'900'000'000;
+  probe.cert->chain_not_after = 1'900'000'000;
+  record(stats[labels("t")], probe);
+  const std::string text = render("sitter", stats);
+  CHECK(text.find("sitter_tls_cert_info{name=\"t\"") != std::string::npos);
+  CHECK(text.find("sitter_tls_cert_expiry_timestamp_seconds{name=\"t\"") != std::string::npos);
+  CHECK(text.find("sitter_tls_cipher_info{name=\"t\"") == std::string::npos);
+  CHECK(text.find("sitter_tls_chain_expiry_timestamp_seconds{name=\"t\"") != std::string::npos);
 }

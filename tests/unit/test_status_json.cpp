@@ -99,7 +99,11 @@ TEST_CASE("a failed expectation names its reason, and the certificate's expiry i
   StatsByTarget stats;
   const TargetLabels api{"api", "prod", "GET", "https://127.0.0.1:3/"};
   ProbeResult result = answer(200, 0.02);
-  result.cert_not_after = 1'764'050'000 + 30 * 86400;
+  result.cert = epsitter::CertFacts{};
+  result.cert->chain_not_after = 1'764'050'000 + 30 * 86400;
+  result.cert->leaf_not_after = 1'764'050'000 + 60 * 86400;
+  result.cert->subject = "CN=api.example,O=Example";
+  result.cert->issuer = "CN=Example CA";
   stats[api].record(result, Verdict{FailureReason::body, "no match"}, {});
   stats[api].history.record(result, Verdict{FailureReason::body, "no match"}, t0);
   const json doc = json::parse(render_targets_json(make_status_snapshot(stats), t0, true));
@@ -110,6 +114,10 @@ TEST_CASE("a failed expectation names its reason, and the certificate's expiry i
   CHECK(target["last_probe"]["status_code"] == 200);
   CHECK(target["cert_expires_at"] == "2025-12-25T05:53:20.000Z");
   CHECK(target["cert_days_left"].get<double>() == Approx(30));
+  CHECK(target["cert_subject"] == "CN=api.example,O=Example");
+  CHECK(target["cert_issuer"] == "CN=Example CA");
+  CHECK(target["cert_leaf_expires_at"] == "2026-01-24T05:53:20.000Z");
+  CHECK(target["cert_leaf_days_left"].get<double>() == Approx(60));
 }
 
 TEST_CASE("each target says where it came from: the file or Kubernetes discovery") {

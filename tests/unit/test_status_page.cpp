@@ -81,7 +81,8 @@ TEST_CASE("certificate days left are shown, in warning colours when close or pas
   StatsByTarget stats;
   const auto with_cert = [](std::int64_t days_left) {
     ProbeResult result = answer(200);
-    result.cert_not_after = 1'764'050'000 + days_left * 86400;
+    result.cert = epsitter::CertFacts{};
+    result.cert->chain_not_after = 1'764'050'000 + days_left * 86400;
     return result;
   };
   probe(stats, TargetLabels{"far", "ns", "GET", "https://127.0.0.1:1/"}, with_cert(90), t0);
@@ -96,6 +97,23 @@ TEST_CASE("certificate days left are shown, in warning colours when close or pas
   const auto plain = page.find(R"(<span class="n">plain</span>)");
   REQUIRE(plain != std::string::npos);
   CHECK(page.find("<td class=\"x\">100%<td class=\"x\">–<td>", plain) != std::string::npos);
+}
+
+TEST_CASE("the leaf's subject, issuer and days left are in the certificate cell's tooltip") {
+  StatsByTarget stats;
+  ProbeResult result = answer(200);
+  result.cert = epsitter::CertFacts{};
+  result.cert->chain_not_after = 1'764'050'000 + 5 * 86400;
+  result.cert->leaf_not_after = 1'764'050'000 + 90 * 86400;
+  result.cert->subject = "CN=<leaf>";
+  result.cert->issuer = "CN=\"CA\"";
+  probe(stats, TargetLabels{"api", "ns", "GET", "https://127.0.0.1:1/"}, result, t0);
+  const std::string page = render_status_page(make_status_snapshot(stats), t0);
+  CHECK(
+      page.find(
+          R"x(<td class="x cw" title="2025-11-30T05:53:20.000Z; leaf CN=&lt;leaf&gt; )x"
+          R"x(issued by CN=&quot;CA&quot;; leaf expires 2026-02-23T05:53:20.000Z (90 d)">5 d)x") !=
+      std::string::npos);
 }
 
 TEST_CASE("a target not probed yet is pending and says so") {

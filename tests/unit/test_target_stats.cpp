@@ -74,7 +74,10 @@ TEST_CASE("the last probe keeps what its gauges show") {
   probe.redirects = 2;
   probe.http_version = 1.1;
   probe.tls_version = "TLSv1.3";
-  probe.cert_not_after = 1'900'000'000;
+  probe.tls_cipher = "TLS_AES_128_GCM_SHA256";
+  probe.cert = epsitter::CertFacts{};
+  probe.cert->subject = "CN=leaf";
+  probe.cert->leaf_not_after = 1'900'000'000;
   probe.finished_unix_seconds = 1'800'000'000.5;
   stats.record(probe, ok(), kBounds);
   REQUIRE(stats.last);
@@ -83,6 +86,9 @@ TEST_CASE("the last probe keeps what its gauges show") {
   CHECK(stats.last->redirects == 2);
   CHECK(stats.last->http_version == Approx(1.1));
   CHECK(stats.last->tls_version == "TLSv1.3");
-  CHECK(stats.last->cert_not_after == 1'900'000'000);
+  CHECK(stats.last->tls_cipher == "TLS_AES_128_GCM_SHA256");
+  REQUIRE(stats.last->cert);
+  CHECK(stats.last->cert->subject == "CN=leaf");
+  CHECK(stats.last->cert->leaf_not_after == 1'900'000'000);
   CHECK(stats.last->finished_unix_seconds == Approx(1'800'000'000.5));
 }
