@@ -56,6 +56,7 @@ void read_connection_fields(const Fields& fields, bool complete, Target& target)
 
 // expect_* (expectation_fields.cpp).
 void read_expectation_fields(const Fields& fields, Target& target);
+std::vector<JsonExpectation> read_json_expectations(const Field& field);  // json_expectation_fields.cpp
 
 // labels: for sitter_target_info (label_fields.cpp).
 void read_label_fields(const Fields& fields, Target& target);
