@@ -21,11 +21,9 @@ struct OperatorName {
 };
 
 const std::vector<OperatorName> kOperators{
-    {"eq", JsonOperator::eq},           {"exists", JsonOperator::exists},
-    {"gt", JsonOperator::gt},           {"ge", JsonOperator::ge},
-    {"lt", JsonOperator::lt},           {"le", JsonOperator::le},
-    {"in", JsonOperator::in},           {"matches", JsonOperator::matches},
-    {"length", JsonOperator::length},
+    {"eq", JsonOperator::eq}, {"exists", JsonOperator::exists},   {"gt", JsonOperator::gt},
+    {"ge", JsonOperator::ge}, {"lt", JsonOperator::lt},           {"le", JsonOperator::le},
+    {"in", JsonOperator::in}, {"matches", JsonOperator::matches}, {"length", JsonOperator::length},
 };
 
 Words operator_words() {
@@ -55,11 +53,11 @@ std::string read_operand(JsonOperator op, const Entry& entry, const std::string&
     // Counted before anything is converted: a huge list costs nothing but this error.
     if (!entry.value.IsSequence() || entry.value.size() == 0 ||
         entry.value.size() > kMaxJsonInValues) {
-      where.fail(mark, what + " takes a list of 1 to " + std::to_string(kMaxJsonInValues) +
-                           " values, got " +
-                           (entry.value.IsSequence()
-                                ? "a list of " + std::to_string(entry.value.size())
-                                : describe(entry.value)));
+      where.fail(mark,
+                 what + " takes a list of 1 to " + std::to_string(kMaxJsonInValues) +
+                     " values, got " +
+                     (entry.value.IsSequence() ? "a list of " + std::to_string(entry.value.size())
+                                               : describe(entry.value)));
     }
   }
   const Json operand = yaml_to_json(entry.value, where);
@@ -111,9 +109,8 @@ JsonExpectation read_json_expectation(const Entry& entry, const Where& parent) {
   }
   const Entry& written = operators.front();
   const Where operator_where = where.at(written.name());
-  const auto known = std::find_if(kOperators.begin(), kOperators.end(), [&](const auto& o) {
-    return o.name == written.name();
-  });
+  const auto known = std::find_if(kOperators.begin(), kOperators.end(),
+                                  [&](const auto& o) { return o.name == written.name(); });
   if (known == kOperators.end()) {
     operator_where.fail(written.key.Mark(), quote(written.name()) + " of " + quote(entry.name()) +
                                                 " is not an operator" +
@@ -135,8 +132,9 @@ JsonExpectation read_json_expectation(const Entry& entry, const Where& parent) {
 
 std::vector<JsonExpectation> read_json_expectations(const Field& field) {
   if (!field.entry.value.IsMap()) {
-    field.fail("expected a map of dotted paths to values (status: UP) or operators ({gt: 0}), got " +
-               describe(field.entry.value));
+    field.fail(
+        "expected a map of dotted paths to values (status: UP) or operators ({gt: 0}), got " +
+        describe(field.entry.value));
   }
   std::vector<JsonExpectation> expectations;
   for (const Entry& entry : map_entries(field.entry.value, field.where, "path")) {

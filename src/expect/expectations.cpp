@@ -3,8 +3,8 @@
 
 #include <re2/re2.h>
 
-#include <nlohmann/json.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace epsitter {
@@ -55,7 +55,8 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
   auto expected = std::make_shared<const nlohmann::json>(
       nlohmann::json::parse(expected_json, nullptr, /*allow_exceptions=*/false));
   if (expected->is_discarded()) throw std::invalid_argument("the expected value is not JSON");
-  if (!every.empty() && every.size() != segments.size()) {
+  if (every.empty()) every.assign(segments.size(), false);  // a plain path: no `*`
+  if (every.size() != segments.size()) {
     throw std::invalid_argument("one `every` flag per segment");
   }
   const nlohmann::json& operand = *expected;
@@ -90,7 +91,7 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
       }
       break;
   }
-  return JsonExpectation{std::move(path),          std::move(segments), std::move(every), op,
+  return JsonExpectation{std::move(path),          std::move(segments), std::move(every),  op,
                          std::move(expected_json), std::move(expected), std::move(pattern)};
 }
 

@@ -55,7 +55,7 @@ const char* json_operator_name(JsonOperator op);
 struct JsonExpectation {
   std::string path;                   // as written, for messages: "checks.0.state", "items.*"
   std::vector<std::string> segments;  // "checks", "0", "state"
-  std::vector<bool> every;            // per segment: a `*` (every element); empty: none is
+  std::vector<bool> every;            // per segment: whether it is a `*` (every element)
   JsonOperator op = JsonOperator::equals;
   // The operand, serialised: "\"ok\"", "3", "true", "[1,2]"; a pattern's text as a JSON string.
   std::string expected_json;
@@ -68,8 +68,9 @@ struct JsonExpectation {
   }
 };
 
-// A JSON expectation with its value parsed. Throws std::invalid_argument when `expected_json` is
-// not JSON (the config loader only ever passes what it serialised itself).
+// A JSON expectation with its value parsed, compared for equality, with no `*`. Throws
+// std::invalid_argument when `expected_json` is not JSON (the config loader only ever passes what
+// it serialised itself).
 JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
                                       std::string expected_json);
 

@@ -70,7 +70,7 @@ class Walk {
   std::optional<std::string> from(const nlohmann::json& node, std::size_t index) {
     if (index == wanted_.segments.size()) return fails_at(&node);
     const std::string& segment = wanted_.segments[index];
-    const bool every = !wanted_.every.empty() && wanted_.every[index];
+    const bool every = is_every(index);
     const std::size_t length = concrete_.size();
     if (every) {
       if (!node.is_array() && !node.is_object()) {
@@ -90,8 +90,11 @@ class Walk {
     if (child == nullptr) {
       // A * below needs an array or object to walk, whatever the operator: {exists: false}
       // under a * speaks of the elements, not of their container.
-      const auto first = wanted_.every.begin() + static_cast<std::ptrdiff_t>(index);
-      if (!wanted_.every.empty() && std::find(first, wanted_.every.end(), true) != wanted_.every.end()) {
+      bool every_below = false;
+      for (std::size_t rest = index + 1; rest < wanted_.segments.size(); ++rest) {
+        every_below = every_below || is_every(rest);
+      }
+      if (every_below) {
         std::optional<std::string> failed = describe("is missing");
         concrete_.resize(length);
         return failed;
@@ -110,6 +113,10 @@ class Walk {
   }
 
  private:
+  bool is_every(std::size_t index) const {
+    return index < wanted_.every.size() && wanted_.every[index];
+  }
+
   void append(const std::string& segment) {
     if (!concrete_.empty()) concrete_ += '.';
     concrete_ += segment;

@@ -7,10 +7,10 @@
 #include "config_text.hpp"
 
 using namespace epsitter;
+using Catch::Contains;
 using epsitter::testing::field_error;
 using epsitter::testing::message_of;
 using epsitter::testing::target_with;
-using Catch::Contains;
 
 TEST_CASE("expect_json reads each operator with its operand", "[config][expect_json]") {
   const Target target = target_with(
@@ -63,8 +63,7 @@ TEST_CASE("expect_json operator errors name file, line, path and operator",
         R"("gte" of "count" is not an operator (did you mean "gt"?))");
   check("    expect_json:\n      count: {ge: 1, le: 5}\n", "urls.t.expect_json.count", 5,
         R"(the value of "count" is a map of 2 keys: an operator map has exactly one)");
-  check("    expect_json:\n      count: {}\n", "urls.t.expect_json.count", 5,
-        "a map of 0 keys");
+  check("    expect_json:\n      count: {}\n", "urls.t.expect_json.count", 5, "a map of 0 keys");
   check("    expect_json:\n      count: {gt: x}\n", "urls.t.expect_json.count.gt", 5,
         R"(the operator gt of "count" takes a number)");
   check("    expect_json:\n      count: {le: \"3\"}\n", "urls.t.expect_json.count.le", 5,
@@ -81,9 +80,10 @@ TEST_CASE("expect_json operator errors name file, line, path and operator",
         "got a list of 0");
   check("    expect_json:\n      state: {exists: maybe}\n", "urls.t.expect_json.state.exists", 5,
         R"(the operator exists of "state" takes true or false)");
-  check("    expect_json:\n      version: {matches: 'v(1'}\n",
-        "urls.t.expect_json.version.matches", 5,
-        R"(the operator matches of "version": "v(1" is not a valid regular expression (RE2 syntax): missing ))");
+  check(
+      "    expect_json:\n      version: {matches: 'v(1'}\n", "urls.t.expect_json.version.matches",
+      5,
+      R"(the operator matches of "version": "v(1" is not a valid regular expression (RE2 syntax): missing ))");
   check("    expect_json:\n      items.*: {exists: false}\n", "urls.t.expect_json.items.*.exists",
         5, R"("items.*" ends in *: {exists: false} would ask every element not to be there)");
   check("    expect_json:\n      items.st*: 1\n", "urls.t.expect_json.items.st*", 5,

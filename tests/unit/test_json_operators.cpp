@@ -38,7 +38,8 @@ TEST_CASE("a * segment is whole; \\* is a key named *", "[json_operators]") {
   CHECK(literal.segments == std::vector<std::string>{"items", "*"});
   CHECK(literal.every == std::vector<bool>{false, false});
   CHECK(parse_json_path_pattern(R"(a\\.*)").every == std::vector<bool>{false, true});
-  CHECK_THROWS_WITH(parse_json_path_pattern("items.st*"), Contains("a * stands for a whole segment"));
+  CHECK_THROWS_WITH(parse_json_path_pattern("items.st*"),
+                    Contains("a * stands for a whole segment"));
   CHECK_THROWS_WITH(parse_json_path_pattern("**"), Contains("a * stands for a whole segment"));
   CHECK_NOTHROW(parse_json_path_pattern(R"(a\*b)"));
 }
