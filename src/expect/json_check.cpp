@@ -62,82 +62,94 @@ std::optional<std::string> value_fails(const JsonExpectation& wanted, const nloh
   return "cannot be checked";
 }
 
-// Walks `wanted.segments` from `node` at segment `index`, stopping at the first failure.
+// Walks `wanted.segments` from `node` at segment `index`, stopping at the first failure. The
+// concrete path ("items.2.state") is kept as a trail of references and spelt out only for a
+// failure: per node visited the walk costs O(1), whatever the length of the path's keys.
 class Walk {
  public:
-  explicit Walk(const JsonExpectation& wanted) : wanted_(wanted) {}
+  explicit Walk(const JsonExpectation& wanted) : wanted_(wanted) {
+    for (std::size_t i = 0; i < wanted.segments.size(); ++i) {
+      if (is_every(i)) last_every_ = i + 1;
+    }
+  }
 
   std::optional<std::string> from(const nlohmann::json& node, std::size_t index) {
-    if (index == wanted_.segments.size()) return fails_at(&node);
-    const std::string& segment = wanted_.segments[index];
-    const bool every = is_every(index);
-    const std::size_t length = concrete_.size();
-    if (every) {
+    if (index == wanted_.segments.size()) return fails_at(&node, index);
+    if (is_every(index)) {
       if (!node.is_array() && !node.is_object()) {
-        return describe(node.is_null() ? "is null, not an array or object"
-                                       : "is not an array or object");
+        return describe(
+            node.is_null() ? "is null, not an array or object" : "is not an array or object",
+            index);
       }
       std::size_t position = 0;
       for (auto it = node.begin(); it != node.end(); ++it, ++position) {
-        append(node.is_array() ? std::to_string(position) : it.key());
-        if (std::optional<std::string> failed = from(*it, index + 1)) return failed;
-        concrete_.resize(length);
+        trail_.push_back(node.is_array() ? Step{nullptr, position} : Step{&it.key(), 0});
+        std::optional<std::string> failed = from(*it, index + 1);
+        trail_.pop_back();
+        if (failed) return failed;
       }
       return std::nullopt;
     }
-    append(segment);
+    const std::string& segment = wanted_.segments[index];
     const nlohmann::json* child = json_child(node, segment);
-    if (child == nullptr) {
+    trail_.push_back(Step{&segment, 0});
+    std::optional<std::string> failed;
+    if (child != nullptr) {
+      failed = from(*child, index + 1);
+    } else if (last_every_ > index + 1) {
       // A * below needs an array or object to walk, whatever the operator: {exists: false}
       // under a * speaks of the elements, not of their container.
-      bool every_below = false;
-      for (std::size_t rest = index + 1; rest < wanted_.segments.size(); ++rest) {
-        every_below = every_below || is_every(rest);
-      }
-      if (every_below) {
-        std::optional<std::string> failed = describe("is missing");
-        concrete_.resize(length);
-        return failed;
-      }
-      // Nothing here, so nothing below either: name the whole path that leads nowhere.
-      for (std::size_t rest = index + 1; rest < wanted_.segments.size(); ++rest) {
-        append(wanted_.segments[rest]);
-      }
-      std::optional<std::string> failed = fails_at(nullptr);
-      concrete_.resize(length);
-      return failed;
+      failed = describe("is missing", index + 1);
+    } else {
+      // Nothing here, so nothing below either: the whole path leads nowhere.
+      failed = fails_at(nullptr, wanted_.segments.size());
     }
-    std::optional<std::string> failed = from(*child, index + 1);
-    concrete_.resize(length);
+    trail_.pop_back();
     return failed;
   }
 
  private:
+  struct Step {
+    const std::string* key;  // null: an array index
+    std::size_t index;
+  };
+
   bool is_every(std::size_t index) const {
     return index < wanted_.every.size() && wanted_.every[index];
   }
 
-  void append(const std::string& segment) {
-    if (!concrete_.empty()) concrete_ += '.';
-    concrete_ += segment;
+  // `index`: how far the path was followed; the segments from the trail's end up to it are spelt
+  // as written (a path that leads nowhere is named whole).
+  std::optional<std::string> fails_at(const nlohmann::json* value, std::size_t index) {
+    std::optional<std::string> why = value_fails(wanted_, value);
+    if (!why) return std::nullopt;
+    return describe(*why, index);
   }
 
-  std::optional<std::string> fails_at(const nlohmann::json* value) {
-    const std::optional<std::string> why = value_fails(wanted_, value);
-    if (!why) return std::nullopt;
-    return describe(*why);
+  std::string concrete(std::size_t index) const {
+    std::string path;
+    const auto add = [&path](const std::string& segment) {
+      if (!path.empty()) path += '.';
+      path += segment;
+    };
+    for (const Step& step : trail_)
+      add(step.key != nullptr ? *step.key : std::to_string(step.index));
+    for (std::size_t rest = trail_.size(); rest < index; ++rest) add(wanted_.segments[rest]);
+    return path;
   }
 
   // "items.2.state does not match (items.*.state: matches)"; a plain value keeps the shorter
   // "checks.0.state is missing" it always had.
-  std::string describe(const std::string& why) const {
-    const std::string where = concrete_.empty() ? "the document" : concrete_;
-    if (wanted_.op == JsonOperator::equals && concrete_ == wanted_.path) return where + " " + why;
+  std::string describe(const std::string& why, std::size_t index) const {
+    const std::string path = concrete(index);
+    const std::string where = path.empty() ? "the document" : path;
+    if (wanted_.op == JsonOperator::equals && path == wanted_.path) return where + " " + why;
     return where + " " + why + " (" + wanted_.path + ": " + json_operator_name(wanted_.op) + ")";
   }
 
   const JsonExpectation& wanted_;
-  std::string concrete_;  // the path walked so far, with indices and keys in place of `*`
+  std::size_t last_every_ = 0;  // one past the last `*` segment; 0: none
+  std::vector<Step> trail_;     // one step per segment walked so far
 };
 
 }  // namespace
