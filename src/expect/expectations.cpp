@@ -3,6 +3,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -52,9 +53,12 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
 JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
                                       std::vector<bool> every, JsonOperator op,
                                       std::string expected_json) {
-  auto expected = std::make_shared<const nlohmann::json>(
-      nlohmann::json::parse(expected_json, nullptr, /*allow_exceptions=*/false));
-  if (expected->is_discarded()) throw std::invalid_argument("the expected value is not JSON");
+  nlohmann::json parsed = nlohmann::json::parse(expected_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw std::invalid_argument("the expected value is not JSON");
+  // Sorted once, so that each value under a `*` is looked up in log time, not held against
+  // each of up to 1000 values (a million elements times a thousand took seconds).
+  if (op == JsonOperator::in && parsed.is_array()) std::sort(parsed.begin(), parsed.end());
+  auto expected = std::make_shared<const nlohmann::json>(std::move(parsed));
   if (every.empty()) every.assign(segments.size(), false);  // a plain path: no `*`
   if (every.size() != segments.size()) {
     throw std::invalid_argument("one `every` flag per segment");

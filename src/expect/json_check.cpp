@@ -40,9 +40,12 @@ std::optional<std::string> value_fails(const JsonExpectation& wanted, const nloh
       if (holds) return std::nullopt;
       return "is out of range";
     }
-    case JsonOperator::in:
-      if (std::find(operand.begin(), operand.end(), *value) != operand.end()) return std::nullopt;
+    case JsonOperator::in: {
+      // The operand was sorted at load; == decides among the candidates the order finds.
+      const auto [first, last] = std::equal_range(operand.begin(), operand.end(), *value);
+      if (std::find(first, last, *value) != last) return std::nullopt;
       return "is not one of the listed values";
+    }
     case JsonOperator::matches: {
       // Strings only, as blackbox_exporter's and Gatus' users expect: a number is not its text.
       if (!value->is_string()) return "is not a string";
