@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "expect/json_check.hpp"
+
 namespace epsitter {
 
 Pattern compile_pattern(const std::string& text) {
@@ -57,7 +59,10 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
   if (parsed.is_discarded()) throw std::invalid_argument("the expected value is not JSON");
   // Sorted once, so that each value under a `*` is looked up in log time, not held against
   // each of up to 1000 values (a million elements times a thousand took seconds).
-  if (op == JsonOperator::in && parsed.is_array()) std::sort(parsed.begin(), parsed.end());
+  if (op == JsonOperator::in && parsed.is_array()) {
+    auto& choices = parsed.get_ref<nlohmann::json::array_t&>();
+    std::sort(choices.begin(), choices.end(), JsonOrder{});
+  }
   auto expected = std::make_shared<const nlohmann::json>(std::move(parsed));
   if (every.empty()) every.assign(segments.size(), false);  // a plain path: no `*`
   if (every.size() != segments.size()) {

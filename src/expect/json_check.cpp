@@ -42,7 +42,11 @@ std::optional<std::string> value_fails(const JsonExpectation& wanted, const nloh
     }
     case JsonOperator::in: {
       // The operand was sorted at load; == decides among the candidates the order finds.
-      const auto [first, last] = std::equal_range(operand.begin(), operand.end(), *value);
+      // Over the array itself: nlohmann's iterators are only bidirectional, and a search over
+      // them would walk the list.
+      const auto& choices = operand.get_ref<const nlohmann::json::array_t&>();
+      const auto [first, last] =
+          std::equal_range(choices.begin(), choices.end(), *value, JsonOrder{});
       if (std::find(first, last, *value) != last) return std::nullopt;
       return "is not one of the listed values";
     }
@@ -156,6 +160,25 @@ class Walk {
 };
 
 }  // namespace
+
+namespace {
+
+int kind_rank(const nlohmann::json& value) {
+  if (value.is_number()) return 0;
+  if (value.is_string()) return 1;
+  return 2 + static_cast<int>(value.type());
+}
+
+}  // namespace
+
+bool JsonOrder::operator()(const nlohmann::json& a, const nlohmann::json& b) const {
+  const int rank_a = kind_rank(a);
+  const int rank_b = kind_rank(b);
+  if (rank_a != rank_b) return rank_a < rank_b;
+  if (rank_a == 0) return a.get<double>() < b.get<double>();
+  if (rank_a == 1) return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
+  return a < b;
+}
 
 std::optional<std::size_t> json_length(const nlohmann::json& value) {
   if (value.is_array() || value.is_object()) return value.size();

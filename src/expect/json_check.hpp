@@ -23,4 +23,11 @@ std::optional<std::string> check_json_expectation(const JsonExpectation& wanted,
 // of a string (UTF-8, which the JSON parser has checked). Nullopt for numbers, booleans and null.
 std::optional<std::size_t> json_length(const nlohmann::json& value);
 
+// The order `in` sorts its list by at load and looks values up in: by kind (every number one kind,
+// as 3 equals 3.0), then strings by bytes, numbers by value, the rest as nlohmann orders them.
+// Values it finds equivalent are then told apart by ==.
+struct JsonOrder {
+  bool operator()(const nlohmann::json& a, const nlohmann::json& b) const;
+};
+
 }  // namespace epsitter

@@ -72,6 +72,17 @@ TEST_CASE("in compares with each listed value, typed", "[json_operators]") {
   CHECK(failure("n", JsonOperator::in, R"([1, 2])", R"({"n": "1"})") ==
         "n is not one of the listed values (n: in)");
   CHECK(failure("s", JsonOperator::in, R"(["UP"])", R"({})") == "s is missing (s: in)");
+  // The list is sorted at load for lookups: every kind is still found, and only it.
+  const std::string mixed = R"([true, "b", 3, null, "a", 2.5, {"x": 1}, [1], -1, false])";
+  for (const char* present :
+       {"true", R"("b")", "3.0", "null", R"("a")", "2.5", R"({"x": 1})", "[1]", "-1", "false"}) {
+    INFO(present);
+    CHECK(holds("v", JsonOperator::in, mixed, std::string(R"({"v": )") + present + "}"));
+  }
+  for (const char* absent : {R"("c")", "2", R"("3")", R"({"x": 2})", "[]", "0"}) {
+    INFO(absent);
+    CHECK_FALSE(holds("v", JsonOperator::in, mixed, std::string(R"({"v": )") + absent + "}"));
+  }
 }
 
 TEST_CASE("matches holds a string against an RE2 pattern, anywhere in it", "[json_operators]") {
