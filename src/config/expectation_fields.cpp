@@ -6,6 +6,7 @@
 #include "config/spelling.hpp"
 #include "config/target_fields.hpp"
 #include "config/yaml11_typing.hpp"
+#include "expect/json_path.hpp"
 
 namespace epsitter::detail {
 namespace {

@@ -54,8 +54,9 @@ void read_request_fields(const Fields& fields, bool complete, Target& target);
 // max_body_size is held against the body_limit of the whole target.
 void read_connection_fields(const Fields& fields, bool complete, Target& target);
 
-// expect_* (expectation_fields.cpp); expect_json's map (json_expectation_fields.cpp).
+// expect_* (expectation_fields.cpp).
 void read_expectation_fields(const Fields& fields, Target& target);
+// expect_json's map of paths to values and operators (json_expectation_fields.cpp).
 std::vector<JsonExpectation> read_json_expectations(const Field& field);
 
 // labels: for sitter_target_info (label_fields.cpp).
