@@ -70,27 +70,6 @@ std::vector<HeaderExpectation> read_header_patterns(const Field& field) {
   return headers;
 }
 
-std::vector<JsonExpectation> read_json_expectations(const Field& field) {
-  if (!field.entry.value.IsMap()) {
-    field.fail("expected a map of dotted paths to values (status: UP), got " +
-               describe(field.entry.value));
-  }
-  std::vector<JsonExpectation> expectations;
-  for (const Entry& entry : map_entries(field.entry.value, field.where, "path")) {
-    const Where where = field.where.at(entry.name());
-    std::vector<std::string> segments;
-    try {
-      segments = split_json_path(entry.name());
-    } catch (const std::invalid_argument& error) {
-      where.fail(entry.key.Mark(), quote(entry.name()) + " is not a dotted path: " + error.what());
-    }
-    const Json expected = yaml_to_json(entry.value, where);
-    expectations.push_back(make_json_expectation(entry.name(), std::move(segments),
-                                                 dump_json(expected, entry.value_mark(), where)));
-  }
-  return expectations;
-}
-
 double read_cert_days(const Field& field) {
   const std::string text = text_of(field, "a number of days");
   const std::optional<double> days = parse_decimal(trim(text));

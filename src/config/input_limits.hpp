@@ -23,4 +23,7 @@ inline constexpr std::size_t kMaxAnnotationBytes = 16 << 10;
 inline constexpr std::size_t kMaxAnnotationExpandedBytes = 64 << 10;
 inline constexpr std::size_t kMaxAnnotationExpandedValues = 10'000;
 
+// The values of one expect_json `in` list: each probe compares the value found with each of them.
+inline constexpr std::size_t kMaxJsonInValues = 1'000;
+
 }  // namespace epsitter

@@ -64,6 +64,8 @@ void read_oauth2(const Fields& fields, bool complete, Target& target);
 
 // expect_* (expectation_fields.cpp).
 void read_expectation_fields(const Fields& fields, Target& target);
+// expect_json's map of paths to values and operators (json_expectation_fields.cpp).
+std::vector<JsonExpectation> read_json_expectations(const Field& field);
 
 // labels: for sitter_target_info (label_fields.cpp).
 void read_label_fields(const Fields& fields, Target& target);

@@ -48,7 +48,7 @@ const std::vector<TargetField> kSchema{
     {"expect_headers", R::expectation, true, A::allowed, true, "",
      "a map of header name (any case) to regular expression: the header must be present and one of its values must match."},
     {"expect_json", R::expectation, true, A::by_default, true, "",
-     "a map of dotted path to expected value: `status: UP`, `checks.0.state: ok`, `count: 3`. A number in the path indexes an array; `\\.` is a dot inside a key. Values are compared with their YAML type (`3` is a number, `\"3\"` a string; `3` equals `3.0`)."},
+     "a map of dotted path to expected value: `status: UP`, `checks.0.state: ok`, `count: 3`. A number in the path indexes an array; `\\.` is a dot inside a key. Values are compared with their YAML type (`3` is a number, `\"3\"` a string; `3` equals `3.0`). A value may instead be one operator: `{exists: true}`, `{gt: 0}` (`ge`, `lt`, `le`; numbers only), `{in: [UP, OK]}` (at most 1000 values), `{matches: '^v2\\.'}` (RE2, strings only), `{length: 3}` (array, object, or string in code points), `{eq: {a: 1}}` (an object). A `*` segment (`items.*.state`) requires every element to match; an empty array passes. See [expect_json operators](#expect_json-operators)."},
     {"max_response_time", R::expectation, false, A::by_default, true, "",
      "seconds; a slower probe fails as `slow`."},
     {"min_cert_days", R::expectation, false, A::by_default, true, "",

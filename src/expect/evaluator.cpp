@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "expect/json_check.hpp"
 #include "expect/json_path.hpp"
 #include "text/ascii.hpp"
 
@@ -127,11 +128,8 @@ std::optional<Verdict> check_json(const Expectations& expect, const ProbeResult&
                                          : "the body is not valid JSON");
   }
   for (const JsonExpectation& wanted : expect.json) {
-    const nlohmann::json* found = find_json_path(*document, wanted.segments);
-    if (found == nullptr) return fail(FailureReason::json, wanted.path + " is missing");
-    // Parsed, not compared as text, so that 3 equals 3.0 and key order does not matter.
-    if (*found != *wanted.expected) {
-      return fail(FailureReason::json, wanted.path + " differs from the expected value");
+    if (std::optional<std::string> why = check_json_expectation(wanted, *document)) {
+      return fail(FailureReason::json, std::move(*why));
     }
   }
   return std::nullopt;

@@ -3,8 +3,12 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include "expect/json_check.hpp"
 
 namespace epsitter {
 
@@ -16,13 +20,88 @@ Pattern compile_pattern(const std::string& text) {
   return Pattern{text, std::move(regex)};
 }
 
+const char* json_operator_name(JsonOperator op) {
+  switch (op) {
+    case JsonOperator::equals:
+      return "equals";
+    case JsonOperator::eq:
+      return "eq";
+    case JsonOperator::exists:
+      return "exists";
+    case JsonOperator::gt:
+      return "gt";
+    case JsonOperator::ge:
+      return "ge";
+    case JsonOperator::lt:
+      return "lt";
+    case JsonOperator::le:
+      return "le";
+    case JsonOperator::in:
+      return "in";
+    case JsonOperator::matches:
+      return "matches";
+    case JsonOperator::length:
+      return "length";
+  }
+  return "?";
+}
+
 JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
                                       std::string expected_json) {
-  auto expected = std::make_shared<const nlohmann::json>(
-      nlohmann::json::parse(expected_json, nullptr, /*allow_exceptions=*/false));
-  if (expected->is_discarded()) throw std::invalid_argument("the expected value is not JSON");
-  return JsonExpectation{std::move(path), std::move(segments), std::move(expected_json),
-                         std::move(expected)};
+  return make_json_expectation(std::move(path), std::move(segments), {}, JsonOperator::equals,
+                               std::move(expected_json));
+}
+
+JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
+                                      std::vector<bool> every, JsonOperator op,
+                                      std::string expected_json) {
+  nlohmann::json parsed = nlohmann::json::parse(expected_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw std::invalid_argument("the expected value is not JSON");
+  // Sorted once, so that each value under a `*` is looked up in log time, not held against
+  // each of up to 1000 values (a million elements times a thousand took seconds).
+  if (op == JsonOperator::in && parsed.is_array()) {
+    auto& choices = parsed.get_ref<nlohmann::json::array_t&>();
+    std::sort(choices.begin(), choices.end(), JsonOrder{});
+  }
+  auto expected = std::make_shared<const nlohmann::json>(std::move(parsed));
+  if (every.empty()) every.assign(segments.size(), false);  // a plain path: no `*`
+  if (every.size() != segments.size()) {
+    throw std::invalid_argument("one `every` flag per segment");
+  }
+  const nlohmann::json& operand = *expected;
+  std::optional<Pattern> pattern;
+  switch (op) {
+    case JsonOperator::equals:
+    case JsonOperator::eq:
+      break;
+    case JsonOperator::exists:
+      if (!operand.is_boolean()) throw std::invalid_argument("exists takes true or false");
+      break;
+    case JsonOperator::gt:
+    case JsonOperator::ge:
+    case JsonOperator::lt:
+    case JsonOperator::le:
+      if (!operand.is_number() || !std::isfinite(operand.get<double>())) {
+        throw std::invalid_argument(std::string(json_operator_name(op)) + " takes a number");
+      }
+      break;
+    case JsonOperator::in:
+      if (!operand.is_array() || operand.empty()) {
+        throw std::invalid_argument("in takes a non-empty list");
+      }
+      break;
+    case JsonOperator::matches:
+      if (!operand.is_string()) throw std::invalid_argument("matches takes a regular expression");
+      pattern = compile_pattern(operand.get<std::string>());
+      break;
+    case JsonOperator::length:
+      if (!operand.is_number_unsigned()) {
+        throw std::invalid_argument("length takes a non-negative integer");
+      }
+      break;
+  }
+  return JsonExpectation{std::move(path),          std::move(segments), std::move(every),  op,
+                         std::move(expected_json), std::move(expected), std::move(pattern)};
 }
 
 }  // namespace epsitter

@@ -45,21 +45,41 @@ struct HeaderExpectation {
   }
 };
 
+// How an expect_json value is held against the value at its path: a plain value is `equals`; the
+// others are written as a one-key map ({gt: 3}, {matches: "^ok"}, ...).
+enum class JsonOperator { equals, eq, exists, gt, ge, lt, le, in, matches, length };
+
+// The operator's name as written in the config ("gt"); "equals" for a plain value.
+const char* json_operator_name(JsonOperator op);
+
 struct JsonExpectation {
-  std::string path;                   // as written, for messages: "checks.0.state"
+  std::string path;                   // as written, for messages: "checks.0.state", "items.*"
   std::vector<std::string> segments;  // "checks", "0", "state"
-  std::string expected_json;          // the expected value, serialised: "\"ok\"", "3", "true"
+  std::vector<bool> every;            // per segment: whether it is a `*` (every element)
+  JsonOperator op = JsonOperator::equals;
+  // The operand, serialised: "\"ok\"", "3", "true", "[1,2]"; a pattern's text as a JSON string.
+  std::string expected_json;
   // The same, parsed once at load rather than on every probe.
   std::shared_ptr<const nlohmann::json> expected;
+  std::optional<Pattern> pattern;  // `matches` only, compiled at load
 
   friend bool operator==(const JsonExpectation& a, const JsonExpectation& b) {
-    return a.path == b.path && a.expected_json == b.expected_json;
+    return a.path == b.path && a.op == b.op && a.expected_json == b.expected_json;
   }
 };
 
-// A JSON expectation with its value parsed. Throws std::invalid_argument when `expected_json` is
-// not JSON (the config loader only ever passes what it serialised itself).
+// A JSON expectation with its value parsed, compared for equality, with no `*`. Throws
+// std::invalid_argument when `expected_json` is not JSON (the config loader only ever passes what
+// it serialised itself).
 JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
+                                      std::string expected_json);
+
+// The same with an operator and `*` segments. Throws std::invalid_argument when the operand does
+// not suit the operator (the config loader checks each first, to name the problem and position):
+// exists a boolean; gt, ge, lt, le a finite number; in a non-empty list; matches a string that is
+// a valid RE2 pattern; length a non-negative integer.
+JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
+                                      std::vector<bool> every, JsonOperator op,
                                       std::string expected_json);
 
 struct Expectations {

@@ -66,21 +66,55 @@ std::vector<std::string> split_json_path(std::string_view path) {
   return segments;
 }
 
+JsonPathPattern parse_json_path_pattern(std::string_view path) {
+  JsonPathPattern pattern{split_json_path(path), {}};
+  pattern.every.assign(pattern.segments.size(), false);
+  // A second pass over the raw text: only it still knows which stars were escaped.
+  std::size_t segment = 0;
+  bool bare_star = false;
+  const auto close_segment = [&] {
+    if (!bare_star) return;
+    if (pattern.segments[segment] != "*") {
+      throw std::invalid_argument(
+          "a * stands for a whole segment (items.*.state); write \\* for a star in a key");
+    }
+    pattern.every[segment] = true;
+  };
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '\\') {
+      ++i;  // split_json_path checked that something follows
+    } else if (c == '.') {
+      close_segment();
+      ++segment;
+      bare_star = false;
+    } else if (c == '*') {
+      bare_star = true;
+    }
+  }
+  close_segment();
+  return pattern;
+}
+
+const nlohmann::json* json_child(const nlohmann::json& node, const std::string& segment) {
+  if (node.is_object()) {
+    const auto found = node.find(segment);
+    return found == node.end() ? nullptr : &*found;
+  }
+  if (node.is_array()) {
+    const std::optional<std::size_t> index = array_index(segment);
+    if (!index || *index >= node.size()) return nullptr;
+    return &node[*index];
+  }
+  return nullptr;
+}
+
 const nlohmann::json* find_json_path(const nlohmann::json& document,
                                      const std::vector<std::string>& segments) {
   const nlohmann::json* node = &document;
   for (const std::string& segment : segments) {
-    if (node->is_object()) {
-      const auto found = node->find(segment);
-      if (found == node->end()) return nullptr;
-      node = &*found;
-    } else if (node->is_array()) {
-      const std::optional<std::size_t> index = array_index(segment);
-      if (!index || *index >= node->size()) return nullptr;
-      node = &(*node)[*index];
-    } else {
-      return nullptr;
-    }
+    node = json_child(*node, segment);
+    if (node == nullptr) return nullptr;
   }
   return node;
 }

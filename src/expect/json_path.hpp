@@ -14,6 +14,20 @@ namespace epsitter {
 // std::invalid_argument for an empty path or segment ("a..b") or a dangling backslash.
 std::vector<std::string> split_json_path(std::string_view path);
 
+// A path of expect_json: its segments, and which of them are an unescaped `*` standing for every
+// element of an array or every value of an object (`\*` is a key named "*"). Throws
+// std::invalid_argument as split_json_path does, and for a `*` that is only part of a segment
+// ("item*"), which looks like a glob but would silently be a literal key.
+struct JsonPathPattern {
+  std::vector<std::string> segments;
+  std::vector<bool> every;  // one per segment
+};
+JsonPathPattern parse_json_path_pattern(std::string_view path);
+
+// The member `segment` of an object, or its element at that index in an array; nullptr when there
+// is none (or `node` is neither).
+const nlohmann::json* json_child(const nlohmann::json& node, const std::string& segment);
+
 // The value at `segments`, or nullptr when the path leads nowhere. A segment is an object key;
 // in an array it is a zero-based index written in decimal digits.
 const nlohmann::json* find_json_path(const nlohmann::json& document,

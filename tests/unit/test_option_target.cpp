@@ -169,3 +169,19 @@ TEST_CASE("an option's value is bounded once its aliases are expanded", "[option
   CHECK(build({option("method", "POST"), option("json", "{a: &a [1, 2], b: *a}")}).body ==
         std::optional<std::string>{R"({"a":[1,2],"b":[1,2]})"});
 }
+
+TEST_CASE("expect_json operators parse from an annotation and are bounded there", "[options]") {
+  const Target target = build({option(
+      "expect_json", R"({status: {in: [UP, OK]}, items.*.ms: {lt: 500}, v: {matches: "^1\\."}})")});
+  REQUIRE(target.extras->expect.json.size() == 3);
+  CHECK(target.extras->expect.json[0].op == JsonOperator::in);
+  CHECK(target.extras->expect.json[1].every == std::vector<bool>{false, true, false});
+  CHECK(target.extras->expect.json[2].pattern);
+  CHECK_THAT(error_for({option("expect_json", "{n: {gte: 1}}")}),
+             Contains("Service shop/web:1:6: epsitter.io/expect-json.n.gte: \"gte\" of \"n\" is "
+                      "not an operator (did you mean \"gt\"?)"));
+  std::string list = "[0";
+  for (int i = 1; i <= 1000; ++i) list += "," + std::to_string(i);
+  CHECK_THAT(error_for({option("expect_json", "{n: {in: " + list + "]}}")}),
+             Contains("takes a list of 1 to 1000 values, got a list of 1001"));
+}
