@@ -16,6 +16,7 @@ std::string OwnFamilies::render() const {
   std::string text = start_delays_.render(prefix_);
   text += render_runtime_metrics(prefix_, build_, readers_.reload(), readers_.process());
   text += render_discovery_metrics(prefix_, readers_.discovery());
+  if (readers_.shard) text += render_shard_metrics(prefix_, readers_.shard());
   return text;
 }
 

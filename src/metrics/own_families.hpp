@@ -8,6 +8,7 @@
 #include "metrics/discovery_metrics.hpp"
 #include "metrics/process_stats.hpp"
 #include "metrics/runtime_metrics.hpp"
+#include "metrics/shard_metrics.hpp"
 #include "metrics/start_delay.hpp"
 
 namespace epsitter {
@@ -20,6 +21,7 @@ class OwnFamilies {
     std::function<ReloadGauges()> reload;
     std::function<DiscoveryGauges()> discovery;
     std::function<ProcessStats()> process = [] { return read_process_stats(); };
+    std::function<ShardGauges()> shard;  // membership mode only; empty: not rendered
   };
 
   // `start_delays` must outlive this.
