@@ -110,6 +110,7 @@ class LeaseMembership(unittest.TestCase):
         self.assertEqual(lease["metadata"]["labels"]["epsitter.io/shard-group"], "epsitter")
         self.assertEqual(lease["spec"]["holderIdentity"], "sitter-a")
         self.assertEqual(lease["spec"]["leaseDurationSeconds"], 15)
+        harness.assert_promtool_accepts(self, sitters["sitter-a"].scrape())
         for sitter in sitters.values():
             self.assertEqual(sitter.value("sitter_shard_membership", state="member"), 1)
             self.assertGreaterEqual(sitter.value("sitter_shard_changes_total"), 1)
