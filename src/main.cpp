@@ -24,6 +24,7 @@
 #include "log/logger.hpp"
 #include "membership/lease_membership.hpp"
 #include "membership/membership_plan.hpp"
+#include "membership/shard_json.hpp"
 #include "metrics/own_families.hpp"
 #include "metrics/start_delay.hpp"
 #include "os/allocator_tuning.hpp"
@@ -35,6 +36,7 @@
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
 #include "web/operations_routes.hpp"
+#include "web/shard_route.hpp"
 #include "web/status_routes.hpp"
 #include "web/tls_setup.hpp"
 #include "web/web_server.hpp"
@@ -147,7 +149,8 @@ OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& st
 std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metrics,
                                const caf::actor& supervisor, ConfigReloader& reloader,
                                const OwnFamilies& own, const std::atomic<bool>& stopping,
-                               const LeaseMembership* const& membership) {
+                               const LeaseMembership* const& membership,
+                               std::function<std::string()> shard_json) {
   Operations operations;
   operations.healthy = [&system, supervisor] {
     return supervisor_answers(system, supervisor, kHealthTimeout);
@@ -169,6 +172,7 @@ std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metr
   routes.push_back(make_metrics_route([&system, metrics, &own] {
     return request_exposition(system, metrics, own, kActorTimeout);
   }));
+  routes.push_back(make_shard_route(std::move(shard_json)));
   for (auto& route : make_status_routes(
            [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
     routes.push_back(std::move(route));
@@ -267,8 +271,20 @@ int run(const CommandLine& line, const Settings& settings, Config config,
           logged(plan->own.name), logged(plan->own.namespace_), logged(plan->own.group),
           plan->own.duration_seconds, logged(plan->api.api_url));
     }
+    auto shard_json = [&settings, &plan, &sources, membership] {
+      ShardReport report;
+      if (plan && membership) {
+        report = lease_report(*plan, membership->view());
+      } else {
+        report.index = settings.shard.index;
+        report.count = settings.shard.count;
+      }
+      report.shard_targets = sources.counts().shard_targets;
+      return render_shard_json(report);
+    };
     WebServer server{web_options(settings, web),
-                     make_routes(system, metrics, supervisor, reloader, own, stopping, membership),
+                     make_routes(system, metrics, supervisor, reloader, own, stopping, membership,
+                                 std::move(shard_json)),
                      log};
     // Every descriptor the daemon needs for its whole life is taken before the first probe: with a
     // low open-file limit and many hanging targets the probes take all that are left, which must

@@ -7,7 +7,7 @@ replica stop probing once its own Lease would have expired, and report not-ready
 server answers again."""
 
 import contextlib
-import os
+import json
 import time
 import unittest
 
@@ -116,6 +116,15 @@ class LeaseMembership(unittest.TestCase):
             self.assertGreaterEqual(sitter.value("sitter_shard_changes_total"), 1)
             status, _, _ = sitter.get("/-/ready")
             self.assertEqual(status, 200)
+        # The JSON API names the live members.
+        status, _, body = sitters["sitter-b"].get("/api/v1/shard")
+        self.assertEqual(status, 200)
+        shard = json.loads(body)
+        self.assertEqual(shard["mode"], "lease")
+        self.assertEqual(shard["self"], "sitter-b")
+        self.assertEqual(shard["state"], "member")
+        self.assertEqual(shard["members"], ["sitter-a", "sitter-b", "sitter-c"])
+        self.assertEqual(shard["shard_targets"], shares["sitter-b"])
         print(f"\nshares of {TARGETS} targets: {shares}")
 
     def test_a_killed_replica_loses_its_targets_within_its_lease_and_a_renewal(self):
