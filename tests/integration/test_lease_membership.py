@@ -207,5 +207,35 @@ class LeaseMembership(unittest.TestCase):
         self.wait_shared(sitters)
 
 
+    def test_a_lease_changed_behind_its_back_or_left_by_a_restart_is_taken_over(self):
+        sitters = self.replicas(["sitter-a"], lease_seconds=15)
+        kube = self.kube
+        # Someone else wrote the Lease: the replica's next update carries a stale resourceVersion,
+        # gets 409, reads the Lease again and renews it.
+        lease = kube.leases(NAMESPACE)["sitter-a"]
+        lease["spec"]["holderIdentity"] = "someone-else"
+        before = len(kube.seen("leases"))
+        kube.put("leases", lease)
+        changed = int(kube.leases(NAMESPACE)["sitter-a"]["metadata"]["resourceVersion"])
+        def renewed():
+            now = kube.leases(NAMESPACE)["sitter-a"]
+            return (int(now["metadata"]["resourceVersion"]) > changed
+                    and now["spec"]["holderIdentity"] == "sitter-a")
+        wait_until(renewed, timeout=20, interval=0.2, message="the Lease renewed after a conflict")
+        # It read the Lease again (GET of the item, where it otherwise only updates and lists).
+        self.assertTrue([r for r in kube.seen("leases")[before:]
+                         if r.method == "GET" and r.path.endswith("/leases/sitter-a")])
+        self.assertEqual(sitters["sitter-a"].get("/-/ready")[0], 200)
+        # A new process of the same pod name finds its Lease there (409 on create) and takes it
+        # over at once rather than wait for it to expire.
+        sitters["sitter-a"].process.kill()
+        sitters["sitter-a"].process.wait()
+        again = self.replica("sitter-a", 15)
+        wait_until(lambda: again.get("/-/ready")[0] == 200, timeout=30, interval=0.2,
+                   message="the restarted replica ready")
+        self.assertEqual(again.value("sitter_shard_targets"), TARGETS)
+        self.assertNotIn("cannot renew the shard lease", again.log())
+        self.assertEqual(list(kube.leases(NAMESPACE)), ["sitter-a"])
+
 if __name__ == "__main__":
     unittest.main()
