@@ -156,7 +156,7 @@ void LeaseMembership::run() {
 // pod's name held it before a restart: it is taken over) or changed since it was read: read it
 // and try again. A 404 on update means it was deleted: create it again.
 bool LeaseMembership::renew(std::chrono::seconds timeout) {
-  std::string problem;
+  std::string problem = "conflicts on every attempt";
   for (int attempt = 0; attempt < 3; ++attempt) {
     const std::string body = lease_object(own_, WallClock::now(), resource_version_).dump();
     const bool create = resource_version_.empty();
@@ -190,7 +190,6 @@ bool LeaseMembership::renew(std::chrono::seconds timeout) {
       break;
     }
     resource_version_ = lease->resource_version;
-    problem = "conflicts on every attempt";
   }
   if (!api_failing_ && !client_.stopped()) {
     log_.warn("msg=\"cannot renew the shard lease\" lease={} error={}", logged(own_.name),

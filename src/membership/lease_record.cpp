@@ -85,7 +85,8 @@ std::optional<WallClock::time_point> parse_micro_time(std::string_view text) {
         !digits(text, at + 4, 2, offset_minutes) || offset_hours > 23 || offset_minutes > 59) {
       return std::nullopt;
     }
-    offset_seconds = (offset_hours * 3600 + offset_minutes * 60) * (text[at] == '-' ? -1 : 1);
+    offset_seconds = (std::int64_t{offset_hours} * 3600 + std::int64_t{offset_minutes} * 60) *
+                     (text[at] == '-' ? -1 : 1);
     at += 6;
   } else {
     return std::nullopt;
@@ -93,7 +94,7 @@ std::optional<WallClock::time_point> parse_micro_time(std::string_view text) {
   if (at != text.size()) return std::nullopt;
   const std::int64_t seconds =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-      hour * 3600 + minute * 60 + second - offset_seconds;
+      std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second - offset_seconds;
   return WallClock::time_point{std::chrono::duration_cast<WallClock::duration>(
       std::chrono::seconds(seconds) + std::chrono::nanoseconds(nanos))};
 }
