@@ -150,7 +150,7 @@ std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metr
                                const caf::actor& supervisor, ConfigReloader& reloader,
                                const OwnFamilies& own, const std::atomic<bool>& stopping,
                                const LeaseMembership* const& membership,
-                               std::function<std::string()> shard_json) {
+                               const std::function<ShardReport()>& shard) {
   Operations operations;
   operations.healthy = [&system, supervisor] {
     return supervisor_answers(system, supervisor, kHealthTimeout);
@@ -172,9 +172,10 @@ std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metr
   routes.push_back(make_metrics_route([&system, metrics, &own] {
     return request_exposition(system, metrics, own, kActorTimeout);
   }));
-  routes.push_back(make_shard_route(std::move(shard_json)));
+  routes.push_back(make_shard_route([shard] { return render_shard_json(shard()); }));
   for (auto& route : make_status_routes(
-           [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
+           [&system, metrics] { return request_status(system, metrics, kActorTimeout); },
+           [shard] { return describe_shard(shard()); })) {
     routes.push_back(std::move(route));
   }
   return routes;
@@ -271,7 +272,7 @@ int run(const CommandLine& line, const Settings& settings, Config config,
           logged(plan->own.name), logged(plan->own.namespace_), logged(plan->own.group),
           plan->own.duration_seconds, logged(plan->api.api_url));
     }
-    auto shard_json = [&settings, &plan, &sources, membership] {
+    auto shard = [&settings, &plan, &sources, membership] {
       ShardReport report;
       if (plan && membership) {
         report = lease_report(*plan, membership->view());
@@ -280,12 +281,11 @@ int run(const CommandLine& line, const Settings& settings, Config config,
         report.count = settings.shard.count;
       }
       report.shard_targets = sources.counts().shard_targets;
-      return render_shard_json(report);
+      return report;
     };
-    WebServer server{web_options(settings, web),
-                     make_routes(system, metrics, supervisor, reloader, own, stopping, membership,
-                                 std::move(shard_json)),
-                     log};
+    WebServer server{
+        web_options(settings, web),
+        make_routes(system, metrics, supervisor, reloader, own, stopping, membership, shard), log};
     // Every descriptor the daemon needs for its whole life is taken before the first probe: with a
     // low open-file limit and many hanging targets the probes take all that are left, which must
     // cost counted probe errors, not the watcher.

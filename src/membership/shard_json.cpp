@@ -37,4 +37,21 @@ std::string render_shard_json(const ShardReport& report) {
   return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string describe_shard(const ShardReport& report) {
+  const std::string probes = "probes " + std::to_string(report.shard_targets) + " targets";
+  if (report.mode != "lease") {
+    if (report.count <= 1) return "";
+    return "shard " + std::to_string(report.index) + " of " + std::to_string(report.count) + ": " +
+           probes;
+  }
+  std::string text = "lease group " + report.group + ": " + report.self + " " + report.state;
+  if (report.state == "lost")
+    return text + " (its Lease ran out: the API server does not answer); " + probes;
+  text += ", " + std::to_string(report.members.size()) + " live members";
+  for (std::size_t i = 0; i < report.members.size(); ++i) {
+    text += (i == 0 ? ": " : ", ") + report.members[i];
+  }
+  return text + "; " + probes;
+}
+
 }  // namespace epsitter

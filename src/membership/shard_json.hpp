@@ -33,4 +33,9 @@ ShardReport lease_report(const MembershipPlan& plan, const MembershipView& view)
 // {"mode":"static","shard":I,"shard_count":N,"shard_targets":...}.
 std::string render_shard_json(const ShardReport& report);
 
+// The status page's line: "lease group epsitter: sitter-b member, 3 live members: sitter-a,
+// sitter-b, sitter-c; probes 12 targets", "shard 1 of 3: probes 40 targets"; "" for one static
+// replica (nothing to say).
+std::string describe_shard(const ShardReport& report);
+
 }  // namespace epsitter

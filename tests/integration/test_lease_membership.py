@@ -125,6 +125,11 @@ class LeaseMembership(unittest.TestCase):
         self.assertEqual(shard["state"], "member")
         self.assertEqual(shard["members"], ["sitter-a", "sitter-b", "sitter-c"])
         self.assertEqual(shard["shard_targets"], shares["sitter-b"])
+        # And the status page says it in a line.
+        status, _, page = sitters["sitter-b"].get("/")
+        self.assertEqual(status, 200)
+        self.assertIn("lease group epsitter: sitter-b member, 3 live members: sitter-a, sitter-b, "
+                      f"sitter-c; probes {int(shares['sitter-b'])} targets", page)
         print(f"\nshares of {TARGETS} targets: {shares}")
 
     def test_a_killed_replica_loses_its_targets_within_its_lease_and_a_renewal(self):
