@@ -224,13 +224,21 @@ bool LeaseMembership::list(std::chrono::seconds timeout, std::vector<LeaseRecord
 
 // The members are recomputed from a list only: while the API server cannot be reached, the last
 // list's members stay as they were (a partitioned replica must not take over the targets of
-// replicas whose renewals it can no longer see), until this replica's own Lease runs out.
+// replicas whose renewals it can no longer see), until this replica's own Lease runs out. A member
+// needs both its own Lease current and a list within the lease duration: a replica that renews
+// but cannot list (a Role without `list`) would otherwise see itself alone and probe every target.
 void LeaseMembership::update(bool listed, const std::vector<LeaseRecord>& leases) {
-  if (listed) seen_ = live_members(leases, WallClock::now());
-  const bool current = renewed_ && std::chrono::steady_clock::now() < renewed_at_ + duration_;
-  const MembershipState state = current
-                                    ? MembershipState::member
-                                    : (renewed_ ? MembershipState::lost : MembershipState::joining);
+  const auto now = std::chrono::steady_clock::now();
+  if (listed) {
+    seen_ = live_members(leases, WallClock::now());
+    listed_ = true;
+    listed_at_ = now;
+  }
+  const bool current =
+      renewed_ && now < renewed_at_ + duration_ && listed_ && now < listed_at_ + duration_;
+  const MembershipState state =
+      current ? MembershipState::member
+              : (renewed_ && listed_ ? MembershipState::lost : MembershipState::joining);
   std::vector<std::string> members;
   if (state == MembershipState::member) {
     members = seen_;
@@ -242,8 +250,9 @@ void LeaseMembership::update(bool listed, const std::vector<LeaseRecord>& leases
   if (state == next.state && members == next.members) return;
   if (state != next.state && state == MembershipState::lost) {
     log_.error(
-        "msg=\"shard lease expired: not renewed within its duration, this replica stops "
-        "probing until the API server answers again\" lease={} lease_duration_seconds={}",
+        "msg=\"shard lease expired: not renewed, or the group not listed, within its duration; "
+        "this replica stops probing until the API server answers again\" lease={} "
+        "lease_duration_seconds={}",
         logged(own_.name), duration_.count());
   }
   if (members != next.members) ++next.changes;

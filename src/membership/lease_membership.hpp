@@ -27,7 +27,8 @@ namespace epsitter {
 enum class MembershipState {
   joining,  // no Lease written yet: owns nothing
   member,   // its Lease is current: owns its share
-  lost,     // its Lease ran out (the API server cannot be reached): owns nothing, not ready
+  lost,     // its Lease ran out, or no list succeeded within the lease duration (the API
+            // server cannot be reached): owns nothing, not ready
 };
 
 // "joining", "member", "lost": for logs and the state metric's label.
@@ -77,6 +78,8 @@ class LeaseMembership {
   std::string resource_version_;  // of this replica's Lease, as last read or written
   std::chrono::steady_clock::time_point renewed_at_{};  // before the last successful renewal
   bool renewed_ = false;
+  std::chrono::steady_clock::time_point listed_at_{};  // after the last complete list
+  bool listed_ = false;
   bool api_failing_ = false;       // logged once per outage
   std::vector<std::string> seen_;  // the live members of the last complete list
 
