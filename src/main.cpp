@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "actors/actor_bridge.hpp"
@@ -21,6 +22,9 @@
 #include "discovery/kubernetes_discovery.hpp"
 #include "log/logfmt.hpp"
 #include "log/logger.hpp"
+#include "membership/lease_membership.hpp"
+#include "membership/membership_plan.hpp"
+#include "membership/shard_json.hpp"
 #include "metrics/own_families.hpp"
 #include "metrics/start_delay.hpp"
 #include "os/allocator_tuning.hpp"
@@ -33,6 +37,7 @@
 #include "revision.hpp"
 #include "web/metrics_route.hpp"
 #include "web/operations_routes.hpp"
+#include "web/shard_route.hpp"
 #include "web/status_routes.hpp"
 #include "web/tls_setup.hpp"
 #include "web/web_server.hpp"
@@ -119,7 +124,8 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine, To
 // scrape.
 OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& start_delays,
                          const ConfigReloader& reloader, const TargetSources& sources,
-                         const DiscoveryStats& stats, const TokenCache& tokens) {
+                         const DiscoveryStats& stats, const TokenCache& tokens,
+                         const LeaseMembership* const& membership) {
   OwnFamilies::Readers readers;
   readers.reload = [&reloader] {
     const ReloadStatus status = reloader.status();
@@ -138,6 +144,13 @@ OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& st
     TokenRequestCounts counts = tokens.counts();
     return OAuth2Counts{std::move(counts.requests), std::move(counts.failures)};
   };
+  if (settings.lease_sharding.enabled) {
+    // `membership` is set before the web server starts, the only caller of the readers.
+    readers.shard = [&membership] {
+      const MembershipView view = membership ? membership->view() : MembershipView{};
+      return ShardGauges{view.members.size(), view.changes, state_name(view.state)};
+    };
+  }
   return OwnFamilies{
       settings.metric_prefix,
       BuildInfo{EPSITTER_VERSION, EPSITTER_REVISION, settings.shard.index, settings.shard.count},
@@ -146,12 +159,18 @@ OwnFamilies own_families(const Settings& settings, const StartDelayHistogram& st
 
 std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metrics,
                                const caf::actor& supervisor, ConfigReloader& reloader,
-                               const OwnFamilies& own, const std::atomic<bool>& stopping) {
+                               const OwnFamilies& own, const std::atomic<bool>& stopping,
+                               const LeaseMembership* const& membership,
+                               const std::function<ShardReport()>& shard) {
   Operations operations;
   operations.healthy = [&system, supervisor] {
     return supervisor_answers(system, supervisor, kHealthTimeout);
   };
-  operations.ready = [&reloader, &stopping] { return !stopping && reloader.status().ever_applied; };
+  // In membership mode a replica whose Lease ran out probes nothing: not ready, so that it shows.
+  operations.ready = [&reloader, &stopping, &membership] {
+    return !stopping && reloader.status().ever_applied &&
+           (membership == nullptr || membership->view().state == MembershipState::member);
+  };
   operations.reload = [&reloader] {
     // On a thread of its own: CivetWeb's workers run on 100 KiB stacks, too small to load a big or
     // deeply nested config and apply it (an AddressSanitizer build overflows them).
@@ -164,8 +183,10 @@ std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metr
   routes.push_back(make_metrics_route([&system, metrics, &own] {
     return request_exposition(system, metrics, own, kActorTimeout);
   }));
+  routes.push_back(make_shard_route([shard] { return render_shard_json(shard()); }));
   for (auto& route : make_status_routes(
-           [&system, metrics] { return request_status(system, metrics, kActorTimeout); })) {
+           [&system, metrics] { return request_status(system, metrics, kActorTimeout); },
+           [shard] { return describe_shard(shard()); })) {
     routes.push_back(std::move(route));
   }
   return routes;
@@ -191,7 +212,8 @@ WebConfig load_web_config(const CommandLine& line) {
 }
 
 int run(const CommandLine& line, const Settings& settings, Config config,
-        const ExpandedSize& expanded, const WebConfig& web, spdlog::logger& log) {
+        const ExpandedSize& expanded, const WebConfig& web,
+        const std::optional<MembershipPlan>& plan, spdlog::logger& log) {
   const sigset_t signals = block_handled_signals();
   log_descriptor_limit(raise_descriptor_limit(), log);
 
@@ -233,8 +255,11 @@ int run(const CommandLine& line, const Settings& settings, Config config,
       line.config_path,
       [&sources](Config config) { return sources.apply_config(std::move(config)); }, log,
       system_wall_clock, process_env};
-  const OwnFamilies own =
-      own_families(settings, start_delays, reloader, sources, discovery_stats, tokens);
+  // Membership mode: nothing is probed until the first member list arrives.
+  if (plan) sources.use_members(plan->own.name, {});
+  const LeaseMembership* membership = nullptr;  // set once, before the web server starts
+  const OwnFamilies own = own_families(settings, start_delays, reloader, sources,
+                                       discovery_stats, tokens, membership);
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
@@ -249,8 +274,35 @@ int run(const CommandLine& line, const Settings& settings, Config config,
     if (!web.basic_auth_users.empty() && !web.tls) {
       log.warn("msg=\"basic auth without TLS: passwords cross the network in clear text\"");
     }
-    WebServer server{web_options(settings, web),
-                     make_routes(system, metrics, supervisor, reloader, own, stopping), log};
+    std::unique_ptr<LeaseMembership> lease_membership;
+    if (plan) {
+      lease_membership = std::make_unique<LeaseMembership>(
+          plan->api, plan->own,
+          [&sources, name = plan->own.name](const MembershipView& view) {
+            sources.use_members(name, view.members);
+          },
+          log);
+      membership = lease_membership.get();
+      log.info(
+          "msg=\"shard membership by leases\" lease={} namespace={} group={} "
+          "lease_duration_seconds={} api_url={}",
+          logged(plan->own.name), logged(plan->own.namespace_), logged(plan->own.group),
+          plan->own.duration_seconds, logged(plan->api.api_url));
+    }
+    auto shard = [&settings, &plan, &sources, membership] {
+      ShardReport report;
+      if (plan && membership) {
+        report = lease_report(*plan, membership->view());
+      } else {
+        report.index = settings.shard.index;
+        report.count = settings.shard.count;
+      }
+      report.shard_targets = sources.counts().shard_targets;
+      return report;
+    };
+    WebServer server{
+        web_options(settings, web),
+        make_routes(system, metrics, supervisor, reloader, own, stopping, membership, shard), log};
     // Every descriptor the daemon needs for its whole life is taken before the first probe: with a
     // low open-file limit and many hanging targets the probes take all that are left, which must
     // cost counted probe errors, not the watcher.
@@ -271,6 +323,8 @@ int run(const CommandLine& line, const Settings& settings, Config config,
         settings.shard.index, settings.shard.count, EPSITTER_VERSION, EPSITTER_REVISION,
         web.tls.has_value(), web.basic_auth_users.size());
     wait_for_stop(signals, reloader, log);
+    // The Lease first: the other replicas take this one's targets at once.
+    if (lease_membership) lease_membership->leave();
     // Probes first (a hanging one must not hold up the exit), then the watcher and the web server
     // as this scope ends.
     stop_probing();
@@ -323,5 +377,14 @@ int main(int argc, char** argv) {
               << describe_expansion(budget.used()) << '\n';
     return 0;
   }
-  return run(*line, settings, std::move(config), budget.used(), web, *log);
+  std::optional<MembershipPlan> plan;
+  if (settings.lease_sharding.enabled) {
+    try {
+      plan = plan_membership(settings.lease_sharding, config.kubernetes, process_env);
+    } catch (const std::runtime_error& error) {
+      std::cerr << "epsitter: error: " << error.what() << '\n';
+      return kExitConfigError;
+    }
+  }
+  return run(*line, settings, std::move(config), budget.used(), web, plan, *log);
 }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string_view>
 
 namespace epsitter {
 
@@ -13,6 +14,15 @@ using ScheduleClock = std::chrono::steady_clock;
 ScheduleClock::time_point first_probe_time(ScheduleClock::time_point now,
                                            std::chrono::milliseconds interval, std::size_t index,
                                            std::size_t count);
+
+// The first probe of target `name` at its own phase: the next moment after `now` whose wall-clock
+// time, in milliseconds since the epoch modulo the interval, equals fnv1a64(name) modulo the
+// interval. Every replica computes the same moments (up to their clocks' skew), so a target that
+// moves between replicas keeps its rhythm, and the phases of many targets spread evenly.
+ScheduleClock::time_point phased_first_probe_time(ScheduleClock::time_point now,
+                                                  std::chrono::system_clock::time_point wall_now,
+                                                  std::chrono::milliseconds interval,
+                                                  std::string_view name);
 
 // The next planned probe after `planned`: planned + interval, never now + interval, so that the
 // schedule does not drift. Rounds missed entirely (a stalled process) are skipped, not bunched.

@@ -59,7 +59,9 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
     const SharedTarget& target = targets[i];
     // Spread over the target's own interval, so that each one's first round is spread too.
     const auto interval = target->interval.value_or(state.context->interval);
-    auto first = first_probe_time(now, interval, i, targets.size());
+    auto first = set.phase_by_name ? phased_first_probe_time(now, std::chrono::system_clock::now(),
+                                                             interval, target->labels.name)
+                                   : first_probe_time(now, interval, i, targets.size());
     caf::actor actor = spawn_target_actor(*self, target, state.context, first);
     next.emplace(target->labels.name, Running{target, std::move(actor)});
   }

@@ -20,6 +20,7 @@ constexpr int kMaxPoolSize = 256;  // each worker is a thread: a bound that catc
 constexpr int kMaxShardCount = 1'000;
 constexpr int kMaxInFlight = 1'000'000;
 constexpr double kMaxResponseTimeoutSeconds = 3'600;
+constexpr int kMaxLeaseSeconds = 3'600;
 
 struct LogLevelName {
   std::string_view name;
@@ -143,6 +144,57 @@ std::vector<std::string> parse_allowed_hosts(const std::string& text) {
   return globs;
 }
 
+// A Kubernetes label value (the group) or object name (the identity, the namespace): letters,
+// digits, '-', '_' or '.', starting and ending with a letter or digit; at most `max` characters.
+bool is_kube_name(const std::string& text, std::size_t max) {
+  const auto plain = [](char c) { return text::is_ascii_alpha(c) || (c >= '0' && c <= '9'); };
+  if (text.empty() || text.size() > max || !plain(text.front()) || !plain(text.back())) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(),
+                     [&plain](char c) { return plain(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+LeaseSharding read_lease_sharding(const EnvLookup& lookup, const std::string& host_name) {
+  LeaseSharding lease;
+  if (const auto value = read_variable(lookup, "SHARD_MODE")) {
+    if (*value == "lease") {
+      lease.enabled = true;
+    } else if (*value != "static") {
+      reject("SHARD_MODE", *value, "static (SHARD_COUNT, SHARD_INDEX) or lease");
+    }
+  }
+  if (!lease.enabled) return lease;
+  for (const char* name : {"SHARD_COUNT", "SHARD_INDEX"}) {
+    if (read_variable(lookup, name)) {
+      throw SettingsError(std::string{name} +
+                          " is for SHARD_MODE=static; with SHARD_MODE=lease the live members of "
+                          "the Lease group share the targets: unset it");
+    }
+  }
+  if (const auto value = read_variable(lookup, "SHARD_GROUP")) {
+    if (!is_kube_name(*value, 63)) {
+      reject("SHARD_GROUP", *value,
+             "a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending "
+             "with a letter or digit");
+    }
+    lease.group = *value;
+  }
+  if (const auto value = read_variable(lookup, "SHARD_LEASE_SECONDS")) {
+    lease.lease_seconds = parse_int_setting("SHARD_LEASE_SECONDS", *value, 1, kMaxLeaseSeconds);
+  }
+  const auto pod = read_variable(lookup, "HOSTNAME");
+  lease.identity = pod ? *pod : host_name;
+  if (!is_kube_name(lease.identity, 253)) {
+    reject("HOSTNAME", lease.identity, "the pod's name, which names its Lease (SHARD_MODE=lease)");
+  }
+  if (const auto value = read_variable(lookup, "POD_NAMESPACE")) {
+    if (!is_kube_name(*value, 63)) reject("POD_NAMESPACE", *value, "a namespace name");
+    lease.namespace_ = *value;
+  }
+  return lease;
+}
+
 }  // namespace
 
 LogLevel parse_log_level(const std::string& text) {
@@ -204,7 +256,8 @@ Settings settings_from_env(const EnvLookup& lookup, const std::string& host_name
     settings.web_response_timeout =
         parse_seconds(*value, "WEB_RESPONSE_TIMEOUT", kMaxResponseTimeoutSeconds);
   }
-  settings.shard = read_shard(lookup, host_name);
+  settings.lease_sharding = read_lease_sharding(lookup, host_name);
+  if (!settings.lease_sharding.enabled) settings.shard = read_shard(lookup, host_name);
   return settings;
 }
 

@@ -20,6 +20,16 @@ struct Shard {
   int count = 1;
 };
 
+// SHARD_MODE=lease: the replicas share the targets among the live members of a group of
+// Kubernetes Leases (see membership/lease_membership.hpp) instead of a static SHARD_COUNT.
+struct LeaseSharding {
+  bool enabled = false;
+  std::string group = "epsitter";  // SHARD_GROUP: the value of the Leases' group label
+  int lease_seconds = 15;          // SHARD_LEASE_SECONDS: leaseDurationSeconds; renewed every 1/3
+  std::string identity;            // HOSTNAME (the pod's name), else the host name
+  std::string namespace_;          // POD_NAMESPACE; empty: decided with the config (see main)
+};
+
 struct Settings {
   LogLevel log_level = LogLevel::info;
   std::chrono::milliseconds poll_interval = defaults::kPollInterval;
@@ -32,6 +42,7 @@ struct Settings {
   // below 10,000 targets even with a tenth of them hanging.
   int max_in_flight = 10'000;
   Shard shard;  // SHARD_COUNT, SHARD_INDEX (default: the -N at the end of the host name)
+  LeaseSharding lease_sharding;  // SHARD_MODE=lease, SHARD_GROUP, SHARD_LEASE_SECONDS
   // WEB_ALLOWED_HOSTS: Host names our port answers besides the built-in ones (see
   // web/host_policy.hpp), as lower-case globs where `*` matches any run of characters.
   std::vector<std::string> web_allowed_hosts;

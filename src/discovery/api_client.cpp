@@ -1,6 +1,6 @@
 // Requests to the Kubernetes API server over libcurl, with the ServiceAccount's bearer token and
-// CA: a GET for lists, a streaming GET for watches. One client per thread; stop() from any thread
-// aborts the transfer in progress at once.
+// CA: a GET for lists, a streaming GET for watches, a POST/PUT/DELETE with a JSON body for Leases.
+// One client per thread; stop() from any thread aborts the transfer in progress at once.
 #include "discovery/api_client.hpp"
 
 #include <cerrno>
@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::size_t kMaxBodyBytes = 64 << 20;
 constexpr std::size_t kMaxErrorBodyBytes = 64 << 10;
+constexpr std::size_t kMaxSendAnswerBytes = 1 << 20;
 constexpr std::size_t kMaxEventBytes = 16 << 20;
 constexpr std::size_t kMaxTokenBytes = 64 << 10;
 constexpr long kConnectTimeoutMs = 10'000;
@@ -31,6 +32,9 @@ bool is_https(const std::string& url) {
 struct ApiClient::Transfer {
   CURL* easy = nullptr;
   const std::function<bool(std::string_view)>* on_line = nullptr;  // null: collect the body
+  std::size_t body_limit = kMaxBodyBytes;                          // when collecting the body
+  const std::string* method = nullptr;                             // null: GET
+  const std::string* json = nullptr;                               // the request body, with method
   LineSplitter lines{kMaxEventBytes};
   std::string body;
   bool ended_by_reader = false;  // on_line asked to stop: a normal end
@@ -49,9 +53,13 @@ void ApiClient::stop() {
 
 // The token is read before every request: a projected ServiceAccount token is rotated by the
 // kubelet (hourly), and the new one must be used without a restart.
-CurlSlist ApiClient::request_headers(std::string& problem) const {
+CurlSlist ApiClient::request_headers(std::string& problem, bool json_body) const {
   CurlSlist headers;
   append(headers, "Accept: application/json");
+  if (json_body) {
+    append(headers, "Content-Type: application/json");
+    append(headers, "Expect:");  // no 100-continue round trip for a small body
+  }
   std::string token;
   try {
     token = detail::read_file_text(config_.token_file, kMaxTokenBytes);
@@ -74,10 +82,11 @@ size_t ApiClient::on_write(char* data, size_t size, size_t count, void* opaque) 
   long status = 0;
   curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
   if (transfer.on_line == nullptr || status != 200) {
-    const std::size_t limit = transfer.on_line == nullptr ? kMaxBodyBytes : kMaxErrorBodyBytes;
+    const std::size_t limit =
+        transfer.on_line == nullptr ? transfer.body_limit : kMaxErrorBodyBytes;
     if (transfer.body.size() + bytes.size() > limit) {
       if (transfer.on_line != nullptr) return bytes.size();  // enough of an error body: drop it
-      transfer.cut_reason = "the answer is larger than 64 MiB";
+      transfer.cut_reason = "the answer is larger than " + std::to_string(limit >> 20) + " MiB";
       return 0;
     }
     transfer.body.append(bytes);
@@ -102,7 +111,8 @@ ApiReply ApiClient::perform(const std::string& url, std::chrono::seconds timeout
     return reply;
   }
   std::string problem;
-  const CurlSlist headers = request_headers(problem);
+  const bool json_body = transfer.json != nullptr && !transfer.json->empty();
+  const CurlSlist headers = request_headers(problem, json_body);
   if (!problem.empty()) {
     reply.error = problem;
     return reply;
@@ -121,6 +131,15 @@ ApiReply ApiClient::perform(const std::string& url, std::chrono::seconds timeout
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // lists compress well
   // The API server's address is configured; a proxy from the environment must not step in.
   curl_easy_setopt(easy, CURLOPT_PROXY, "");
+  if (transfer.method != nullptr) {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, transfer.method->c_str());
+    if (json_body) {
+      // Not copied: the caller's string outlives the transfer.
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer.json->data());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(transfer.json->size()));
+    }
+  }
   if (is_https(url) && !config_.ca_file.empty()) {
     curl_easy_setopt(easy, CURLOPT_CAINFO, config_.ca_file.c_str());
   }
@@ -161,6 +180,15 @@ ApiReply ApiClient::stream(const std::string& url, std::chrono::seconds timeout,
                            const std::function<bool(std::string_view)>& on_line) {
   Transfer transfer;
   transfer.on_line = &on_line;
+  return perform(url, timeout, transfer);
+}
+
+ApiReply ApiClient::send(const std::string& method, const std::string& url, const std::string& json,
+                         std::chrono::seconds timeout) {
+  Transfer transfer;
+  transfer.body_limit = kMaxSendAnswerBytes;
+  transfer.method = &method;
+  transfer.json = &json;
   return perform(url, timeout, transfer);
 }
 

@@ -1,6 +1,6 @@
 // Requests to the Kubernetes API server over libcurl, with the ServiceAccount's bearer token and
-// CA: a GET for lists, a streaming GET for watches. One client per thread; stop() from any thread
-// aborts the transfer in progress at once.
+// CA: a GET for lists, a streaming GET for watches, a POST/PUT/DELETE with a JSON body for Leases.
+// One client per thread; stop() from any thread aborts the transfer in progress at once.
 #pragma once
 
 #include <atomic>
@@ -41,11 +41,16 @@ class ApiClient {
   ApiReply stream(const std::string& url, std::chrono::seconds timeout,
                   const std::function<bool(std::string_view)>& on_line);
 
+  // `method` (POST, PUT, DELETE) `url` with `json` as the body (none when empty), within
+  // `timeout`; the answer's body is kept up to 1 MiB (a Lease is a few hundred bytes).
+  ApiReply send(const std::string& method, const std::string& url, const std::string& json,
+                std::chrono::seconds timeout);
+
  private:
   struct Transfer;
   static size_t on_write(char* data, size_t size, size_t count, void* transfer);
   ApiReply perform(const std::string& url, std::chrono::seconds timeout, Transfer& transfer);
-  CurlSlist request_headers(std::string& problem) const;
+  CurlSlist request_headers(std::string& problem, bool json_body) const;
 
   const KubernetesConfig config_;
   CurlMulti multi_;

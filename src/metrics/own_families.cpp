@@ -17,6 +17,7 @@ std::string OwnFamilies::render() const {
   text += render_runtime_metrics(prefix_, build_, readers_.reload(), readers_.process());
   text += render_discovery_metrics(prefix_, readers_.discovery());
   text += render_oauth2_metrics(prefix_, readers_.oauth2());
+  if (readers_.shard) text += render_shard_metrics(prefix_, readers_.shard());
   return text;
 }
 

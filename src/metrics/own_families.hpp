@@ -9,6 +9,7 @@
 #include "metrics/oauth2_metrics.hpp"
 #include "metrics/process_stats.hpp"
 #include "metrics/runtime_metrics.hpp"
+#include "metrics/shard_metrics.hpp"
 #include "metrics/start_delay.hpp"
 
 namespace epsitter {
@@ -22,6 +23,7 @@ class OwnFamilies {
     std::function<DiscoveryGauges()> discovery;
     std::function<ProcessStats()> process = [] { return read_process_stats(); };
     std::function<OAuth2Counts()> oauth2 = [] { return OAuth2Counts{}; };
+    std::function<ShardGauges()> shard;  // membership mode only; empty: not rendered
   };
 
   // `start_delays` must outlive this.

@@ -19,7 +19,23 @@ namespace epsitter {
 
 TargetSources::TargetSources(ApplyTargets apply, StartDiscovery start, Shard shard,
                              DiscoveryStats& stats, spdlog::logger& log)
-    : apply_(std::move(apply)), start_(std::move(start)), shard_(shard), stats_(stats), log_(log) {}
+    : apply_(std::move(apply)), start_(std::move(start)), shard_(shard), stats_(stats), log_(log) {
+  ownership_.shard = shard;
+}
+
+void TargetSources::use_members(const std::string& self, std::vector<std::string> members) {
+  const std::lock_guard<std::mutex> lock{apply_mutex_};
+  ownership_.by_members = true;
+  ownership_.self = self;
+  ownership_.members = std::move(members);
+  if (!configured_) return;  // the first config applies it
+  try {
+    const std::string summary = recompute_locked();
+    log_.info("msg=\"shard members applied\" {}", summary);
+  } catch (const std::runtime_error& error) {
+    log_.error("msg=\"shard members not applied\" error={}", logged(error.what()));
+  }
+}
 
 TargetSources::~TargetSources() {
   stop_discovery();
@@ -92,6 +108,7 @@ std::string TargetSources::apply_config(Config config) {
     Config previous = std::exchange(config_, std::move(config));
     try {
       summary = recompute_locked();
+      configured_ = true;
     } catch (const std::runtime_error&) {
       config_ = std::move(previous);
       file_targets_ = std::move(previous_targets);
@@ -153,7 +170,7 @@ std::vector<SharedTarget> TargetSources::discovered_targets_locked() {
 
 std::string TargetSources::recompute_locked() {
   EffectiveTargets effective =
-      effective_targets(file_targets_, discovered_targets_locked(), shard_);
+      effective_targets(file_targets_, discovered_targets_locked(), ownership_);
   std::set<std::string> hidden(effective.hidden.begin(), effective.hidden.end());
   for (const std::string& name : hidden) {
     if (hidden_.count(name) > 0) continue;
@@ -179,7 +196,8 @@ std::string TargetSources::recompute_locked() {
   }
   std::string applied;
   try {
-    applied = apply_(TargetSet{std::move(effective.targets), config_.duration_buckets});
+    applied = apply_(
+        TargetSet{std::move(effective.targets), config_.duration_buckets, ownership_.by_members});
   } catch (const std::runtime_error&) {
     const std::lock_guard<std::mutex> lock{counts_mutex_};
     counts_ = std::move(previous);
@@ -187,7 +205,10 @@ std::string TargetSources::recompute_locked() {
   }
   std::string summary = "discovered=" + std::to_string(all - latest.by_source["file"]);
   if (!hidden_.empty()) summary += " hidden=" + std::to_string(hidden_.size());
-  if (shard_.count > 1) {
+  if (ownership_.by_members) {
+    summary += " members=" + std::to_string(ownership_.members.size()) +
+               " shard_targets=" + std::to_string(latest.shard_targets) + "/" + std::to_string(all);
+  } else if (shard_.count > 1) {
     summary += " shard=" + std::to_string(shard_.index) + "/" + std::to_string(shard_.count) +
                " shard_targets=" + std::to_string(latest.shard_targets) + "/" + std::to_string(all);
   }

@@ -15,6 +15,7 @@
 #include "discovery/discovery_stats.hpp"
 #include "discovery/kube_object.hpp"
 #include "discovery/object_targets.hpp"
+#include "sharding/rendezvous.hpp"
 #include "targets/target_set.hpp"
 
 namespace spdlog {
@@ -49,6 +50,12 @@ class TargetSources {
   // or restarts when the `kubernetes:` block changed. Returns a one-line summary.
   std::string apply_config(Config config);
 
+  // Membership mode (SHARD_MODE=lease): from now on this replica, named `self`, probes the share
+  // of the targets that rendezvous hashing gives it among the live `members` (none: nothing), and
+  // a target's first probe keeps its phase. Applied at once when a config has been applied; on
+  // the membership thread whenever the members change.
+  void use_members(const std::string& self, std::vector<std::string> members);
+
   // Stops discovery for good (before the supervisor stops, so that no late change reaches it).
   void stop_discovery();
 
@@ -81,6 +88,8 @@ class TargetSources {
   Config config_;           // the file's, without its targets:
   std::vector<SharedTarget> file_targets_;  // those are here
   DiscoveredObjects objects_;
+  Ownership ownership_;      // the static shard, or the live members
+  bool configured_ = false;  // a config has been applied
   std::map<ObjectId, Translation> translations_;
   std::set<std::string> hidden_;
 

@@ -1,4 +1,5 @@
-// Rendezvous (highest random weight) hashing: which of N replicas probes a target, by its name.
+// Rendezvous (highest random weight) hashing: which of N replicas probes a target, by its name,
+// with replicas numbered (static SHARD_COUNT) or named (the live members of a Lease group).
 #include "sharding/rendezvous.hpp"
 
 namespace epsitter {
@@ -35,6 +36,30 @@ int shard_of(std::string_view name, int count) {
     }
   }
   return best;
+}
+
+std::uint64_t member_weight(std::string_view name, std::string_view member) {
+  return mix64(fnv1a64(name) ^ mix64(fnv1a64(member)));
+}
+
+const std::string* owner_of(std::string_view name, const std::vector<std::string>& members) {
+  const std::uint64_t hash = fnv1a64(name);
+  const std::string* best = nullptr;
+  std::uint64_t best_weight = 0;
+  for (const std::string& member : members) {
+    const std::uint64_t weight = mix64(hash ^ mix64(fnv1a64(member)));
+    if (best == nullptr || weight > best_weight || (weight == best_weight && member < *best)) {
+      best = &member;
+      best_weight = weight;
+    }
+  }
+  return best;
+}
+
+bool Ownership::owns(std::string_view name) const {
+  if (!by_members) return shard.count <= 1 || shard_of(name, shard.count) == shard.index;
+  const std::string* owner = owner_of(name, members);
+  return owner != nullptr && *owner == self;
 }
 
 }  // namespace epsitter

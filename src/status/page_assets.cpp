@@ -14,7 +14,7 @@ background:var(--bg)}
 header{position:sticky;top:0;z-index:1;display:flex;flex-wrap:wrap;align-items:center;
 gap:.4rem 1.2rem;padding:.6rem 1rem;background:var(--head);border-bottom:1px solid var(--line)}
 h1{font-size:1.15rem;margin:0}
-#sum{margin:0;color:var(--mut)}
+#sum,#shard{margin:0;color:var(--mut)}
 #sum .cd{color:var(--down);font-weight:700}#sum .cu{color:var(--up);font-weight:600}
 #q{flex:0 1 24rem;padding:.35rem .6rem;font:inherit;color:inherit;background:var(--bg);
 border:1px solid var(--mut);border-radius:4px}

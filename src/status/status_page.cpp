@@ -128,7 +128,8 @@ void append_summary(std::string& out, const StateCounts& all, WallClock::time_po
 
 }  // namespace
 
-std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_point now) {
+std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_point now,
+                               std::string_view shard) {
   const auto& targets = snapshot.targets;
   const StateCounts all = count_states(targets.begin(), targets.end());
   std::string out;
@@ -142,6 +143,11 @@ std::string render_status_page(const StatusSnapshot& snapshot, WallClock::time_p
   out += kStatusPageStyle;
   out += "</style></head>\n<body>\n<header><h1>epsitter</h1>";
   append_summary(out, all, now);
+  if (!shard.empty()) {
+    out += R"(<p id="shard">)";
+    append_html_escaped(out, shard);
+    out += "</p>";
+  }
   out += R"(<input id="q" type="search" placeholder="filter: name, namespace, URL, state, reason")"
          R"( aria-label="filter targets" autocomplete="off" spellcheck="false">)";
   out += R"(<span id="n"></span><span id="stale">not refreshed: epsitter is unreachable</span>)";

@@ -11,7 +11,8 @@
 namespace epsitter {
 
 EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
-                                   std::vector<SharedTarget> discovered, const Shard& shard) {
+                                   std::vector<SharedTarget> discovered,
+                                   const Ownership& ownership) {
   EffectiveTargets effective;
   // The names taken, as views into the targets (which outlive this call); only needed when there
   // is something to clash with.
@@ -35,10 +36,17 @@ EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
   }
   for (SharedTarget& target : merged) {
     ++effective.by_source[target->source];
-    if (shard.count > 1 && shard_of(target->labels.name, shard.count) != shard.index) continue;
+    if (!ownership.owns(target->labels.name)) continue;
     effective.targets.push_back(std::move(target));
   }
   return effective;
+}
+
+EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
+                                   std::vector<SharedTarget> discovered, const Shard& shard) {
+  Ownership ownership;
+  ownership.shard = shard;
+  return effective_targets(from_file, std::move(discovered), ownership);
 }
 
 }  // namespace epsitter

@@ -9,6 +9,7 @@
 
 #include "config/settings.hpp"
 #include "config/target.hpp"
+#include "sharding/rendezvous.hpp"
 
 namespace epsitter {
 
@@ -24,6 +25,9 @@ struct EffectiveTargets {
 };
 
 // A pure function: the same inputs give the same set on every replica.
+EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
+                                   std::vector<SharedTarget> discovered,
+                                   const Ownership& ownership);
 EffectiveTargets effective_targets(const std::vector<SharedTarget>& from_file,
                                    std::vector<SharedTarget> discovered, const Shard& shard);
 

@@ -12,6 +12,10 @@ struct TargetSet {
   // at the cost of a pointer comparison.
   std::vector<SharedTarget> targets;
   std::vector<double> duration_buckets;  // upper bounds of the request duration histogram
+  // A new target's first probe at its own phase of the interval, from a hash of its name and the
+  // wall clock, rather than spread by its position: in membership mode a target that changes
+  // owner is then probed by the new owner at the time the old one would have (no burst).
+  bool phase_by_name = false;
 };
 
 }  // namespace epsitter

@@ -49,11 +49,13 @@ bool wants_history(std::string_view query) {
 
 }  // namespace
 
-std::vector<Route> make_status_routes(const StatusSource& source) {
-  auto page = [source](const HttpRequest&) {
+std::vector<Route> make_status_routes(const StatusSource& source,
+                                      std::function<std::string()> shard) {
+  auto page = [source, shard = std::move(shard)](const HttpRequest&) {
     const StatusSnapshotPtr snapshot = source();
     if (!snapshot) return unavailable(kHtml);
-    HttpResponse response = with_body(200, kHtml, render_status_page(*snapshot, WallClock::now()));
+    HttpResponse response = with_body(
+        200, kHtml, render_status_page(*snapshot, WallClock::now(), shard ? shard() : ""));
     response.headers.emplace_back("Content-Security-Policy", kPagePolicy);
     response.headers.emplace_back("Referrer-Policy", "no-referrer");
     return response;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "status/status_snapshot.hpp"
@@ -12,6 +13,8 @@ namespace epsitter {
 // Returns the current snapshot, or nullptr when it is not available. Called on CivetWeb threads.
 using StatusSource = std::function<StatusSnapshotPtr()>;
 
-std::vector<Route> make_status_routes(const StatusSource& source);
+// `shard` (optional) gives the status page's line on sharding (see render_status_page).
+std::vector<Route> make_status_routes(const StatusSource& source,
+                                      std::function<std::string()> shard = {});
 
 }  // namespace epsitter

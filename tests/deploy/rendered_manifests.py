@@ -2,7 +2,7 @@
 kubectl (the kubernetes-client package, 1.20, whose built-in kustomize is v2.0.3 and knows no
 `components`; scripts/install-deps --test installs it, or unpacks it under
 /usr/local/lib/epsitter/kubernetes-client where another package owns /usr/bin/kubectl) renders the
-base, the Prometheus Operator overlay, the Kubernetes discovery overlay and the sharded StatefulSet
+base, the Prometheus Operator overlay, the Kubernetes discovery overlay and the sharded Deployment
 overlay, and every object is validated against the Kubernetes and Prometheus Operator schemas (npm
 kubernetes-models, installed here on first use). RenderedManifests renders once per test class."""
 

@@ -127,10 +127,10 @@ class ManifestsOperations(RenderedManifests):
         # epsitter's own `namespace` label (the target's) must not become `exported_namespace`.
         self.assertIs(monitor["spec"]["endpoints"][0].get("honorLabels"), True)
 
-    def test_the_shards_spread_over_nodes_and_a_drain_takes_one_at_a_time(self):
-        statefulset = self.one("StatefulSet", "sharded")
-        pod = statefulset["spec"]["template"]["spec"]
-        labels = statefulset["spec"]["template"]["metadata"]["labels"]
+    def test_the_replicas_spread_over_nodes_and_a_drain_takes_one_at_a_time(self):
+        deployment = self.one("Deployment", "sharded")
+        pod = deployment["spec"]["template"]["spec"]
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
         self.assertEqual(pod["topologySpreadConstraints"], [{
             "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
             "whenUnsatisfiable": "ScheduleAnyway",
@@ -144,46 +144,44 @@ class ManifestsOperations(RenderedManifests):
             self.assertFalse([o for o in self.objects_of(which)
                               if o["kind"] == "PodDisruptionBudget"])
 
-    def test_the_sharded_statefulset_is_the_deployment_with_shard_count_replicas(self):
+    def test_the_sharded_deployment_is_the_discovery_one_with_lease_membership(self):
         objects = self.objects_of("sharded")
-        self.assertFalse([o for o in objects if o["kind"] == "Deployment"])
-        statefulset = self.one("StatefulSet", "sharded")
-        spec = statefulset["spec"]
+        self.assertFalse([o for o in objects if o["kind"] == "StatefulSet"])
+        deployment = self.one("Deployment", "sharded")
+        spec = deployment["spec"]
         pod = spec["template"]["spec"]
         main = next(c for c in pod["containers"] if c["name"] == "epsitter")
-        env = {e["name"]: e.get("value") for e in main["env"]}
-        self.assertEqual(int(env["SHARD_COUNT"]), spec["replicas"])
+        env = {e["name"]: e for e in main["env"]}
+        self.assertEqual(env["SHARD_MODE"]["value"], "lease")
         self.assertGreater(spec["replicas"], 1)
-        self.assertNotIn("SHARD_INDEX", env)  # from the pod's host name, epsitter-N
-        self.assertEqual(spec["podManagementPolicy"], "Parallel")
+        # The pod's name names its Lease, kept in the pod's namespace: both from the downward API.
+        self.assertEqual(env["HOSTNAME"]["valueFrom"],
+                         {"fieldRef": {"fieldPath": "metadata.name"}})
+        self.assertEqual(env["POD_NAMESPACE"]["valueFrom"],
+                         {"fieldRef": {"fieldPath": "metadata.namespace"}})
+        for static in ("SHARD_COUNT", "SHARD_INDEX"):
+            self.assertNotIn(static, env)  # an error together with SHARD_MODE=lease
 
-        # The pod template is the discovery Deployment's, but for SHARD_COUNT and the spread.
-        deployment = self.one("Deployment", "discovery")
-        expected = json.loads(json.dumps(deployment["spec"]["template"]))
+        # The pod template is the discovery Deployment's, but for the lease env and the spread.
+        discovery = self.one("Deployment", "discovery")
+        expected = json.loads(json.dumps(discovery["spec"]["template"]))
         actual = json.loads(json.dumps(spec["template"]))
         actual_main = next(c for c in actual["spec"]["containers"] if c["name"] == "epsitter")
-        actual_main["env"] = [e for e in actual_main["env"] if e["name"] != "SHARD_COUNT"]
+        actual_main["env"] = [e for e in actual_main["env"]
+                              if e["name"] not in ("SHARD_MODE", "HOSTNAME", "POD_NAMESPACE")]
         del actual["spec"]["topologySpreadConstraints"]
         self.assertEqual(actual, expected)
-        # And its config is the discovery overlay's.
+        # And its config is the discovery overlay's (whose kubernetes: block gives the API server).
         self.assertEqual(self.one("ConfigMap", "sharded")["data"],
                          self.one("ConfigMap", "discovery")["data"])
-        self.assertEqual(spec["selector"], deployment["spec"]["selector"])
+        self.assertEqual(spec["selector"], discovery["spec"]["selector"])
 
-        # The governing Service is headless; the ServiceMonitor selects the base Service only
-        # (one scrape per replica, not two), and that Service reaches every replica.
-        services = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Service"}
-        headless = services[spec["serviceName"]]
-        self.assertEqual(headless["spec"]["clusterIP"], "None")
-        monitor = self.one("ServiceMonitor", "sharded")
-        selected = [name for name, service in services.items()
-                    if all(service["metadata"].get("labels", {}).get(k) == v
-                           for k, v in monitor["spec"]["selector"]["matchLabels"].items())]
-        self.assertEqual(selected, ["epsitter"])
+        # The ServiceMonitor selects the one Service, which reaches every replica.
+        services = [o for o in objects if o["kind"] == "Service"]
+        self.assertEqual([s["metadata"]["name"] for s in services], ["epsitter"])
         pod_labels = spec["template"]["metadata"]["labels"]
-        for service in services.values():
-            for key, value in service["spec"]["selector"].items():
-                self.assertEqual(pod_labels.get(key), value)
+        for key, value in services[0]["spec"]["selector"].items():
+            self.assertEqual(pod_labels.get(key), value)
 
 
 if __name__ == "__main__":

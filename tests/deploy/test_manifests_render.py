@@ -72,10 +72,10 @@ class ManifestsRender(RenderedManifests):
                                               "Deployment", "NetworkPolicy", "NetworkPolicy",
                                               "Service", "ServiceAccount"])
         self.assertEqual(kinds("sharded"), ["ClusterRole", "ClusterRoleBinding", "ConfigMap",
-                                            "NetworkPolicy", "NetworkPolicy",
-                                            "PodDisruptionBudget", "PrometheusRule", "Service",
-                                            "Service", "ServiceAccount", "ServiceMonitor",
-                                            "StatefulSet"])
+                                            "Deployment", "NetworkPolicy", "NetworkPolicy",
+                                            "PodDisruptionBudget", "PrometheusRule", "Role",
+                                            "RoleBinding", "Service", "ServiceAccount",
+                                            "ServiceMonitor"])
 
     def test_every_object_validates_against_its_schema(self):
         for which, _ in VARIANTS:

@@ -128,6 +128,27 @@ class ManifestsSecurity(RenderedManifests):
                 for text in self.one("ConfigMap", which)["data"].values():
                     self.assertNotIn("kubernetes:", text)
 
+    def test_the_sharded_replicas_keep_their_leases_in_their_own_namespace_only(self):
+        role = self.one("Role", "sharded")
+        namespace = role["metadata"]["namespace"]
+        self.assertEqual(role["rules"], [{
+            "apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
+            "verbs": ["get", "list", "watch", "create", "update", "delete"]}])
+        binding = self.one("RoleBinding", "sharded")
+        self.assertEqual(binding["metadata"]["namespace"], namespace)
+        self.assertEqual(binding["roleRef"], {"apiGroup": "rbac.authorization.k8s.io",
+                                              "kind": "Role", "name": role["metadata"]["name"]})
+        account = self.one("ServiceAccount", "sharded")
+        self.assertEqual(binding["subjects"], [{
+            "kind": "ServiceAccount", "name": account["metadata"]["name"],
+            "namespace": namespace}])
+        # Leases appear in no cluster-wide rule.
+        cluster_role = self.one("ClusterRole", "sharded")
+        self.assertNotIn("leases", [r for rule in cluster_role["rules"]
+                                    for r in rule["resources"]])
+        for which in ("base", "full", "discovery"):
+            self.assertFalse([o for o in self.objects_of(which) if o["kind"] == "Role"])
+
     def test_discovery_reads_services_and_ingresses_with_the_pods_own_token(self):
         for which in ("discovery", "sharded"):
             with self.subTest(which=which):

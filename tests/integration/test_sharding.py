@@ -4,6 +4,7 @@ targets move, all of them to the new replica. Targets cost nothing: a refused lo
 long POLL_INTERVAL."""
 
 import contextlib
+import json
 import os
 import socket
 import tempfile
@@ -42,6 +43,10 @@ def run_shards(text, count):
             assert len(info) == 1 and info[0]["shard"] == str(index), info
             assert info[0]["shard_count"] == str(count), info
             assert sitter.value("sitter_shard_targets") == len(names)
+            status, _, body = sitter.get("/api/v1/shard")
+            assert status == 200 and json.loads(body) == {
+                "mode": "static", "shard": index, "shard_count": count,
+                "shard_targets": len(names)}, body
             assert sitter.value("sitter_discovery_targets", source="file") == TARGETS
         return shards
 

@@ -249,3 +249,43 @@ TEST_CASE_METHOD(ApiFixture, "stream gives up on a line over 16 MiB") {
   CHECK(reply.error == "a watch event is larger than 16 MiB");
   CHECK(lines.empty());
 }
+
+TEST_CASE_METHOD(ApiFixture, "send puts a JSON body with the token and returns the answer") {
+  server.on("/apis/coordination.k8s.io/v1/namespaces/ns/leases/pod-a",
+            [](const RecordedRequest& request) {
+              return Reply::respond(request.method == "PUT" ? 200 : 409, "{\"kind\":\"Lease\"}");
+            });
+  ApiClient api = client();
+  const std::string url = server.url("/apis/coordination.k8s.io/v1/namespaces/ns/leases/pod-a");
+  const std::string json = "{\"metadata\":{\"name\":\"pod-a\"}}";
+  const ApiReply reply = api.send("PUT", url, json, kNoTimeout);
+  CHECK(reply.completed);
+  CHECK(reply.status == 200);
+  CHECK(reply.body == "{\"kind\":\"Lease\"}");
+  REQUIRE(server.requests().size() == 1);
+  const RecordedRequest request = server.requests().front();
+  CHECK(request.method == "PUT");
+  CHECK(request.body == json);
+  CHECK(request.header("Content-Type") == "application/json");
+  CHECK(request.header("Authorization") == "Bearer secret-token");
+
+  // The same client sends a conflicting POST, then a DELETE without a body, then a plain GET.
+  CHECK(api.send("POST", url, json, kNoTimeout).status == 409);
+  CHECK(api.send("DELETE", url, "", kNoTimeout).status == 409);
+  CHECK(api.get(url, kNoTimeout).status == 409);
+  REQUIRE(server.requests().size() == 4);
+  CHECK(server.requests()[1].method == "POST");
+  CHECK(server.requests()[1].body == json);
+  CHECK(server.requests()[2].method == "DELETE");
+  CHECK(server.requests()[2].body.empty());
+  CHECK_FALSE(server.requests()[2].header("Content-Type"));
+  CHECK(server.requests()[3].method == "GET");
+}
+
+TEST_CASE_METHOD(ApiFixture, "send gives up on an answer over 1 MiB") {
+  server.on("/big", Reply::stream(200, mebibytes(2)));
+  ApiClient api = client();
+  const ApiReply reply = api.send("PUT", server.url("/big"), "{}", kNoTimeout);
+  CHECK_FALSE(reply.completed);
+  CHECK(reply.error == "the answer is larger than 1 MiB");
+}

@@ -122,3 +122,23 @@ TEST_CASE("the token endpoint families follow discovery once a token was asked f
       Contains("\nsitter_oauth2_token_failures_total{token_url=\"http://other/token\"} 0.0\n"));
   CHECK(text.find("# TYPE sitter_shard_targets") < text.find("# TYPE sitter_oauth2"));
 }
+
+TEST_CASE("lease mode adds the membership families after discovery, with the own prefix") {
+  StartDelayHistogram start_delays;
+  OwnFamilies::Readers readers;
+  readers.reload = [] { return ReloadGauges{true, 1.0}; };
+  readers.discovery = some_discovery;
+  readers.process = some_process;
+  const std::string without = OwnFamilies{"probe", BuildInfo{}, start_delays, readers}.render();
+  CHECK(without.find("probe_shard_members") == std::string::npos);
+
+  readers.shard = [] { return ShardGauges{3, 4, "lost"}; };
+  const std::string text = OwnFamilies{"probe", BuildInfo{}, start_delays, readers}.render();
+  CHECK_THAT(text, Contains("# TYPE probe_shard_members gauge\nprobe_shard_members 3.0\n"));
+  CHECK_THAT(text, Contains("# TYPE probe_shard_changes_total counter\n"
+                            "probe_shard_changes_total 4.0\n"));
+  CHECK_THAT(text, Contains("probe_shard_membership{state=\"joining\"} 0.0\n"
+                            "probe_shard_membership{state=\"lost\"} 1.0\n"
+                            "probe_shard_membership{state=\"member\"} 0.0\n"));
+  CHECK(text.find("# TYPE probe_shard_targets") < text.find("# TYPE probe_shard_members"));
+}

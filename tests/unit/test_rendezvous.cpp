@@ -1,5 +1,6 @@
 // Unit tests for rendezvous hashing: a stable hash, balanced shards, and few moves on a resize.
 #include <catch2/catch.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,4 +72,57 @@ TEST_CASE("going from N to N+1 shards moves about 1/(N+1) of the targets, all to
     CHECK(moved > expected * 0.9);
     CHECK(moved < expected * 1.1);
   }
+}
+
+TEST_CASE("named members: every target has one owner, and a join or leave moves only its share",
+          "[rendezvous]") {
+  const std::vector<std::string> names = target_names(3000);
+  const std::vector<std::string> three{"sitter-a", "sitter-b", "sitter-c"};
+  const std::vector<std::string> four{"sitter-a", "sitter-b", "sitter-c", "sitter-d"};
+  const std::vector<std::string> two{"sitter-a", "sitter-c"};
+  std::map<std::string, int> share;
+  int moved_to_d = 0;
+  int moved_elsewhere = 0;
+  int moved_on_leave = 0;
+  for (const std::string& name : names) {
+    const std::string owner = *owner_of(name, three);
+    ++share[owner];
+    // The order of the list does not matter: each replica may see it in its own order.
+    const std::vector<std::string> reversed{three.rbegin(), three.rend()};
+    CHECK(*owner_of(name, reversed) == owner);
+    const std::string with_d = *owner_of(name, four);
+    if (with_d == "sitter-d")
+      ++moved_to_d;
+    else if (with_d != owner)
+      ++moved_elsewhere;
+    const std::string without_b = *owner_of(name, two);
+    if (without_b != owner) {
+      ++moved_on_leave;
+      CHECK(owner == "sitter-b");  // only b's targets move when b leaves
+    }
+    // Ownership agrees with owner_of, for exactly one member.
+    int owners = 0;
+    for (const std::string& self : three) {
+      Ownership ownership;
+      ownership.by_members = true;
+      ownership.self = self;
+      ownership.members = three;
+      owners += ownership.owns(name) ? 1 : 0;
+    }
+    CHECK(owners == 1);
+  }
+  CHECK(moved_elsewhere == 0);
+  CHECK(moved_to_d > 3000 / 4 * 8 / 10);
+  CHECK(moved_to_d < 3000 / 4 * 12 / 10);
+  CHECK(moved_on_leave == share["sitter-b"]);
+  for (const auto& [member, count] : share) {
+    CAPTURE(member);
+    CHECK(count > 800);
+    CHECK(count < 1200);
+  }
+  CHECK(owner_of("x", {}) == nullptr);
+  Ownership nothing;
+  nothing.by_members = true;
+  nothing.self = "sitter-a";
+  CHECK_FALSE(nothing.owns("x"));  // no live members (the lease lost): this replica probes nothing
 }

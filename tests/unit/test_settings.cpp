@@ -237,6 +237,53 @@ TEST_CASE("a shard index that cannot be found or is out of range is an error", "
              Catch::Contains("SHARD_INDEX=\"-1\""));
 }
 
+TEST_CASE("SHARD_MODE=lease reads the group, lease duration, pod name and namespace",
+          "[settings]") {
+  const Settings plain = settings_from_env(fake_env({}), "host");
+  CHECK_FALSE(plain.lease_sharding.enabled);
+  const Settings lease = settings_from_env(
+      fake_env({{"SHARD_MODE", "lease"}, {"POD_NAMESPACE", "monitoring"}}), "epsitter-7f9c-x2");
+  CHECK(lease.lease_sharding.enabled);
+  CHECK(lease.lease_sharding.group == "epsitter");
+  CHECK(lease.lease_sharding.lease_seconds == 15);
+  CHECK(lease.lease_sharding.identity == "epsitter-7f9c-x2");  // the host name without HOSTNAME
+  CHECK(lease.lease_sharding.namespace_ == "monitoring");
+  CHECK(lease.shard.count == 1);
+  const Settings named = settings_from_env(fake_env({{"SHARD_MODE", "lease"},
+                                                     {"HOSTNAME", "sitter-a"},
+                                                     {"SHARD_GROUP", "edge.probes"},
+                                                     {"SHARD_LEASE_SECONDS", "3"}}),
+                                           "ignored");
+  CHECK(named.lease_sharding.identity == "sitter-a");
+  CHECK(named.lease_sharding.group == "edge.probes");
+  CHECK(named.lease_sharding.lease_seconds == 3);
+  CHECK(named.lease_sharding.namespace_.empty());
+  CHECK(settings_from_env(fake_env({{"SHARD_MODE", "static"}}), "h").shard.count == 1);
+}
+
+TEST_CASE("a bad lease setting, or SHARD_COUNT in lease mode, is an error", "[settings]") {
+  const auto error_of = [](std::map<std::string, std::string> variables) {
+    try {
+      settings_from_env(fake_env(std::move(variables)), "pod-a");
+    } catch (const SettingsError& error) {
+      return std::string{error.what()};
+    }
+    return std::string{"accepted"};
+  };
+  CHECK_THAT(error_of({{"SHARD_MODE", "leases"}}),
+             Catch::Contains("SHARD_MODE=\"leases\": expected static"));
+  CHECK_THAT(error_of({{"SHARD_MODE", "lease"}, {"SHARD_COUNT", "3"}}),
+             Catch::Contains("SHARD_COUNT is for SHARD_MODE=static"));
+  CHECK_THAT(error_of({{"SHARD_MODE", "lease"}, {"SHARD_GROUP", "a b"}}),
+             Catch::Contains("SHARD_GROUP=\"a b\""));
+  CHECK_THAT(error_of({{"SHARD_MODE", "lease"}, {"SHARD_LEASE_SECONDS", "0"}}),
+             Catch::Contains("SHARD_LEASE_SECONDS=\"0\""));
+  CHECK_THAT(error_of({{"SHARD_MODE", "lease"}, {"HOSTNAME", "-bad"}}),
+             Catch::Contains("HOSTNAME=\"-bad\""));
+  CHECK_THAT(error_of({{"SHARD_MODE", "lease"}, {"POD_NAMESPACE", "a/b"}}),
+             Catch::Contains("POD_NAMESPACE=\"a/b\""));
+}
+
 TEST_CASE("WEB_ALLOWED_HOSTS is a comma-separated list of lower-cased globs", "[settings]") {
   CHECK(settings_with({}).web_allowed_hosts.empty());
   CHECK(

@@ -41,6 +41,18 @@ TEST_CASE("names, namespaces and URLs with markup characters are escaped") {
   CHECK(count(page, "<script") == 1);
 }
 
+TEST_CASE("the shard line appears under the summary when given, escaped") {
+  StatsByTarget stats;
+  probe(stats, TargetLabels{"web", "shop", "GET", "http://web/"}, ok, t0);
+  const StatusSnapshot snapshot = make_status_snapshot(stats);
+  CHECK(render_status_page(snapshot, t0).find("id=\"shard\"") == std::string::npos);
+  const std::string page =
+      render_status_page(snapshot, t0, "lease group g: a member, 2 live members: a, <b>");
+  CHECK(page.find("<p id=\"shard\">lease group g: a member, 2 live members: a, &lt;b&gt;</p>") !=
+        std::string::npos);
+  CHECK(page.find("id=\"sum\"") < page.find("id=\"shard\""));
+}
+
 TEST_CASE("the down target comes first with its reason, the up one after it") {
   StatsByTarget stats;
   const TargetLabels up{"api", "prod", "GET", "http://127.0.0.1:1/"};
