@@ -2,7 +2,6 @@
 // map ({gt: 3}, {matches: "^ok"}, ...), checked and compiled here so that a bad one is a config
 // error at its position, and bounded so that an annotation cannot make a probe's check costly.
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 
 #include "config/input_limits.hpp"
@@ -61,25 +60,8 @@ std::string read_operand(JsonOperator op, const Entry& entry, const std::string&
     }
   }
   const Json operand = yaml_to_json(entry.value, where);
-  switch (op) {
-    case JsonOperator::exists:
-      if (!operand.is_boolean()) where.fail(mark, what + " takes true or false");
-      break;
-    case JsonOperator::gt:
-    case JsonOperator::ge:
-    case JsonOperator::lt:
-    case JsonOperator::le:
-      if (!operand.is_number() || !std::isfinite(operand.get<double>())) {
-        where.fail(mark, what + " takes a number (a quoted \"3\" is text)");
-      }
-      break;
-    case JsonOperator::length:
-      if (!operand.is_number_integer() || operand.get<double>() < 0) {
-        where.fail(mark, what + " takes a whole number of elements or characters, 0 or more");
-      }
-      break;
-    default:
-      break;
+  if (const std::string problem = json_operand_problem(op, operand); !problem.empty()) {
+    where.fail(mark, what + " " + problem);
   }
   return dump_json(operand, mark, where);
 }

@@ -46,6 +46,32 @@ const char* json_operator_name(JsonOperator op) {
   return "?";
 }
 
+std::string json_operand_problem(JsonOperator op, const nlohmann::json& operand) {
+  switch (op) {
+    case JsonOperator::equals:
+    case JsonOperator::eq:
+      return {};
+    case JsonOperator::exists:
+      return operand.is_boolean() ? "" : "takes true or false";
+    case JsonOperator::gt:
+    case JsonOperator::ge:
+    case JsonOperator::lt:
+    case JsonOperator::le:
+      return operand.is_number() && std::isfinite(operand.get<double>())
+                 ? ""
+                 : "takes a number (a quoted \"3\" is text)";
+    case JsonOperator::in:
+      return operand.is_array() && !operand.empty() ? "" : "takes a non-empty list";
+    case JsonOperator::matches:
+      return operand.is_string() ? "" : "takes a regular expression";
+    case JsonOperator::length:
+      return operand.is_number_integer() && operand.get<double>() >= 0
+                 ? ""
+                 : "takes a whole number of elements or characters, 0 or more";
+  }
+  return "is not an operator";
+}
+
 JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
                                       std::string expected_json) {
   return make_json_expectation(std::move(path), std::move(segments), {}, JsonOperator::equals,
@@ -68,38 +94,11 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
   if (every.size() != segments.size()) {
     throw std::invalid_argument("one `every` flag per segment");
   }
-  const nlohmann::json& operand = *expected;
-  std::optional<Pattern> pattern;
-  switch (op) {
-    case JsonOperator::equals:
-    case JsonOperator::eq:
-      break;
-    case JsonOperator::exists:
-      if (!operand.is_boolean()) throw std::invalid_argument("exists takes true or false");
-      break;
-    case JsonOperator::gt:
-    case JsonOperator::ge:
-    case JsonOperator::lt:
-    case JsonOperator::le:
-      if (!operand.is_number() || !std::isfinite(operand.get<double>())) {
-        throw std::invalid_argument(std::string(json_operator_name(op)) + " takes a number");
-      }
-      break;
-    case JsonOperator::in:
-      if (!operand.is_array() || operand.empty()) {
-        throw std::invalid_argument("in takes a non-empty list");
-      }
-      break;
-    case JsonOperator::matches:
-      if (!operand.is_string()) throw std::invalid_argument("matches takes a regular expression");
-      pattern = compile_pattern(operand.get<std::string>());
-      break;
-    case JsonOperator::length:
-      if (!operand.is_number_unsigned()) {
-        throw std::invalid_argument("length takes a non-negative integer");
-      }
-      break;
+  if (const std::string problem = json_operand_problem(op, *expected); !problem.empty()) {
+    throw std::invalid_argument(std::string(json_operator_name(op)) + " " + problem);
   }
+  std::optional<Pattern> pattern;
+  if (op == JsonOperator::matches) pattern = compile_pattern(expected->get<std::string>());
   return JsonExpectation{std::move(path),          std::move(segments), std::move(every),  op,
                          std::move(expected_json), std::move(expected), std::move(pattern)};
 }

@@ -52,6 +52,11 @@ enum class JsonOperator { equals, eq, exists, gt, ge, lt, le, in, matches, lengt
 // The operator's name as written in the config ("gt"); "equals" for a plain value.
 const char* json_operator_name(JsonOperator op);
 
+// What the operand of `op` must be, when `operand` is not that ("takes a number ..."); empty when
+// it suits. The one place both the config loader (which names the position) and
+// make_json_expectation check it. A `matches` pattern's syntax is compile_pattern's to judge.
+std::string json_operand_problem(JsonOperator op, const nlohmann::json& operand);
+
 struct JsonExpectation {
   std::string path;                   // as written, for messages: "checks.0.state", "items.*"
   std::vector<std::string> segments;  // "checks", "0", "state"
@@ -75,9 +80,7 @@ JsonExpectation make_json_expectation(std::string path, std::vector<std::string>
                                       std::string expected_json);
 
 // The same with an operator and `*` segments. Throws std::invalid_argument when the operand does
-// not suit the operator (the config loader checks each first, to name the problem and position):
-// exists a boolean; gt, ge, lt, le a finite number; in a non-empty list; matches a string that is
-// a valid RE2 pattern; length a non-negative integer.
+// not suit the operator (json_operand_problem, or a `matches` pattern RE2 does not compile).
 JsonExpectation make_json_expectation(std::string path, std::vector<std::string> segments,
                                       std::vector<bool> every, JsonOperator op,
                                       std::string expected_json);

@@ -85,11 +85,8 @@ class Tls(unittest.TestCase):
                                               name="skipped"), leaf.not_after())
 
     def test_mtls_is_accepted_only_with_the_client_certificate(self):
-        server_ca = tls.make_ca(self.dir, "server-ca")
-        client_ca = tls.make_ca(self.dir, "client-ca")
-        leaf = tls.make_cert(self.dir, "server", ca=server_ca)
+        server_ca, client_ca, context = tls.mutual_tls(self.dir)
         client = tls.make_cert(self.dir, "prober", ca=client_ca, client=True)
-        context = tls.server_context(leaf.cert, leaf.key, client_ca=client_ca)
         with ScriptedServer(ssl_context=context) as server:
             config = harness.config_yaml({
                 "anonymous": {"url": server.url("/anonymous"), "ca_file": server_ca.cert},

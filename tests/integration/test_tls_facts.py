@@ -121,12 +121,9 @@ class TlsFacts(unittest.TestCase):
                 harness.assert_promtool_accepts(self, sitter.scrape())
 
     def test_a_refused_or_missing_client_certificate_is_tls_not_reset(self):
-        server_ca = tls.make_ca(self.dir, "server-ca")
-        client_ca = tls.make_ca(self.dir, "client-ca")
+        server_ca, _, context = tls.mutual_tls(self.dir)
         stranger_ca = tls.make_ca(self.dir, "stranger-ca")
-        leaf = tls.make_cert(self.dir, "server", ca=server_ca)
         stranger = tls.make_cert(self.dir, "stranger", ca=stranger_ca, client=True)
-        context = tls.server_context(leaf.cert, leaf.key, client_ca=client_ca)
         with ScriptedServer(ssl_context=context) as server:
             config = harness.config_yaml({
                 "anonymous": {"url": server.url("/anonymous"), "ca_file": server_ca.cert},

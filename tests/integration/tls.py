@@ -5,6 +5,7 @@ between tests.
 """
 
 import calendar
+import collections
 import hashlib
 import os
 import ssl
@@ -120,6 +121,18 @@ def server_context(cert_chain, key, client_ca=None):
         context.verify_mode = ssl.CERT_REQUIRED
         context.load_verify_locations(client_ca.cert)
     return context
+
+
+MutualTls = collections.namedtuple("MutualTls", "server_ca client_ca context")
+
+
+def mutual_tls(directory):
+    """A server certificate signed by one CA and a server context that requires client certificates
+    signed by another: what a server that checks its clients looks like."""
+    server_ca = make_ca(directory, "server-ca")
+    client_ca = make_ca(directory, "client-ca")
+    leaf = make_cert(directory, "server", ca=server_ca)
+    return MutualTls(server_ca, client_ca, server_context(leaf.cert, leaf.key, client_ca=client_ca))
 
 
 def client_context(ca=None, cert=None):
