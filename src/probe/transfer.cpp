@@ -1,5 +1,5 @@
 // One probe's transfer: the libcurl options of each hop, the callbacks that bound what a response
-// may hold, the redirect chain followed hop by hop, and the result read back from libcurl.
+// may hold, and the redirect chain followed hop by hop (the result is read in transfer_result.cpp).
 #include "probe/transfer.hpp"
 
 #include <sys/socket.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "probe/error_classification.hpp"
+#include "probe/curl_readings.hpp"
 #include "probe/protocol_options.hpp"
 #include "probe/redirects.hpp"
 #include "probe/request_headers.hpp"
@@ -180,73 +180,6 @@ bool configure_hop(CURL* easy, const ProbeRequest& request, bool to_first_origin
   return ok;
 }
 
-curl_off_t microseconds_of(CURL* easy, CURLINFO info) {
-  curl_off_t microseconds = 0;
-  curl_easy_getinfo(easy, info, &microseconds);
-  return microseconds;
-}
-
-// libcurl's timers are offsets from the start of each request, added up over redirects; their
-// differences are the phases, and together they make up the total. Integer microseconds until the
-// end, so that 113 us prints as 0.000113.
-PhaseTimes read_phases(CURL* easy) {
-  const curl_off_t dns = microseconds_of(easy, CURLINFO_NAMELOOKUP_TIME_T);
-  const curl_off_t connect = microseconds_of(easy, CURLINFO_CONNECT_TIME_T);
-  const curl_off_t tls = microseconds_of(easy, CURLINFO_APPCONNECT_TIME_T);
-  const curl_off_t first_byte = microseconds_of(easy, CURLINFO_STARTTRANSFER_TIME_T);
-  const curl_off_t total = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
-  const auto seconds = [](curl_off_t from, curl_off_t to) {
-    return to > from ? static_cast<double>(to - from) / 1e6 : 0.0;
-  };
-  PhaseTimes phases;
-  phases.dns = seconds(0, dns);
-  phases.connect = seconds(dns, connect);
-  phases.tls = tls > 0 ? seconds(connect, tls) : 0;
-  if (first_byte > 0) {
-    phases.ttfb = seconds(std::max(connect, tls), first_byte);
-    phases.transfer = seconds(first_byte, total);
-  }
-  return phases;
-}
-
-double http_version_of(CURL* easy) {
-  long version = 0;
-  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
-  switch (version) {
-    case CURL_HTTP_VERSION_1_0:
-      return 1.0;
-    case CURL_HTTP_VERSION_1_1:
-      return 1.1;
-    case CURL_HTTP_VERSION_2_0:
-      return 2;
-    case CURL_HTTP_VERSION_3:
-      return 3;
-    default:
-      return 0;
-  }
-}
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-PhaseTimes& operator+=(PhaseTimes& sum, const PhaseTimes& hop) {
-  sum.dns += hop.dns;
-  sum.connect += hop.connect;
-  sum.tls += hop.tls;
-  sum.ttfb += hop.ttfb;
-  sum.transfer += hop.transfer;
-  return sum;
-}
-
-// Stopping at a body limit is our choice, not a failure of the target: the response arrived (and
-// with body_too_large fails its check in the evaluator, with its status known).
-bool got_response(CURLcode code, const Transfer& transfer) {
-  const bool stopped_by_us = transfer.body_truncated || transfer.body_too_large;
-  return code == CURLE_OK ||
-         (code == CURLE_WRITE_ERROR && stopped_by_us && !transfer.headers_too_large);
-}
-
 }  // namespace
 
 // Sets every option of one probe. Returns false when libcurl refuses one (the probe then fails
@@ -281,79 +214,6 @@ bool configure(CURL* easy, const ProbeRequest& request, Transfer& transfer) {
   transfer.method = request.method;
   transfer.sends_body = request.body.has_value();
   return ok && configure_hop(easy, request, /*to_first_origin=*/true, request.timeout, transfer);
-}
-
-ProbeResult read_result(CURL* easy, CURLcode code, Transfer& transfer) {
-  ProbeResult result;
-  result.finished_unix_seconds = unix_now();
-  long os_errno = 0;
-  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-  const ServedChain* chain = transfer.served_chain.get();
-  const TransferObservations seen{transfer.headers_too_large, transfer.inside_headers,
-                                  chain != nullptr && chain->peer_sent_fatal_alert()};
-  result.error = got_response(code, transfer) ? ProbeError::none
-                                              : classify_transfer_error(code, os_errno, seen);
-  if (result.error == ProbeError::none) {
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    result.status_code = static_cast<int>(status);
-    result.http_version = http_version_of(easy);
-    if (transfer.tls) {
-      result.tls_version = transfer.tls->version;
-      result.tls_cipher = transfer.tls->cipher;
-      result.cert = transfer.tls->cert;
-      if (result.cert) result.cert_not_after = result.cert->chain_not_after;
-    }
-    result.body_too_large = transfer.body_too_large;
-    result.content_encoding = std::move(transfer.content_encoding);
-    result.body = std::move(transfer.body);
-    result.headers = std::move(transfer.headers);
-  } else if (transfer.headers_too_large) {
-    result.error_detail = "the response's headers exceed 256 lines or 64 KiB; stopped reading";
-  } else if (result.error == ProbeError::response_too_large) {
-    result.error_detail = "a response header line exceeds libcurl's 100 KB limit";
-  } else {
-    result.error_detail =
-        transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
-    result.error_detail +=
-        os_error_hint(transfer.socket_errno != 0 ? transfer.socket_errno : os_errno);
-  }
-  if (result.error != ProbeError::none && chain != nullptr && !chain->empty()) {
-    // No response, but a handshake happened (perhaps it is what failed): the chain it verified
-    // is still worth showing.
-    result.cert = facts_of_chain(chain->view());
-  }
-  const curl_off_t total_us = microseconds_of(easy, CURLINFO_TOTAL_TIME_T);
-  if (total_us > 0) {
-    result.duration_seconds = static_cast<double>(transfer.earlier_hops_us + total_us) / 1e6;
-  } else {  // libcurl leaves it at 0 for some early failures; our own clock still knows
-    result.duration_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - transfer.started).count();
-  }
-  result.phases = transfer.phases;
-  result.phases += read_phases(easy);
-  result.redirects = transfer.hops;
-  result.uncompressed_bytes = transfer.body_bytes;
-  result.response_bytes = transfer.body_bytes;
-  if (transfer.request->accept_encoding) {
-    // Our callback sees decoded bytes; libcurl counts the bytes it read off the connection before
-    // decoding them (for a body stopped at body_limit: up to the end of the last piece read).
-    curl_off_t wire = 0;
-    if (curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire) == CURLE_OK) {
-      result.response_bytes = static_cast<std::int64_t>(wire);
-    }
-  }
-  result.body_truncated = transfer.body_truncated;
-  result.started = transfer.started;
-  return result;
-}
-
-ProbeResult failed_before_sending(const char* why) {
-  ProbeResult result;
-  result.error = ProbeError::other;
-  result.error_detail = why;
-  result.finished_unix_seconds = unix_now();
-  return result;
 }
 
 std::optional<CURLcode> prepare_next_hop(CURL* easy, CURLcode code, Transfer& transfer) {
