@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "config/input_limits.hpp"
+#include "config/named_values.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/target_fields.hpp"
@@ -14,22 +15,11 @@
 namespace epsitter::detail {
 namespace {
 
-struct OperatorName {
-  std::string_view name;
-  JsonOperator op;
-};
-
-const std::vector<OperatorName> kOperators{
+const std::vector<NamedValue<JsonOperator>> kOperators{
     {"eq", JsonOperator::eq}, {"exists", JsonOperator::exists},   {"gt", JsonOperator::gt},
     {"ge", JsonOperator::ge}, {"lt", JsonOperator::lt},           {"le", JsonOperator::le},
     {"in", JsonOperator::in}, {"matches", JsonOperator::matches}, {"length", JsonOperator::length},
 };
-
-Words operator_words() {
-  Words words;
-  for (const OperatorName& known : kOperators) words.push_back(known.name);
-  return words;
-}
 
 // One operator's operand as the JSON make_json_expectation takes, or a ConfigError naming the
 // path, the operator and what it takes.
@@ -91,23 +81,22 @@ JsonExpectation read_json_expectation(const Entry& entry, const Where& parent) {
   }
   const Entry& written = operators.front();
   const Where operator_where = where.at(written.name());
-  const auto known = std::find_if(kOperators.begin(), kOperators.end(),
-                                  [&](const auto& o) { return o.name == written.name(); });
-  if (known == kOperators.end()) {
+  const std::optional<JsonOperator> known = value_named(kOperators, written.name());
+  if (!known) {
     operator_where.fail(written.key.Mark(), quote(written.name()) + " of " + quote(entry.name()) +
                                                 " is not an operator" +
-                                                suggestion(written.name(), operator_words()));
+                                                suggestion(written.name(), names_of(kOperators)));
   }
   const bool ends_in_every = path.every.back();
-  std::string operand = read_operand(known->op, written, entry.name(), operator_where);
-  if (known->op == JsonOperator::exists && ends_in_every && operand == "false") {
+  std::string operand = read_operand(*known, written, entry.name(), operator_where);
+  if (*known == JsonOperator::exists && ends_in_every && operand == "false") {
     operator_where.fail(written.value_mark(),
                         quote(entry.name()) +
                             " ends in *: {exists: false} would ask every element not to be there; "
                             "write {length: 0} on the path without the *");
   }
   return make_json_expectation(entry.name(), std::move(path.segments), std::move(path.every),
-                               known->op, std::move(operand));
+                               *known, std::move(operand));
 }
 
 }  // namespace

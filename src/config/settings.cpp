@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "config/named_values.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "text/ascii.hpp"
@@ -22,13 +23,8 @@ constexpr int kMaxInFlight = 1'000'000;
 constexpr double kMaxResponseTimeoutSeconds = 3'600;
 constexpr int kMaxLeaseSeconds = 3'600;
 
-struct LogLevelName {
-  std::string_view name;
-  LogLevel level;
-};
-
 // WARN is accepted because Python's logging module, which the seed tool used, accepts it too.
-constexpr std::array<LogLevelName, 6> kLogLevelNames{{
+constexpr std::array<detail::NamedValue<LogLevel>, 6> kLogLevelNames{{
     {"DEBUG", LogLevel::debug},
     {"INFO", LogLevel::info},
     {"WARNING", LogLevel::warning},
@@ -50,14 +46,6 @@ std::optional<std::string> read_variable(const EnvLookup& lookup, const char* na
   const std::string_view value = detail::trim(raw);
   if (value.empty()) return std::nullopt;
   return std::string{value};
-}
-
-std::string to_upper_ascii(std::string_view text) {
-  std::string upper{text};
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
-    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-  });
-  return upper;
 }
 
 int parse_int_setting(std::string_view variable, const std::string& text, int min, int max) {
@@ -199,10 +187,8 @@ LeaseSharding read_lease_sharding(const EnvLookup& lookup, const std::string& ho
 
 LogLevel parse_log_level(const std::string& text) {
   const std::string_view trimmed = detail::trim(text);
-  const std::string wanted = to_upper_ascii(trimmed);
-  for (const LogLevelName& entry : kLogLevelNames) {
-    if (entry.name == wanted) return entry.level;
-  }
+  const std::string wanted = text::to_upper_ascii(trimmed);
+  if (const auto level = detail::value_named(kLogLevelNames, wanted)) return *level;
   reject("LOG_LEVEL", trimmed, "one of DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL (any case)");
 }
 

@@ -11,6 +11,7 @@
 
 #include "config/config_loader.hpp"
 #include "config/file_text.hpp"
+#include "config/named_values.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/yaml_fields.hpp"
@@ -39,11 +40,7 @@ const detail::Words kUnsupportedTls{"cert",
                                     "client_allowed_sans",
                                     "prefer_server_cipher_suites"};
 
-struct ClientAuthName {
-  std::string_view name;
-  ClientAuth value;
-};
-constexpr std::array<ClientAuthName, 5> kClientAuthNames{{
+constexpr std::array<detail::NamedValue<ClientAuth>, 5> kClientAuthNames{{
     {"NoClientCert", ClientAuth::no_client_cert},
     {"RequestClientCert", ClientAuth::request_client_cert},
     {"RequireAnyClientCert", ClientAuth::require_any_client_cert},
@@ -105,17 +102,12 @@ WebConfigPath readable_file(const Entry& entry, const Where& where) {
 
 ClientAuth client_auth_of(const Entry& entry, const Where& where) {
   const std::string name = text_of(entry, where);
-  const auto* known =
-      std::find_if(kClientAuthNames.begin(), kClientAuthNames.end(),
-                   [&name](const ClientAuthName& known) { return known.name == name; });
-  if (known == kClientAuthNames.end()) {
-    detail::Words names(kClientAuthNames.size());
-    std::transform(kClientAuthNames.begin(), kClientAuthNames.end(), names.begin(),
-                   [](const ClientAuthName& known) { return known.name; });
+  const std::optional<ClientAuth> known = detail::value_named(kClientAuthNames, name);
+  if (!known) {
     where.fail(entry.value_mark(), detail::quote(name) + " is not a client_auth_type" +
-                                       detail::suggestion(name, names));
+                                       detail::suggestion(name, detail::names_of(kClientAuthNames)));
   }
-  return known->value;
+  return *known;
 }
 
 TlsMinVersion min_version_of(const Entry& entry, const Where& where) {

@@ -10,9 +10,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <ctime>
 #include <memory>
+
+#include "text/ascii.hpp"
 
 namespace epsitter {
 namespace {
@@ -53,18 +54,12 @@ std::string one_line(const X509_NAME* name) {
   return read > 0 ? std::string{text.data(), static_cast<std::size_t>(read)} : std::string{};
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string serial_of(const X509* certificate) {
   const std::unique_ptr<BIGNUM, BignumDeleter> number{
       ASN1_INTEGER_to_BN(X509_get0_serialNumber(certificate), nullptr)};
   if (!number) return {};
   const std::unique_ptr<char, OpensslTextDeleter> hex{BN_bn2hex(number.get())};
-  return hex ? capped(lower(hex.get())) : std::string{};
+  return hex ? capped(text::to_lower_ascii(hex.get())) : std::string{};
 }
 
 std::string fingerprint_of(const X509* certificate) {
