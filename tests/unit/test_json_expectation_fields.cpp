@@ -8,9 +8,7 @@
 
 using namespace epsitter;
 using Catch::Contains;
-using epsitter::testing::field_error;
-using epsitter::testing::message_of;
-using epsitter::testing::target_with;
+using namespace epsitter::testing;
 
 TEST_CASE("expect_json reads each operator with its operand", "[config][expect_json]") {
   const Target target = target_with(

@@ -11,10 +11,7 @@
 
 using namespace epsitter;
 using Catch::Contains;
-using epsitter::testing::field_error;
-using epsitter::testing::message_of;
-using epsitter::testing::parse;
-using epsitter::testing::target_with;
+using namespace epsitter::testing;
 
 namespace {
 

@@ -11,11 +11,7 @@
 
 using namespace epsitter;
 using Catch::Contains;
-using epsitter::testing::error_for;
-using epsitter::testing::field_error;
-using epsitter::testing::message_of;
-using epsitter::testing::parse;
-using epsitter::testing::target_with;
+using namespace epsitter::testing;
 
 TEST_CASE("compression is read in any case and checked against what libcurl decodes", "[config]") {
   CHECK_FALSE(target_with("    method: get\n").extras->expect.compression);

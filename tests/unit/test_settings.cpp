@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "config/settings.hpp"
 #include "fake_env.hpp"
@@ -42,49 +43,55 @@ TEST_CASE("an empty lookup function counts as an empty environment", "[settings]
   CHECK(settings_from_env(EnvLookup{}).server_port == 8989);
 }
 
-TEST_CASE("empty or blank variables count as unset", "[settings]") {
-  const Settings settings = settings_with({{"LOG_LEVEL", ""},
-                                           {"POLL_INTERVAL", "   "},
-                                           {"SERVER_PORT", "\t"},
-                                           {"POOL_SIZE", ""},
-                                           {"REQUEST_TIMEOUT", " \n"},
-                                           {"METRIC_PREFIX", ""}});
-  CHECK(settings.log_level == LogLevel::info);
-  CHECK(settings.poll_interval == 30s);
-  CHECK(settings.server_port == 8989);
-  CHECK(settings.pool_size == 5);
-  CHECK(settings.request_timeout == 15s);
-  CHECK(settings.metric_prefix == "sitter");
-}
+// The six variables of the original tool, as one environment and what it must give.
+struct SeedVariables {
+  const char* what;
+  std::map<std::string, std::string> env;
+  LogLevel log_level;
+  std::chrono::milliseconds poll_interval;
+  int server_port;
+  int pool_size;
+  std::chrono::milliseconds request_timeout;
+  std::string metric_prefix;
+};
 
-TEST_CASE("every variable is read when set", "[settings]") {
-  const Settings settings = settings_with({{"LOG_LEVEL", "debug"},
-                                           {"POLL_INTERVAL", "10"},
-                                           {"SERVER_PORT", "9100"},
-                                           {"POOL_SIZE", "8"},
-                                           {"REQUEST_TIMEOUT", "2.5"},
-                                           {"METRIC_PREFIX", "my_app:probe"}});
-  CHECK(settings.log_level == LogLevel::debug);
-  CHECK(settings.poll_interval == 10s);
-  CHECK(settings.server_port == 9100);
-  CHECK(settings.pool_size == 8);
-  CHECK(settings.request_timeout == 2500ms);
-  CHECK(settings.metric_prefix == "my_app:probe");
-}
-
-TEST_CASE("values are trimmed of surrounding whitespace", "[settings]") {
-  const Settings settings = settings_with({{"LOG_LEVEL", "  error\n"},
-                                           {"POLL_INTERVAL", " 5 "},
-                                           {"SERVER_PORT", "\t8080 "},
-                                           {"POOL_SIZE", " 3"},
-                                           {"REQUEST_TIMEOUT", "1 "},
-                                           {"METRIC_PREFIX", " probe "}});
-  CHECK(settings.log_level == LogLevel::error);
-  CHECK(settings.poll_interval == 5s);
-  CHECK(settings.server_port == 8080);
-  CHECK(settings.pool_size == 3);
-  CHECK(settings.request_timeout == 1s);
-  CHECK(settings.metric_prefix == "probe");
+TEST_CASE("the original tool's variables: set, blank or padded", "[settings]") {
+  const std::vector<SeedVariables> cases{
+      {"empty or blank variables count as unset",
+       {{"LOG_LEVEL", ""},
+        {"POLL_INTERVAL", "   "},
+        {"SERVER_PORT", "\t"},
+        {"POOL_SIZE", ""},
+        {"REQUEST_TIMEOUT", " \n"},
+        {"METRIC_PREFIX", ""}},
+       LogLevel::info, 30s, 8989, 5, 15s, "sitter"},
+      {"every variable is read when set",
+       {{"LOG_LEVEL", "debug"},
+        {"POLL_INTERVAL", "10"},
+        {"SERVER_PORT", "9100"},
+        {"POOL_SIZE", "8"},
+        {"REQUEST_TIMEOUT", "2.5"},
+        {"METRIC_PREFIX", "my_app:probe"}},
+       LogLevel::debug, 10s, 9100, 8, 2500ms, "my_app:probe"},
+      {"values are trimmed of surrounding whitespace",
+       {{"LOG_LEVEL", "  error\n"},
+        {"POLL_INTERVAL", " 5 "},
+        {"SERVER_PORT", "\t8080 "},
+        {"POOL_SIZE", " 3"},
+        {"REQUEST_TIMEOUT", "1 "},
+        {"METRIC_PREFIX", " probe "}},
+       LogLevel::error, 5s, 8080, 3, 1s, "probe"},
+  };
+  for (const SeedVariables& expected : cases) {
+    INFO(expected.what);
+    const Settings settings = settings_with(expected.env);
+    CHECK(settings.log_level == expected.log_level);
+    CHECK(settings.poll_interval == expected.poll_interval);
+    CHECK(settings.server_port == expected.server_port);
+    CHECK(settings.pool_size == expected.pool_size);
+    CHECK(settings.request_timeout == expected.request_timeout);
+    CHECK(settings.metric_prefix == expected.metric_prefix);
+  }
 }
 
 TEST_CASE("log levels are case-insensitive and WARN means warning", "[settings]") {

@@ -14,12 +14,7 @@
 #include "temp_directory.hpp"
 
 using namespace epsitter;
-using epsitter::testing::error_for;
-using epsitter::testing::fake_env;
-using epsitter::testing::field_error;
-using epsitter::testing::message_of;
-using epsitter::testing::parse;
-using epsitter::testing::target_with;
+using namespace epsitter::testing;
 using namespace std::chrono_literals;
 using Catch::Contains;
 
