@@ -199,6 +199,10 @@ class Epsitter:
         assert len(matches) <= 1, f"{metric} {labels} matches {len(matches)} series"
         return matches[0] if matches else 0.0
 
+    def probed(self, name, count=1):
+        """Whether target `name` has finished at least `count` probes (the original's summary)."""
+        return self.value("sitter_request_time_count", name=name) >= count
+
     def stop(self, sig=signal.SIGTERM, timeout=10):
         """Signals epsitter and returns its exit status; fails on a hang or a sanitizer report."""
         self.process.send_signal(sig)

@@ -9,10 +9,6 @@ from harness import Epsitter, wait_until
 from scripted import ScriptedServer
 
 
-def probed(sitter, name, count=1):
-    return sitter.value("sitter_request_time_count", name=name) >= count
-
-
 class Tls(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="epsitter-tls-")
@@ -29,7 +25,7 @@ class Tls(unittest.TestCase):
                 "lenient": {"url": server.url("/"), "ca_file": ca.cert, "min_cert_days": 2},
             })
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
-                wait_until(lambda: probed(sitter, "strict") and probed(sitter, "lenient"),
+                wait_until(lambda: sitter.probed("strict") and sitter.probed("lenient"),
                            message="both targets probed")
                 for name in ("strict", "lenient"):
                     self.assertEqual(
@@ -57,7 +53,7 @@ class Tls(unittest.TestCase):
         with ScriptedServer(ssl_context=tls.server_context(chain, leaf.key)) as server:
             config = harness.config_yaml({"chained": {"url": server.url("/"), "ca_file": ca.cert}})
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
-                wait_until(lambda: probed(sitter, "chained"), message="a probe")
+                wait_until(lambda: sitter.probed("chained"), message="a probe")
                 self.assertLess(ca.not_after(), leaf.not_after())
                 self.assertEqual(sitter.value("sitter_tls_chain_expiry_timestamp_seconds",
                                               name="chained"), ca.not_after())
@@ -73,7 +69,7 @@ class Tls(unittest.TestCase):
                 "skipped": {"url": server.url("/"), "insecure_skip_verify": "true"},
             })
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
-                wait_until(lambda: probed(sitter, "verified") and probed(sitter, "skipped"),
+                wait_until(lambda: sitter.probed("verified") and sitter.probed("skipped"),
                            message="both targets probed")
                 self.assertGreaterEqual(sitter.value("sitter_probe_failures_total", name="verified",
                                                      reason="tls"), 1)
@@ -94,7 +90,7 @@ class Tls(unittest.TestCase):
                               "cert_file": client.cert, "key_file": client.key},
             })
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
-                wait_until(lambda: probed(sitter, "anonymous", 2) and probed(sitter, "with_cert"),
+                wait_until(lambda: sitter.probed("anonymous", 2) and sitter.probed("with_cert"),
                            message="both targets probed")
                 self.assertEqual(sitter.value("sitter_probe_success", name="with_cert"), 1)
                 self.assertEqual(sitter.value("sitter_probe_success", name="anonymous"), 0)
@@ -114,7 +110,7 @@ class Tls(unittest.TestCase):
                             "server_name": "api.example.test"},
             })
             with Epsitter(config, env={"POLL_INTERVAL": "0.5"}) as sitter:
-                wait_until(lambda: probed(sitter, "by_address") and probed(sitter, "by_name"),
+                wait_until(lambda: sitter.probed("by_address") and sitter.probed("by_name"),
                            message="both targets probed")
                 self.assertEqual(sitter.value("sitter_probe_success", name="by_name"), 1)
                 self.assertGreaterEqual(sitter.value("sitter_probe_failures_total",

@@ -14,10 +14,6 @@ from hostile import HostileServer, read_request
 from scripted import ScriptedServer
 
 
-def probed(sitter, name, count=1):
-    return sitter.value("sitter_request_time_count", name=name) >= count
-
-
 def series(sitter, metric, name):
     """The label dicts of every `metric` series of target `name`."""
     return [dict(labels) for (family, labels) in sitter.metrics()
@@ -46,7 +42,7 @@ class TlsFacts(unittest.TestCase):
         with ScriptedServer(ssl_context=tls.server_context(leaf.cert, leaf.key)) as server:
             config = harness.config_yaml({"untrusted": {"url": server.url("/")}})
             with Epsitter(config) as sitter:
-                wait_until(lambda: probed(sitter, "untrusted"), message="a probe")
+                wait_until(lambda: sitter.probed("untrusted"), message="a probe")
                 self.assertGreaterEqual(failures(sitter, "untrusted", "tls"), 1)
                 self.assertEqual(sitter.value("sitter_probe_success", name="untrusted"), 0)
                 self.assertEqual(sitter.value("sitter_tls_cert_expiry_timestamp_seconds",
@@ -77,7 +73,7 @@ class TlsFacts(unittest.TestCase):
                 "wrong_host": {"url": other.url("/"), "ca_file": ca.cert},
             })
             with Epsitter(config) as sitter:
-                wait_until(lambda: probed(sitter, "expired") and probed(sitter, "wrong_host"),
+                wait_until(lambda: sitter.probed("expired") and sitter.probed("wrong_host"),
                            message="both targets probed")
                 for name, leaf in (("expired", expired), ("wrong_host", wrong)):
                     self.assertGreaterEqual(failures(sitter, name, "tls"), 1, name)
@@ -100,7 +96,7 @@ class TlsFacts(unittest.TestCase):
             config = harness.config_yaml({"chained": {"url": server.url("/"), "ca_file": root.cert,
                                                       "min_cert_days": 5}})
             with Epsitter(config) as sitter:
-                wait_until(lambda: probed(sitter, "chained"), message="a probe")
+                wait_until(lambda: sitter.probed("chained"), message="a probe")
                 chain_expiry = sitter.value("sitter_tls_chain_expiry_timestamp_seconds",
                                             name="chained")
                 cert_expiry = sitter.value("sitter_tls_cert_expiry_timestamp_seconds",
@@ -131,7 +127,7 @@ class TlsFacts(unittest.TestCase):
                              "cert_file": stranger.cert, "key_file": stranger.key},
             })
             with Epsitter(config) as sitter:
-                wait_until(lambda: probed(sitter, "anonymous", 2) and probed(sitter, "stranger", 2),
+                wait_until(lambda: sitter.probed("anonymous", 2) and sitter.probed("stranger", 2),
                            message="both targets probed twice")
                 for name in ("anonymous", "stranger"):
                     self.assertGreaterEqual(failures(sitter, name, "tls"), 2, name)
@@ -156,7 +152,7 @@ class TlsFacts(unittest.TestCase):
             config = harness.config_yaml({"one_line": {"url": line.url("/")},
                                           "many_lines": {"url": lines.url("/")}})
             with Epsitter(config) as sitter:
-                wait_until(lambda: probed(sitter, "one_line") and probed(sitter, "many_lines"),
+                wait_until(lambda: sitter.probed("one_line") and sitter.probed("many_lines"),
                            message="both targets probed")
                 for name in ("one_line", "many_lines"):
                     self.assertGreaterEqual(failures(sitter, name, "response_too_large"), 1, name)
@@ -201,7 +197,7 @@ class TlsFacts(unittest.TestCase):
             config = harness.config_yaml({"kept": {"url": server.url("/"), "ca_file": ca.cert,
                                                    "keepalive": "true"}})
             with Epsitter(config) as sitter:
-                wait_until(lambda: probed(sitter, "kept", 4), message="4 probes")
+                wait_until(lambda: sitter.probed("kept", 4), message="4 probes")
                 self.assertEqual(sitter.value("sitter_probe_success", name="kept"), 1)
                 # Later probes made no handshake of their own; their connection still tells.
                 self.assertEqual(cert_info(sitter, "kept")["subject"], "CN=kept")

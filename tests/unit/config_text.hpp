@@ -10,6 +10,7 @@
 
 #include "config/config_loader.hpp"
 #include "fake_env.hpp"
+#include "text/ascii.hpp"
 
 namespace epsitter::testing {
 
@@ -65,6 +66,20 @@ inline Target target_with(const std::string& fields, const EnvLookup& env = {}) 
 
 inline ConfigError field_error(const std::string& fields, const EnvLookup& env = {}) {
   return error_for(one_target_with(fields), env);
+}
+
+// What identifies a target in its series, and the request it makes: `method` as the config wrote
+// it (the label keeps its case; the request sends it upper-case), `url` with no userinfo in it.
+inline void check_identity(const Target& target, const std::string& name,
+                           const std::string& namespace_, const std::string& method,
+                           const std::string& url) {
+  INFO("target " << name);
+  CHECK(target.labels.name == name);
+  CHECK(target.labels.namespace_ == namespace_);
+  CHECK(target.labels.method == method);
+  CHECK(target.method == text::to_upper_ascii(method));
+  CHECK(target.labels.url == url);
+  CHECK(target.url == url);
 }
 
 inline std::string message_of(const ConfigError& error) {

@@ -18,12 +18,8 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
   REQUIRE(config.targets.size() == 3);
 
   const Target& service = config.targets[0];
-  CHECK(service.labels.name == "my_service");
-  CHECK(service.labels.namespace_ == "qa_workloads");
-  CHECK(service.labels.method == "get");
-  CHECK(service.method == "GET");
-  CHECK(service.labels.url == "https://my-app.nspace.svc.cluster.local:8080");
-  CHECK(service.url == "https://my-app.nspace.svc.cluster.local:8080");
+  check_identity(service, "my_service", "qa_workloads", "get",
+                 "https://my-app.nspace.svc.cluster.local:8080");
   CHECK(service.timeout == std::optional<std::chrono::milliseconds>{10s});
   CHECK_FALSE(service.extras->auth_user);
   CHECK_FALSE(service.extras->auth_pass);
@@ -31,12 +27,8 @@ TEST_CASE("the seed sample is parsed field by field, in file order", "[config]")
   CHECK(service.headers.empty());
 
   const Target& api = config.targets[1];
-  CHECK(api.labels.name == "my_api_test");
-  CHECK(api.labels.namespace_ == "prod");
-  CHECK(api.labels.method == "post");
-  CHECK(api.method == "POST");
-  CHECK(api.labels.url == "https://api.nspace.svc.cluster.local:8000/api/whatevs");
-  CHECK(api.url == "https://api.nspace.svc.cluster.local:8000/api/whatevs");
+  check_identity(api, "my_api_test", "prod", "post",
+                 "https://api.nspace.svc.cluster.local:8000/api/whatevs");
   CHECK_FALSE(api.timeout);
   CHECK(api.extras->auth_user == std::optional<std::string>{"myUsername"});
   CHECK(api.extras->auth_pass == std::optional<std::string>{"myPa55word"});

@@ -6,9 +6,11 @@
 #include "config/config_loader.hpp"
 #include "config/discovery_policy.hpp"
 #include "config/option_target.hpp"
+#include "config_text.hpp"
 #include "temp_directory.hpp"
 
 using namespace epsitter;
+using epsitter::testing::check_identity;
 using namespace std::chrono_literals;
 using Catch::Contains;
 
@@ -38,12 +40,7 @@ TargetOption option(const std::string& field, const std::string& text) {
 
 TEST_CASE("no options make a plain GET target in the object's namespace", "[options]") {
   const Target target = build({});
-  CHECK(target.labels.name == "shop/web");
-  CHECK(target.labels.namespace_ == "shop");
-  CHECK(target.labels.method == "get");
-  CHECK(target.method == "GET");
-  CHECK(target.labels.url == "http://web.shop.svc:8080/healthz");
-  CHECK(target.url == "http://web.shop.svc:8080/healthz");
+  check_identity(target, "shop/web", "shop", "get", "http://web.shop.svc:8080/healthz");
   CHECK_FALSE(target.interval);
 }
 
