@@ -64,6 +64,14 @@ std::string_view name_of(HistogramForm form) {
   return "both";
 }
 
+bool has_classic_buckets(HistogramForm form) {
+  return form == HistogramForm::classic || form == HistogramForm::both;
+}
+
+bool has_native_histogram(HistogramForm form) {
+  return form == HistogramForm::native || form == HistogramForm::both;
+}
+
 TextShown text_shown(const FamilySelection& selection, std::string_view suffix) {
   const auto shown_if = [](bool on) { return on ? TextShown::all : TextShown::nothing; };
   switch (switch_of(suffix).value_or(FamilySwitch::always)) {

@@ -47,6 +47,11 @@ std::optional<FamilySwitch> switch_of(std::string_view suffix);
 std::optional<HistogramForm> histogram_form_named(std::string_view name);
 std::string_view name_of(HistogramForm form);
 
+// What a form serves in the protobuf exposition, where both kinds exist: the classic buckets
+// (classic, both) and the native histogram (native, both).
+bool has_classic_buckets(HistogramForm form);
+bool has_native_histogram(HistogramForm form);
+
 // What the text exposition shows of one family.
 enum class TextShown { all, without_buckets, nothing };
 

@@ -197,3 +197,14 @@ TEST_CASE("histogram forms are named as in the config") {
   }
   CHECK_FALSE(histogram_form_named("Native").has_value());
 }
+
+TEST_CASE("each histogram form's kinds in the protobuf format") {
+  CHECK(has_classic_buckets(HistogramForm::classic));
+  CHECK_FALSE(has_native_histogram(HistogramForm::classic));
+  CHECK_FALSE(has_classic_buckets(HistogramForm::native));
+  CHECK(has_native_histogram(HistogramForm::native));
+  CHECK(has_classic_buckets(HistogramForm::both));
+  CHECK(has_native_histogram(HistogramForm::both));
+  CHECK_FALSE(has_classic_buckets(HistogramForm::none));
+  CHECK_FALSE(has_native_histogram(HistogramForm::none));
+}
