@@ -60,6 +60,7 @@ struct AppliedTargets {
 struct LabelSet {
   std::vector<SharedTarget> targets;
   std::vector<double> duration_buckets;
+  FamilySelection families{};  // what /metrics renders of them (`metrics:`)
 };
 
 template <class Inspector>

@@ -32,6 +32,7 @@ struct MetricsState {
   std::string prefix;
   StatsByTarget stats;
   std::vector<double> duration_bounds;
+  FamilySelection families;  // only rendering is filtered: every family keeps recording
   // The targets' families as last rendered, reused until a result or a target change makes them
   // stale, so that concurrent scrapers share one rendering (tens of MB of text at 10,000 targets,
   // which Exposition never holds whole).
@@ -96,14 +97,15 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
+        self->state.families = configured.families;
         self->state.targets.reset();
         self->state.status.reset();
       },
       [self](exposition_atom, std::string& own_families) -> ExpositionReply {
         auto& state = self->state;
         if (!state.targets) {
-          state.targets = Exposition::render_targets(state.prefix, state.stats,
-                                                     state.duration_bounds, kRenderThreads);
+          state.targets = Exposition::render_targets(
+              state.prefix, state.stats, state.duration_bounds, kRenderThreads, state.families);
           // A rendering of many targets allocates and frees MBs on its helper thread (rows,
           // chunks, compressor state), whose malloc arena keeps freed pages resident: ~10 MiB of
           // RSS at 10,000 targets without this. Trimming took 0.3-0.7 ms there.

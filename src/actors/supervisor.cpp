@@ -24,6 +24,7 @@ struct SupervisorState {
   std::shared_ptr<const ProbeContext> context;  // one for all target actors
   std::map<std::string, Running> running;       // by target name
   std::vector<double> duration_buckets;         // the metrics actor's, as last sent
+  FamilySelection families;                     // likewise
 };
 
 AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) {
@@ -46,10 +47,12 @@ AppliedTargets apply(caf::stateful_actor<SupervisorState>* self, TargetSet set) 
   }
   // What is left in `running` was removed or changed. The metrics actor learns the new set before
   // any new actor can report a result for it; when nothing changed there is nothing to learn.
-  if (!fresh.empty() || !state.running.empty() || set.duration_buckets != state.duration_buckets) {
+  if (!fresh.empty() || !state.running.empty() || set.duration_buckets != state.duration_buckets ||
+      set.families != state.families) {
     state.duration_buckets = set.duration_buckets;
+    state.families = set.families;
     self->send(state.context->metrics, targets_atom::value,
-               LabelSet{targets, std::move(set.duration_buckets)});
+               LabelSet{targets, std::move(set.duration_buckets), set.families});
   }
   for (auto& [name, gone] : state.running) self->send(gone.actor, stop_atom::value);
   const std::size_t stopped = state.running.size();

@@ -19,6 +19,7 @@
 #include "config/file_text.hpp"
 #include "config/input_limits.hpp"
 #include "config/kubernetes_fields.hpp"
+#include "config/metrics_fields.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/target_defaults.hpp"
@@ -37,8 +38,8 @@ using detail::Where;
 
 constexpr std::size_t kMaxBuckets = 64;
 
-const detail::Words kTopLevelKeys{"urls", "defaults", "profiles", "request_duration_buckets",
-                                  "kubernetes"};
+const detail::Words kTopLevelKeys{"urls",       "defaults", "profiles", "request_duration_buckets",
+                                  "kubernetes", "metrics"};
 // The schema's names, in its order (the seed's fields first: "expected one of" reads best so).
 const detail::Words& target_field_names() {
   static const detail::Words kNames = [] {
@@ -351,6 +352,9 @@ Config parse_config(const std::string& yaml_text, const std::string& file_name,
   const YAML::Node urls = find_targets(entries, document, root, discovering);
   const SharedParts shared = read_shared_parts(entries, root);
   config.duration_buckets = shared.duration_buckets;
+  if (const Entry* metrics = detail::find_entry(entries, "metrics")) {
+    config.families = detail::read_metrics_block(*metrics, root);
+  }
   const Where urls_where = root.at("urls");
   if (urls.IsDefined()) {
     const std::vector<Entry> targets = detail::map_entries(urls, urls_where, "target name");

@@ -12,6 +12,7 @@
 #include "config/kubernetes_config.hpp"
 #include "config/settings.hpp"
 #include "config/target.hpp"
+#include "metrics/family_selection.hpp"
 
 namespace epsitter {
 
@@ -26,8 +27,9 @@ class DiscoveryPolicy;
 struct Config {
   std::vector<Target> targets;  // in file order; names are unique
   std::vector<double> duration_buckets = kDefaultDurationBuckets;  // strictly increasing
-  std::optional<KubernetesConfig> kubernetes;  // set: discover targets from the cluster too
+  std::optional<KubernetesConfig> kubernetes;        // set: discover targets from the cluster too
   std::shared_ptr<const DiscoveryPolicy> discovery;  // set when discovering
+  FamilySelection families;  // `metrics:`: the per-target families /metrics renders
 };
 
 class ConfigError : public std::runtime_error {

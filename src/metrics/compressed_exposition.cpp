@@ -18,14 +18,16 @@ using Families = std::vector<DeflatedPiece>;  // one run per family, in family o
 // be interleaved family by family.
 Families deflate_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                        StatsByTarget::const_iterator last,
-                       const std::vector<double>& duration_bounds, bool headers) {
+                       const std::vector<double>& duration_bounds, bool headers,
+                       const FamilySelection& families) {
   constexpr std::size_t kChunkBytes = 256 * 1024;  // big enough to compress well
   PieceDeflater deflater;
-  Families families;
+  Families rendered;
   render_exposition_slice(prefix, first, last, duration_bounds,
                           {[&deflater](std::string_view chunk) { deflater.add(chunk); },
-                           kChunkBytes, [&] { families.push_back(deflater.finish()); }, headers});
-  return families;
+                           kChunkBytes, [&] { rendered.push_back(deflater.finish()); }, headers},
+                          families);
+  return rendered;
 }
 
 DeflatedPiece interleave(const std::vector<Families>& slices) {
@@ -47,7 +49,8 @@ DeflatedPiece interleave(const std::vector<Families>& slices) {
 }  // namespace
 
 DeflatedPiece deflate_exposition(std::string_view prefix, const StatsByTarget& stats,
-                                 const std::vector<double>& duration_bounds, std::size_t threads) {
+                                 const std::vector<double>& duration_bounds, std::size_t threads,
+                                 const FamilySelection& families) {
   const std::size_t count = std::clamp<std::size_t>(stats.size() / kTargetsPerThread, 1,
                                                     std::max<std::size_t>(1, threads));
   // count + 1 cuts: every run as long as the others, the last one taking the remainder.
@@ -62,10 +65,10 @@ DeflatedPiece deflate_exposition(std::string_view prefix, const StatsByTarget& s
   std::vector<std::future<Families>> helpers;
   for (std::size_t i = 1; i < count; ++i) {
     helpers.push_back(std::async(std::launch::async, deflate_slice, prefix, cuts[i], cuts[i + 1],
-                                 std::cref(duration_bounds), false));
+                                 std::cref(duration_bounds), false, std::cref(families)));
   }
   std::vector<Families> slices;
-  slices.push_back(deflate_slice(prefix, cuts[0], cuts[1], duration_bounds, true));
+  slices.push_back(deflate_slice(prefix, cuts[0], cuts[1], duration_bounds, true, families));
   for (auto& helper : helpers) slices.push_back(helper.get());
   return interleave(slices);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compress/deflate_pieces.hpp"
+#include "metrics/family_selection.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter {
@@ -17,8 +18,9 @@ inline constexpr std::size_t kTargetsPerThread = 1000;
 
 // render_exposition's text as one deflate run. Up to `threads` threads (this one and helpers)
 // each render and compress a run of the targets; a thread gets at least kTargetsPerThread
-// targets, so small configurations stay on this thread.
+// targets, so small configurations stay on this thread. `families` as render_exposition's.
 DeflatedPiece deflate_exposition(std::string_view prefix, const StatsByTarget& stats,
-                                 const std::vector<double>& duration_bounds, std::size_t threads);
+                                 const std::vector<double>& duration_bounds, std::size_t threads,
+                                 const FamilySelection& families = {});
 
 }  // namespace epsitter

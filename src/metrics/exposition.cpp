@@ -21,9 +21,10 @@ class Exposition::TargetFamilies {
 Exposition::TargetFamiliesPtr Exposition::render_targets(std::string_view prefix,
                                                          const StatsByTarget& stats,
                                                          const std::vector<double>& duration_bounds,
-                                                         std::size_t threads) {
+                                                         std::size_t threads,
+                                                         const FamilySelection& families) {
   return std::make_shared<const TargetFamilies>(
-      deflate_exposition(prefix, stats, duration_bounds, threads));
+      deflate_exposition(prefix, stats, duration_bounds, threads, families));
 }
 
 Exposition::Exposition(TargetFamiliesPtr targets, std::string own_families)

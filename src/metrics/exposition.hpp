@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/family_selection.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter {
@@ -26,10 +27,12 @@ class Exposition {
   using TargetFamiliesPtr = std::shared_ptr<const TargetFamilies>;
 
   // render_exposition's text of `stats`, rendered by up to `threads` threads and compressed as it
-  // is rendered, so that it is never held whole (see compressed_exposition.hpp).
+  // is rendered, so that it is never held whole (see compressed_exposition.hpp), without the
+  // families the config's `metrics:` block switched off.
   static TargetFamiliesPtr render_targets(std::string_view prefix, const StatsByTarget& stats,
                                           const std::vector<double>& duration_bounds,
-                                          std::size_t threads);
+                                          std::size_t threads,
+                                          const FamilySelection& families = {});
 
   // The targets' families followed by `own_families` (epsitter's own, rendered for this scrape).
   Exposition(TargetFamiliesPtr targets, std::string own_families);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "metrics/exposition_writer.hpp"
+#include "metrics/family_selection.hpp"
 
 namespace epsitter {
 
@@ -28,21 +29,28 @@ struct Row {
 using Rows = std::vector<Row>;
 
 // The writer as a run of targets uses it (see SliceOutput): each family's text may be handed over
-// and announced at its end, and a run after the first leaves the HELP and TYPE lines out.
+// and announced at its end, and a run after the first leaves the HELP and TYPE lines out. The
+// `metrics:` switches are applied here, as each family starts, so that the families below stay
+// unaware of them: a family switched off leaves no text and no family_ended.
 class SliceWriter {
  public:
-  explicit SliceWriter(SliceOutput output)
+  SliceWriter(SliceOutput output, std::size_t prefix_length, const FamilySelection& families)
       : out_(std::move(output.sink), output.chunk_bytes),
         family_ended_(std::move(output.family_ended)),
-        headers_(output.headers) {}
+        headers_(output.headers),
+        prefix_length_(prefix_length),
+        families_(families) {}
 
   void family(std::string_view name, std::string_view help, MetricType type) {
     end_family();
+    shown_ = text_shown(families_, name.substr(prefix_length_));
+    if (shown_ == TextShown::nothing) return;
     in_family_ = true;
     if (headers_) out_.family(name, help, type);
   }
   void sample_rendered(std::string_view name, std::string_view rendered_labels, double value,
                        std::string_view label = {}, std::string_view label_value = {}) {
+    if (!shown(name)) return;
     out_.sample_rendered(name, rendered_labels, value, label, label_value);
   }
   // Ends the last family and hands over what is left.
@@ -52,6 +60,20 @@ class SliceWriter {
   }
 
  private:
+  bool shown(std::string_view sample_name) const {
+    constexpr std::string_view kBucket = "_bucket";
+    switch (shown_) {
+      case TextShown::all:
+        return true;
+      case TextShown::without_buckets:
+        return sample_name.size() < kBucket.size() ||
+               sample_name.substr(sample_name.size() - kBucket.size()) != kBucket;
+      case TextShown::nothing:
+        return false;
+    }
+    return true;
+  }
+
   void end_family() {
     if (!in_family_) return;
     in_family_ = false;
@@ -63,6 +85,9 @@ class SliceWriter {
   ExpositionWriter out_;
   std::function<void()> family_ended_;
   bool headers_;
+  std::size_t prefix_length_;
+  const FamilySelection& families_;
+  TextShown shown_ = TextShown::all;
   bool in_family_ = false;
 };
 
@@ -291,19 +316,21 @@ void render_all(std::string_view prefix, const Rows& rows,
 }  // namespace
 
 std::string render_exposition(std::string_view prefix, const StatsByTarget& stats,
-                              const std::vector<double>& duration_bounds) {
+                              const std::vector<double>& duration_bounds,
+                              const FamilySelection& families) {
   std::string text;
   constexpr std::size_t kChunkBytes = 64 * 1024;
   render_exposition_slice(
       prefix, stats.begin(), stats.end(), duration_bounds,
-      {[&text](std::string_view chunk) { text += chunk; }, kChunkBytes, {}, true});
+      {[&text](std::string_view chunk) { text += chunk; }, kChunkBytes, {}, true}, families);
   return text;
 }
 
 void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                              StatsByTarget::const_iterator last,
-                             const std::vector<double>& duration_bounds, SliceOutput output) {
-  SliceWriter out{std::move(output)};
+                             const std::vector<double>& duration_bounds, SliceOutput output,
+                             const FamilySelection& families) {
+  SliceWriter out{std::move(output), prefix.size(), families};
   render_all(prefix, rows_of(first, last), duration_bounds, out);
   out.finish();
 }

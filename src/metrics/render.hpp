@@ -8,14 +8,17 @@
 #include <vector>
 
 #include "metrics/exposition_writer.hpp"
+#include "metrics/family_selection.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter {
 
 // Metric names are `prefix` + "_request_time" etc. The original tool's families come first,
-// unchanged; `duration_bounds` are the upper bounds of the request duration histogram.
+// unchanged; `duration_bounds` are the upper bounds of the request duration histogram. `families`
+// leaves out what the config's `metrics:` block switched off.
 std::string render_exposition(std::string_view prefix, const StatsByTarget& stats,
-                              const std::vector<double>& duration_bounds);
+                              const std::vector<double>& duration_bounds,
+                              const FamilySelection& families = {});
 
 // Where render_exposition_slice hands a run of targets' text: what rendering on several threads
 // needs to join the runs family by family.
@@ -36,6 +39,7 @@ struct SliceOutput {
 // second, ...) are render_exposition's text, so that runs can be rendered on several threads.
 void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                              StatsByTarget::const_iterator last,
-                             const std::vector<double>& duration_bounds, SliceOutput output);
+                             const std::vector<double>& duration_bounds, SliceOutput output,
+                             const FamilySelection& families = {});
 
 }  // namespace epsitter

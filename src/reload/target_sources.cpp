@@ -196,8 +196,8 @@ std::string TargetSources::recompute_locked() {
   }
   std::string applied;
   try {
-    applied = apply_(
-        TargetSet{std::move(effective.targets), config_.duration_buckets, ownership_.by_members});
+    applied = apply_(TargetSet{std::move(effective.targets), config_.duration_buckets,
+                               ownership_.by_members, config_.families});
   } catch (const std::runtime_error&) {
     const std::lock_guard<std::mutex> lock{counts_mutex_};
     counts_ = std::move(previous);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "config/target.hpp"
+#include "metrics/family_selection.hpp"
 
 namespace epsitter {
 
@@ -16,6 +17,7 @@ struct TargetSet {
   // wall clock, rather than spread by its position: in membership mode a target that changes
   // owner is then probed by the new owner at the time the old one would have (no burst).
   bool phase_by_name = false;
+  FamilySelection families{};  // the config's `metrics:` switches, for the metrics actor
 };
 
 }  // namespace epsitter
