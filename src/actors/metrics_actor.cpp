@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
 #include "metrics/exposition.hpp"
+#include "metrics/protobuf_exposition.hpp"
 #include "metrics/target_stats.hpp"
 #include "os/allocator_tuning.hpp"
 #include "os/thread_tuning.hpp"
@@ -111,6 +112,15 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         }
         return ExpositionReply{
             std::make_shared<const Exposition>(state.targets, std::move(own_families))};
+      },
+      // Rendered for each scrape that asks, not kept: a Prometheus with native histograms scrapes
+      // once per interval, and keeping it would hold MBs between scrapes.
+      [self](protobuf_atom) -> ProtobufReply {
+        auto& state = self->state;
+        auto bytes = std::make_shared<const std::string>(
+            render_protobuf_targets(state.prefix, state.stats, state.duration_bounds));
+        return_free_memory();
+        return ProtobufReply{std::move(bytes)};
       },
       [self](status_atom) -> StatusReply {
         auto& state = self->state;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "metrics/exposition_writer.hpp"
+#include "metrics/family_writer.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter {
@@ -37,5 +38,10 @@ struct SliceOutput {
 void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                              StatsByTarget::const_iterator last,
                              const std::vector<double>& duration_bounds, SliceOutput output);
+
+// The same families written to any format (the protobuf exposition renders through this);
+// the caller finishes `out`.
+void render_families(std::string_view prefix, const StatsByTarget& stats,
+                     const std::vector<double>& duration_bounds, FamilyWriter& out);
 
 }  // namespace epsitter
