@@ -28,7 +28,9 @@ struct SeriesLabels {
 inline SeriesLabels one_label(std::string_view label, std::string_view value) {
   return SeriesLabels{nullptr, {}, nullptr, label, value};
 }
-inline SeriesLabels labels_of(const Labels& labels) { return SeriesLabels{&labels, {}, nullptr, {}, {}}; }
+inline SeriesLabels labels_of(const Labels& labels) {
+  return SeriesLabels{&labels, {}, nullptr, {}, {}};
+}
 
 class FamilyWriter {
  public:

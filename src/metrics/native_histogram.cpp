@@ -41,8 +41,7 @@ std::int32_t NativeHistogram::bucket_index(double value, int schema) {
     // The first bound not below the fraction, as Go's sort.SearchFloat64s finds it.
     std::size_t i = 0;
     while (i < per_octave && kSchema3Bounds[i * stride] < fraction) ++i;
-    return static_cast<std::int32_t>(i) +
-           (exponent - 1) * static_cast<std::int32_t>(per_octave);
+    return static_cast<std::int32_t>(i) + (exponent - 1) * static_cast<std::int32_t>(per_octave);
   }
   // Schemas <= 0: whole powers of two merged 2^-schema at a time.
   std::int32_t key = exponent;
@@ -61,8 +60,9 @@ void NativeHistogram::observe(double value) {
     return;
   }
   const std::int32_t index = bucket_index(value, schema_);
-  const auto at = std::lower_bound(buckets_.begin(), buckets_.end(), index,
-                                   [](const auto& bucket, std::int32_t i) { return bucket.first < i; });
+  const auto at =
+      std::lower_bound(buckets_.begin(), buckets_.end(), index,
+                       [](const auto& bucket, std::int32_t i) { return bucket.first < i; });
   if (at != buckets_.end() && at->first == index) {
     ++at->second;
     return;

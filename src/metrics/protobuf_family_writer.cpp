@@ -174,9 +174,13 @@ void ProtobufFamilyWriter::native_buckets(const NativeHistogram& native) {
   append_bytes_field(value_, kPositiveDelta, nested_);
 }
 
-void ProtobufFamilyWriter::end_histogram() { end_metric(kMetricHistogram, value_); }
+void ProtobufFamilyWriter::end_histogram() {
+  end_metric(kMetricHistogram, value_);
+}
 
-void ProtobufFamilyWriter::finish() { end_family(); }
+void ProtobufFamilyWriter::finish() {
+  end_family();
+}
 
 void ProtobufFamilyWriter::end_family() {
   if (has_metrics_) {

@@ -265,8 +265,8 @@ std::string render_exposition(std::string_view prefix, const StatsByTarget& stat
 void render_exposition_slice(std::string_view prefix, StatsByTarget::const_iterator first,
                              StatsByTarget::const_iterator last,
                              const std::vector<double>& duration_bounds, SliceOutput output) {
-  TextFamilyWriter out{{std::move(output.sink), output.chunk_bytes,
-                        std::move(output.family_ended), output.headers}};
+  TextFamilyWriter out{
+      {std::move(output.sink), output.chunk_bytes, std::move(output.family_ended), output.headers}};
   render_all(prefix, rows_of(first, last), duration_bounds, out);
   out.finish();
 }

@@ -11,12 +11,18 @@ namespace {
 constexpr const char* kProtobuf =
     "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
 
-ExpositionFormat of(const std::string& accept) { return negotiate_exposition_format(accept); }
+ExpositionFormat of(const std::string& accept) {
+  return negotiate_exposition_format(accept);
+}
 
 }  // namespace
 
 TEST_CASE("Prometheus with native histograms gets protobuf, without them text") {
   // Prometheus 2.42's headers, with and without --enable-feature=native-histograms.
+  CHECK(of(std::string{kProtobuf} +
+           ",application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;"
+           "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1") ==
+        ExpositionFormat::protobuf);
   CHECK(of(std::string{kProtobuf} +
            ";q=0.5,application/openmetrics-text;version=1.0.0;q=0.4,application/"
            "openmetrics-text;version=0.0.1;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1") ==

@@ -34,7 +34,8 @@ std::vector<std::int64_t> counts_of(const NativeHistogram& histogram) {
 
 }  // namespace
 
-TEST_CASE("a value exactly on a bucket boundary counts in the lower bucket (upper bounds inclusive)") {
+TEST_CASE(
+    "a value exactly on a bucket boundary counts in the lower bucket (upper bounds inclusive)") {
   // Schema 3: bucket i holds (2^((i-1)/8), 2^(i/8)].
   CHECK(NativeHistogram::bucket_index(1.0, 3) == 0);
   CHECK(NativeHistogram::bucket_index(std::nextafter(1.0, 2.0), 3) == 1);

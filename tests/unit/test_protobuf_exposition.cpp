@@ -1,5 +1,5 @@
-// Unit tests for the protobuf exposition: what ProtobufFamilyWriter writes, decoded by libprotobuf's
-// own parser (ParseDelimitedFromCodedStream) with client_model's metrics.proto.
+// Unit tests for the protobuf exposition: what ProtobufFamilyWriter writes, decoded by
+// libprotobuf's own parser (ParseDelimitedFromCodedStream) with client_model's metrics.proto.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/delimited_message_util.h>
@@ -92,8 +92,8 @@ std::map<std::string, int> text_families(const std::string& text) {
 TEST_CASE("the protobuf exposition carries every family with series the text format carries") {
   const StatsByTarget stats = testing::fixed_stats();
   const auto families = decode(render_protobuf_targets("sitter", stats, testing::fixed_bounds()));
-  const std::map<std::string, int> text = text_families(
-      render_exposition("sitter", stats, testing::fixed_bounds()));
+  const std::map<std::string, int> text =
+      text_families(render_exposition("sitter", stats, testing::fixed_bounds()));
   std::map<std::string, int> protobuf;
   for (const auto& family : families) protobuf[family.name()] = family.metric_size();
   CHECK(protobuf == text);
@@ -105,8 +105,8 @@ TEST_CASE("the protobuf exposition carries every family with series the text for
 }
 
 TEST_CASE("counters, gauges and the summary decode with their types, labels and values") {
-  const auto families = decode(
-      render_protobuf_targets("sitter", testing::fixed_stats(), testing::fixed_bounds()));
+  const auto families =
+      decode(render_protobuf_targets("sitter", testing::fixed_stats(), testing::fixed_bounds()));
   const auto& summary = find(families, "sitter_request_time");
   CHECK(summary.type() == pb::SUMMARY);
   CHECK(summary.help() == "Time taken by each probe request, in seconds.");
@@ -141,8 +141,8 @@ TEST_CASE("counters, gauges and the summary decode with their types, labels and 
 }
 
 TEST_CASE("label values and help are raw UTF-8 in protobuf, without the text format's escapes") {
-  const auto families = decode(
-      render_protobuf_targets("sitter", testing::fixed_stats(), testing::fixed_bounds()));
+  const auto families =
+      decode(render_protobuf_targets("sitter", testing::fixed_stats(), testing::fixed_bounds()));
   const auto& summary = find(families, "sitter_request_time");
   const std::string tricky = "quote\"back\\slash\nnewline \xc3\xa9t\xc3\xa9";
   const auto& metric = metric_named(summary, tricky);
@@ -257,8 +257,7 @@ TEST_CASE("epsitter's own families decode too; the start delay histogram is clas
   CHECK(!delays.has_schema());
   CHECK(delays.positive_span_size() == 0);
   const auto& build = find(families, "sitter_build_info").metric(0);
-  CHECK(labels_of(build) == std::map<std::string, std::string>{{"revision", "abc"},
-                                                               {"shard", "0"},
-                                                               {"shard_count", "1"},
-                                                               {"version", "1.2.3"}});
+  CHECK(labels_of(build) ==
+        std::map<std::string, std::string>{
+            {"revision", "abc"}, {"shard", "0"}, {"shard_count", "1"}, {"version", "1.2.3"}});
 }
