@@ -37,7 +37,8 @@ struct MetricsState {
   // stale, so that concurrent scrapers share one rendering (tens of MB of text at 10,000 targets,
   // which Exposition never holds whole).
   Exposition::TargetFamiliesPtr targets;
-  StatusSnapshotPtr status;  // likewise for the status page and its JSON API
+  StatusSnapshotPtr status;        // likewise for the status page and its JSON API
+  std::size_t protobuf_bytes = 0;  // the last protobuf rendering's size, reserved for the next
 };
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
@@ -117,8 +118,9 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
       // once per interval, and keeping it would hold MBs between scrapes.
       [self](protobuf_atom) -> ProtobufReply {
         auto& state = self->state;
-        auto bytes = std::make_shared<const std::string>(
-            render_protobuf_targets(state.prefix, state.stats, state.duration_bounds));
+        auto bytes = std::make_shared<const std::string>(render_protobuf_targets(
+            state.prefix, state.stats, state.duration_bounds, state.protobuf_bytes));
+        state.protobuf_bytes = bytes->size();
         return_free_memory();
         return ProtobufReply{std::move(bytes)};
       },
