@@ -119,7 +119,11 @@ class NativeHistograms(unittest.TestCase):
             # The other families arrive through protobuf too.
             self.assertEqual(len(query("sitter_build_info")), 1)
             self.assertEqual(len(query("sitter_probe_success == 1")), 2)
-            self.assertTrue(query("sitter_probe_start_delay_seconds_bucket"))
+            # A histogram without native buckets stays classic, +Inf bucket included (the protobuf
+            # leaves it out: it is the count).
+            self.assertTrue(query('sitter_probe_start_delay_seconds_bucket{le="+Inf"}'))
+            self.assertTrue(query("histogram_quantile(0.5, "
+                                  "rate(sitter_probe_start_delay_seconds_bucket[1m])) >= 0"))
 
     def test_prometheus_without_the_flag_still_scrapes_text_with_classic_buckets(self):
         with Backend(routes()) as backend, \
