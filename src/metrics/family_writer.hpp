@@ -14,11 +14,11 @@ namespace epsitter {
 class NativeHistogram;
 
 // One series' labels, raw (a format escapes them as it needs): `base`, then `extra`, then
-// `label`="`value`" when `label` is not empty. `base_text` may hold render_labels(*base) made
-// once for many series (a target's ~30), which the text format then uses as is.
+// `label`="`value`" when `label` is not empty. `base_prepared` may hold what the writer's
+// prepare_labels() made of *base, once for many series (a target's ~30), which it then uses as is.
 struct SeriesLabels {
   const Labels* base = nullptr;
-  std::string_view base_text;
+  std::string_view base_prepared;
   const Labels* extra = nullptr;
   std::string_view label;
   std::string_view value;
@@ -52,6 +52,9 @@ class FamilyWriter {
                                const std::vector<double>& cumulative) = 0;
   virtual void native_buckets(const NativeHistogram& native) = 0;
   virtual void end_histogram() = 0;
+
+  // `labels` encoded the way this format writes them, for SeriesLabels::base_prepared.
+  virtual std::string prepare_labels(const Labels& labels) const = 0;
 
   // Hands over what is pending at the end of the families.
   virtual void finish() = 0;

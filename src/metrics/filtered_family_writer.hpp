@@ -45,6 +45,9 @@ class FilteredFamilyWriter final : public FamilyWriter {
   void end_histogram() override {
     if (kept_) inner_.end_histogram();
   }
+  std::string prepare_labels(const Labels& labels) const override {
+    return inner_.prepare_labels(labels);
+  }
   void finish() override { inner_.finish(); }
 
  private:

@@ -92,9 +92,18 @@ bool ProtobufFamilyWriter::family(std::string_view name, std::string_view help, 
   return true;
 }
 
+std::string ProtobufFamilyWriter::prepare_labels(const Labels& labels) const {
+  std::string encoded;
+  std::string scratch;
+  for (const auto& [name, value] : labels) append_label(encoded, scratch, name, value);
+  return encoded;
+}
+
 void ProtobufFamilyWriter::begin_metric(const SeriesLabels& labels) {
   metric_.clear();
-  if (labels.base != nullptr) {
+  if (!labels.base_prepared.empty()) {
+    metric_ += labels.base_prepared;  // the LabelPair fields, encoded once per target
+  } else if (labels.base != nullptr) {
     for (const auto& [name, value] : *labels.base) append_label(metric_, nested_, name, value);
   }
   if (labels.extra != nullptr) {

@@ -24,6 +24,7 @@ class ProtobufFamilyWriter final : public FamilyWriter {
                        const std::vector<double>& cumulative) override;
   void native_buckets(const NativeHistogram& native) override;
   void end_histogram() override;
+  std::string prepare_labels(const Labels& labels) const override;
   void finish() override;
 
  private:

@@ -24,21 +24,22 @@ Labels target_labels(const TargetLabels& target) {
 struct Row {
   const TargetLabels& target;
   const TargetStats& seen;
-  Labels raw;          // target_labels()
-  std::string labels;  // render_labels() of raw, for the text format
+  Labels raw;            // target_labels()
+  std::string prepared;  // raw as the writer in use encodes it (FamilyWriter::prepare_labels)
   SeriesLabels with(std::string_view label = {}, std::string_view value = {}) const {
-    return SeriesLabels{&raw, labels, nullptr, label, value};
+    return SeriesLabels{&raw, prepared, nullptr, label, value};
   }
 };
 using Rows = std::vector<Row>;
 
-Rows rows_of(StatsByTarget::const_iterator first, StatsByTarget::const_iterator last) {
+Rows rows_of(StatsByTarget::const_iterator first, StatsByTarget::const_iterator last,
+             const FamilyWriter& out) {
   Rows rows;
   rows.reserve(static_cast<std::size_t>(std::distance(first, last)));
   for (auto it = first; it != last; ++it) {
     Labels raw = target_labels(it->first);
-    std::string text = render_labels(raw);
-    rows.push_back(Row{it->first, it->second, std::move(raw), std::move(text)});
+    std::string prepared = out.prepare_labels(raw);
+    rows.push_back(Row{it->first, it->second, std::move(raw), std::move(prepared)});
   }
   return rows;
 }
@@ -267,13 +268,13 @@ void render_exposition_slice(std::string_view prefix, StatsByTarget::const_itera
                              const std::vector<double>& duration_bounds, SliceOutput output) {
   TextFamilyWriter out{
       {std::move(output.sink), output.chunk_bytes, std::move(output.family_ended), output.headers}};
-  render_all(prefix, rows_of(first, last), duration_bounds, out);
+  render_all(prefix, rows_of(first, last, out), duration_bounds, out);
   out.finish();
 }
 
 void render_families(std::string_view prefix, const StatsByTarget& stats,
                      const std::vector<double>& duration_bounds, FamilyWriter& out) {
-  render_all(prefix, rows_of(stats.begin(), stats.end()), duration_bounds, out);
+  render_all(prefix, rows_of(stats.begin(), stats.end(), out), duration_bounds, out);
 }
 
 }  // namespace epsitter

@@ -7,12 +7,14 @@ namespace epsitter {
 
 namespace {
 
-// The labels as one text without braces; most series have a target's, made once (base_text).
+// The labels as one text without braces; most series have a target's, made once (base_prepared).
 std::string_view labels_text(const SeriesLabels& labels, bool with_label, std::string& storage) {
   const bool plain = labels.extra == nullptr && (!with_label || labels.label.empty());
-  if (plain && (labels.base == nullptr || !labels.base_text.empty())) return labels.base_text;
-  storage = labels.base_text.empty() && labels.base != nullptr ? render_labels(*labels.base)
-                                                               : std::string{labels.base_text};
+  if (plain && (labels.base == nullptr || !labels.base_prepared.empty()))
+    return labels.base_prepared;
+  storage = labels.base_prepared.empty() && labels.base != nullptr
+                ? render_labels(*labels.base)
+                : std::string{labels.base_prepared};
   const auto append = [&storage](const std::string& more) {
     if (more.empty()) return;
     if (!storage.empty()) storage += ',';
@@ -82,6 +84,10 @@ void TextFamilyWriter::native_buckets(const NativeHistogram& /*native*/) {}
 void TextFamilyWriter::end_histogram() {
   sample(sum_name_, histogram_labels_, histogram_sum_);
   sample(count_name_, histogram_labels_, static_cast<double>(histogram_count_));
+}
+
+std::string TextFamilyWriter::prepare_labels(const Labels& labels) const {
+  return render_labels(labels);
 }
 
 void TextFamilyWriter::finish() {

@@ -34,6 +34,7 @@ class TextFamilyWriter final : public FamilyWriter {
                        const std::vector<double>& cumulative) override;
   void native_buckets(const NativeHistogram& native) override;
   void end_histogram() override;
+  std::string prepare_labels(const Labels& labels) const override;
   void finish() override;
 
   // Without a sink: the text so far.
