@@ -6,7 +6,8 @@ Run by hand (not in CI) with release builds, e.g. to compare two of them, altern
 
 Each binary probes N targets every 30 s (nginx on loopback answering 200, or refused ports with
 --refused), is left until every target has been probed once, then scraped 10 times with gzip and
-10 times without, one scrape a second so that each renders anew (probes finish in between). The
+10 times without, one scrape a second so that each renders anew (probes finish in between), then
+the same asking for Prometheus' protobuf format as a Prometheus with native histograms does. The
 process CPU of a scrape is its /proc/PID/stat ticks (10 ms) across that scrape. Ports are picked
 free, so the run does not collide with bench/run_bench.py.
 """
@@ -22,11 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_bench import cpu_seconds, fetch, status_kib, wait_port, wait_ready  # noqa: E402
 
 SCRAPES = 10
+# Prometheus 2.42's Accept header with --enable-feature=native-histograms.
+PROTOBUF_ACCEPT = (
+    "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+    "application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;"
+    "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
 
 
 def free_port():
@@ -61,13 +68,29 @@ def write_config(path, urls):
             f.write(f"  t{i}:\n    namespace: bench\n    url: {url}\n    timeout: 5\n")
 
 
-def scrapes(pid, port, gzip_ok):
+def fetch_accepting(port, gzip_ok, accept):
+    """fetch() with an Accept header."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/metrics",
+                                     headers={"Accept": accept})
+    if gzip_ok:
+        request.add_header("Accept-Encoding", "gzip")
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+        encoding = response.headers.get("Content-Encoding", "")
+    return time.perf_counter() - started, body, encoding
+
+
+def scrapes(pid, port, gzip_ok, accept=None):
     """SCRAPES scrapes a second apart: [(seconds, CPU seconds, bytes)]."""
     out = []
     for _ in range(SCRAPES):
         time.sleep(1)
         cpu0 = cpu_seconds(pid)
-        elapsed, body, encoding = fetch(port, "/metrics", gzip_ok)
+        if accept:
+            elapsed, body, encoding = fetch_accepting(port, gzip_ok, accept)
+        else:
+            elapsed, body, encoding = fetch(port, "/metrics", gzip_ok)
         cpu1 = cpu_seconds(pid)
         if (encoding == "gzip") != gzip_ok:
             raise RuntimeError(f"asked gzip={gzip_ok}, got Content-Encoding {encoding!r}")
@@ -87,8 +110,10 @@ def measure(binary, urls, interval):
         wait_ready(port, timeout=120)
         time.sleep(interval + 5)  # every target probed once: all its series present
         result = {"RSS MiB before scrapes": status_kib(proc.pid, "VmRSS") / 1024}
-        for name, gzip_ok in (("gzip", True), ("plain", False)):
-            runs = scrapes(proc.pid, port, gzip_ok)
+        for name, gzip_ok, accept in (("gzip", True, None), ("plain", False, None),
+                                      ("protobuf gzip", True, PROTOBUF_ACCEPT),
+                                      ("protobuf plain", False, PROTOBUF_ACCEPT)):
+            runs = scrapes(proc.pid, port, gzip_ok, accept)
             result[f"{name} ms"] = statistics.median(r[0] for r in runs) * 1000
             result[f"{name} CPU ms"] = statistics.median(r[1] for r in runs) * 1000
             result[f"{name} CPU ms (mean)"] = statistics.mean(r[1] for r in runs) * 1000

@@ -180,9 +180,11 @@ std::vector<Route> make_routes(caf::actor_system& system, const caf::actor& metr
     return ReloadAnswer{outcome.ok, outcome.message};
   };
   std::vector<Route> routes = make_operation_routes(std::move(operations));
-  routes.push_back(make_metrics_route([&system, metrics, &own] {
-    return request_exposition(system, metrics, own, kActorTimeout);
-  }));
+  routes.push_back(make_metrics_route(
+      [&system, metrics, &own] { return request_exposition(system, metrics, own, kActorTimeout); },
+      [&system, metrics, &own] {
+        return request_protobuf_exposition(system, metrics, own, kActorTimeout);
+      }));
   routes.push_back(make_shard_route([shard] { return render_shard_json(shard()); }));
   for (auto& route : make_status_routes(
            [&system, metrics] { return request_status(system, metrics, kActorTimeout); },

@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
 #include "metrics/own_families.hpp"
+#include "metrics/protobuf_exposition.hpp"
 
 namespace epsitter {
 
@@ -50,6 +51,19 @@ std::shared_ptr<const Exposition> request_exposition(caf::actor_system& system,
       .receive([&exposition](ExpositionReply& reply) { exposition = std::move(reply.exposition); },
                [](const caf::error&) {});
   return exposition;
+}
+
+std::shared_ptr<const ProtobufExposition> request_protobuf_exposition(
+    caf::actor_system& system, const caf::actor& metrics, const OwnFamilies& own,
+    std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{system};
+  std::shared_ptr<const std::string> targets;
+  self->request(metrics, timeout, protobuf_atom::value)
+      .receive([&targets](ProtobufReply& reply) { targets = std::move(reply.targets); },
+               [](const caf::error&) {});
+  if (!targets) return nullptr;
+  return std::make_shared<const ProtobufExposition>(
+      ProtobufExposition{std::move(targets), render_protobuf_own(own)});
 }
 
 StatusSnapshotPtr request_status(caf::actor_system& system, const caf::actor& metrics,

@@ -15,6 +15,7 @@ namespace epsitter {
 
 class Exposition;
 class OwnFamilies;
+struct ProtobufExposition;
 
 // Hands the targets to run (and histogram buckets) to the supervisor and waits until the diff is
 // applied. Returns a one-line summary ("targets=3 started=1 kept=2 stopped=1"). Throws
@@ -32,6 +33,12 @@ std::shared_ptr<const Exposition> request_exposition(caf::actor_system& system,
                                                      const caf::actor& metrics,
                                                      const OwnFamilies& own,
                                                      std::chrono::milliseconds timeout);
+
+// The same for a scraper that asked for Prometheus' protobuf format; nullptr when the actor does
+// not answer in time.
+std::shared_ptr<const ProtobufExposition> request_protobuf_exposition(
+    caf::actor_system& system, const caf::actor& metrics, const OwnFamilies& own,
+    std::chrono::milliseconds timeout);
 
 // The metrics actor's current status snapshot (for the status page and its JSON API), or nullptr
 // when it does not answer in time.

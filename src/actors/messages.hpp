@@ -23,6 +23,9 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 // ExpositionReply), the targets' families followed by that text. The text is epsitter's own
 // families, which the scraper renders: they are read from objects outside the actor system.
 using exposition_atom = caf::atom_constant<caf::atom("exposition")>;
+// A scraper that asked for Prometheus' protobuf format to the metrics actor: reply with the
+// targets' families in it (a ProtobufReply), rendered for this scrape.
+using protobuf_atom = caf::atom_constant<caf::atom("protobuf")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;
 // Anyone to the supervisor: replace the running targets with this set (a diff, not a restart).
@@ -45,6 +48,11 @@ class Exposition;
 // serve it without holding anything of the actor's.
 struct ExpositionReply {
   std::shared_ptr<const Exposition> exposition;
+};
+
+// The metrics actor's reply to protobuf_atom.
+struct ProtobufReply {
+  std::shared_ptr<const std::string> targets;
 };
 
 // The supervisor's reply to apply_atom: what the diff did.
@@ -72,6 +80,7 @@ typename Inspector::result_type inspect(Inspector& f, TargetLabels& x) {
 
 // Local-only messages: never serialised, so they need no inspect().
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ExpositionReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProtobufReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeResult)

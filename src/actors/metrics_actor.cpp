@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/status_messages.hpp"
 #include "metrics/exposition.hpp"
+#include "metrics/protobuf_exposition.hpp"
 #include "metrics/target_stats.hpp"
 #include "os/allocator_tuning.hpp"
 #include "os/thread_tuning.hpp"
@@ -37,7 +38,8 @@ struct MetricsState {
   // stale, so that concurrent scrapers share one rendering (tens of MB of text at 10,000 targets,
   // which Exposition never holds whole).
   Exposition::TargetFamiliesPtr targets;
-  StatusSnapshotPtr status;  // likewise for the status page and its JSON API
+  StatusSnapshotPtr status;        // likewise for the status page and its JSON API
+  std::size_t protobuf_bytes = 0;  // the last protobuf rendering's size, reserved for the next
 };
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
@@ -113,6 +115,16 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         }
         return ExpositionReply{
             std::make_shared<const Exposition>(state.targets, std::move(own_families))};
+      },
+      // Rendered for each scrape that asks, not kept: a Prometheus with native histograms scrapes
+      // once per interval, and keeping it would hold MBs between scrapes.
+      [self](protobuf_atom) -> ProtobufReply {
+        auto& state = self->state;
+        auto bytes = std::make_shared<const std::string>(render_protobuf_targets(
+            state.prefix, state.stats, state.duration_bounds, state.protobuf_bytes, state.families));
+        state.protobuf_bytes = bytes->size();
+        return_free_memory();
+        return ProtobufReply{std::move(bytes)};
       },
       [self](status_atom) -> StatusReply {
         auto& state = self->state;

@@ -6,8 +6,8 @@
 
 namespace epsitter {
 
-// Accepts ProbeDone, LabelSet (targets_atom), exposition_atom (replies with ExpositionReply) and
-// status_atom (replies with StatusReply).
+// Accepts ProbeDone, LabelSet (targets_atom), exposition_atom (replies with ExpositionReply),
+// protobuf_atom (replies with ProtobufReply) and status_atom (replies with StatusReply).
 caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix);
 
 }  // namespace epsitter

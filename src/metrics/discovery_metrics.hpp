@@ -10,6 +10,8 @@
 
 namespace epsitter {
 
+class FamilyWriter;
+
 struct DiscoveryGauges {
   std::map<std::string, std::size_t>
       targets_by_source;  // "file", "service", "ingress" always shown
@@ -23,5 +25,8 @@ struct DiscoveryGauges {
 // `prefix`_discovery_targets{source}, `prefix`_discovery_errors_total{reason},
 // `prefix`_discovery_last_sync_timestamp_seconds, `prefix`_shard_targets.
 std::string render_discovery_metrics(std::string_view prefix, const DiscoveryGauges& gauges);
+// The same families in any format.
+void write_discovery_metrics(FamilyWriter& out, std::string_view prefix,
+                             const DiscoveryGauges& gauges);
 
 }  // namespace epsitter

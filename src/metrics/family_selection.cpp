@@ -101,4 +101,16 @@ TextShown text_shown(const FamilySelection& selection, std::string_view suffix) 
   return TextShown::all;
 }
 
+FilteredFamilyWriter::Filter writer_filter(const FamilySelection& selection,
+                                           std::string_view prefix) {
+  FilteredFamilyWriter::Filter filter;
+  filter.classic_buckets = has_classic_buckets(selection.histogram);
+  filter.native_buckets = has_native_histogram(selection.histogram);
+  if (selection == FamilySelection{}) return filter;  // everything: no test per family
+  filter.keep = [selection, skip = prefix.size()](std::string_view family) {
+    return text_shown(selection, family.substr(std::min(skip, family.size()))) != TextShown::nothing;
+  };
+  return filter;
+}
+
 }  // namespace epsitter

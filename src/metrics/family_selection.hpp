@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/filtered_family_writer.hpp"
+
 namespace epsitter {
 
 // The forms of sitter_request_duration_seconds. The text format cannot carry a native histogram,
@@ -58,5 +60,11 @@ enum class TextShown { all, without_buckets, nothing };
 // A family not in the table is shown: a new family is never silently dropped (the unit test holds
 // every rendered family to a row).
 TextShown text_shown(const FamilySelection& selection, std::string_view suffix);
+
+// The selection in front of a writer of either format, for families named `prefix` + suffix: the
+// families it switches off, and the parts of the histogram its form leaves out (the text format
+// has no native part to leave out; without classic buckets it keeps _sum and _count).
+FilteredFamilyWriter::Filter writer_filter(const FamilySelection& selection,
+                                           std::string_view prefix);
 
 }  // namespace epsitter

@@ -1,22 +1,28 @@
 // Renders the OAuth 2.0 token endpoint families (see oauth2_metrics.hpp).
 #include "metrics/oauth2_metrics.hpp"
 
-#include "metrics/exposition_writer.hpp"
+#include "metrics/text_family_writer.hpp"
 
 namespace epsitter {
 
 std::string render_oauth2_metrics(std::string_view prefix, const OAuth2Counts& counts) {
-  if (counts.requests.empty()) return {};
+  TextFamilyWriter out;
+  write_oauth2_metrics(out, prefix, counts);
+  return out.take();
+}
+
+void write_oauth2_metrics(FamilyWriter& out, std::string_view prefix, const OAuth2Counts& counts) {
+  if (counts.requests.empty()) return;
   const std::string p{prefix};
-  ExpositionWriter out;
   const std::string requests = p + "_oauth2_token_requests_total";
   out.family(requests,
              "OAuth 2.0 token requests (shared by the targets of equal oauth2 settings), by token "
              "endpoint and status; status 0: no response.",
              MetricType::counter);
   for (const auto& [key, count] : counts.requests) {
-    out.sample(requests, {{"token_url", key.first}, {"status", std::to_string(key.second)}},
-               static_cast<double>(count));
+    const std::string status = std::to_string(key.second);
+    const Labels labels{{"token_url", key.first}, {"status", status}};
+    out.sample(requests, labels_of(labels), static_cast<double>(count));
   }
   const std::string failures = p + "_oauth2_token_failures_total";
   out.family(failures,
@@ -28,9 +34,8 @@ std::string render_oauth2_metrics(std::string_view prefix, const OAuth2Counts& c
   for (const auto& [key, count] : counts.requests) by_url.emplace(key.first, 0);
   for (const auto& [url, count] : counts.failures) by_url[url] = count;
   for (const auto& [url, count] : by_url) {
-    out.sample(failures, {{"token_url", url}}, static_cast<double>(count));
+    out.sample(failures, one_label("token_url", url), static_cast<double>(count));
   }
-  return out.take();
 }
 
 }  // namespace epsitter

@@ -9,6 +9,8 @@
 
 namespace epsitter {
 
+class FamilyWriter;
+
 struct OAuth2Counts {
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (token_url, status) -> count
   std::map<std::string, std::uint64_t> failures;                  // token_url -> count
@@ -17,5 +19,7 @@ struct OAuth2Counts {
 // `prefix`_oauth2_token_requests_total{token_url,status} and
 // `prefix`_oauth2_token_failures_total{token_url}; nothing before the first token request.
 std::string render_oauth2_metrics(std::string_view prefix, const OAuth2Counts& counts);
+// The same families in any format.
+void write_oauth2_metrics(FamilyWriter& out, std::string_view prefix, const OAuth2Counts& counts);
 
 }  // namespace epsitter

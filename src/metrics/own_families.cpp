@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "metrics/text_family_writer.hpp"
+
 namespace epsitter {
 
 OwnFamilies::OwnFamilies(std::string prefix, BuildInfo build,
@@ -13,12 +15,18 @@ OwnFamilies::OwnFamilies(std::string prefix, BuildInfo build,
       readers_(std::move(readers)) {}
 
 std::string OwnFamilies::render() const {
-  std::string text = start_delays_.render(prefix_);
-  text += render_runtime_metrics(prefix_, build_, readers_.reload(), readers_.process());
-  text += render_discovery_metrics(prefix_, readers_.discovery());
-  text += render_oauth2_metrics(prefix_, readers_.oauth2());
-  if (readers_.shard) text += render_shard_metrics(prefix_, readers_.shard());
-  return text;
+  TextFamilyWriter out;
+  write(out);
+  out.finish();
+  return out.take();
+}
+
+void OwnFamilies::write(FamilyWriter& out) const {
+  start_delays_.write(out, prefix_);
+  write_runtime_metrics(out, prefix_, build_, readers_.reload(), readers_.process());
+  write_discovery_metrics(out, prefix_, readers_.discovery());
+  write_oauth2_metrics(out, prefix_, readers_.oauth2());
+  if (readers_.shard) write_shard_metrics(out, prefix_, readers_.shard());
 }
 
 }  // namespace epsitter

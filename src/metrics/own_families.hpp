@@ -14,6 +14,8 @@
 
 namespace epsitter {
 
+class FamilyWriter;
+
 class OwnFamilies {
  public:
   // Where the figures that live outside src/metrics come from. Each is called at every render,
@@ -33,6 +35,8 @@ class OwnFamilies {
   // The families' text, in /metrics' order: start delays, build and reload, process, discovery,
   // OAuth 2.0 token requests.
   std::string render() const;
+  // The same families in any format; the caller finishes `out`.
+  void write(FamilyWriter& out) const;
 
  private:
   std::string prefix_;

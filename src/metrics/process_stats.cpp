@@ -13,7 +13,7 @@
 #include <system_error>
 #include <vector>
 
-#include "metrics/exposition_writer.hpp"
+#include "metrics/family_writer.hpp"
 
 namespace epsitter {
 
@@ -37,7 +37,7 @@ std::optional<double> count_entries(const std::string& directory) {
   return count;
 }
 
-void sample(ExpositionWriter& out, std::string_view name, std::string_view help, MetricType type,
+void sample(FamilyWriter& out, std::string_view name, std::string_view help, MetricType type,
             const std::optional<double>& value) {
   if (!value) return;
   out.family(name, help, type);
@@ -133,7 +133,7 @@ ProcessStats read_process_stats(const std::string& proc) {
   return stats;
 }
 
-void write_process_metrics(ExpositionWriter& out, const ProcessStats& stats) {
+void write_process_metrics(FamilyWriter& out, const ProcessStats& stats) {
   sample(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::gauge,
          stats.virtual_memory_bytes);
   sample(out, "process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::gauge,

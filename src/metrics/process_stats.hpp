@@ -8,7 +8,7 @@
 
 namespace epsitter {
 
-class ExpositionWriter;
+class FamilyWriter;
 
 // Each field is unset when its source could not be read (e.g. no /proc).
 struct ProcessStats {
@@ -40,6 +40,6 @@ std::optional<double> parse_max_open_files(std::string_view text);
 ProcessStats read_process_stats(const std::string& proc = "/proc");
 
 // Appends the process_* families, prometheus_client's names and help texts, unprefixed.
-void write_process_metrics(ExpositionWriter& out, const ProcessStats& stats);
+void write_process_metrics(FamilyWriter& out, const ProcessStats& stats);
 
 }  // namespace epsitter

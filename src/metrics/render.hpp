@@ -9,6 +9,7 @@
 
 #include "metrics/exposition_writer.hpp"
 #include "metrics/family_selection.hpp"
+#include "metrics/family_writer.hpp"
 #include "metrics/target_stats.hpp"
 
 namespace epsitter {
@@ -41,5 +42,11 @@ void render_exposition_slice(std::string_view prefix, StatsByTarget::const_itera
                              StatsByTarget::const_iterator last,
                              const std::vector<double>& duration_bounds, SliceOutput output,
                              const FamilySelection& families = {});
+
+// The same families written to any format (the protobuf exposition renders through this);
+// the caller finishes `out`.
+void render_families(std::string_view prefix, const StatsByTarget& stats,
+                     const std::vector<double>& duration_bounds, FamilyWriter& out,
+                     const FamilySelection& families = {});
 
 }  // namespace epsitter

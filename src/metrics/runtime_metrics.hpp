@@ -8,6 +8,8 @@
 
 namespace epsitter {
 
+class FamilyWriter;
+
 struct BuildInfo {
   std::string version;
   std::string revision;
@@ -24,5 +26,8 @@ struct ReloadGauges {
 // `prefix`_build_info, `prefix`_config_last_reload_*, then the unprefixed process_* families.
 std::string render_runtime_metrics(std::string_view prefix, const BuildInfo& build,
                                    const ReloadGauges& reload, const ProcessStats& process);
+// The same families in any format.
+void write_runtime_metrics(FamilyWriter& out, std::string_view prefix, const BuildInfo& build,
+                           const ReloadGauges& reload, const ProcessStats& process);
 
 }  // namespace epsitter

@@ -1,13 +1,18 @@
 // Renders the families of membership sharding (SHARD_MODE=lease).
 #include "metrics/shard_metrics.hpp"
 
-#include "metrics/exposition_writer.hpp"
+#include "metrics/text_family_writer.hpp"
 
 namespace epsitter {
 
 std::string render_shard_metrics(std::string_view prefix, const ShardGauges& gauges) {
+  TextFamilyWriter out;
+  write_shard_metrics(out, prefix, gauges);
+  return out.take();
+}
+
+void write_shard_metrics(FamilyWriter& out, std::string_view prefix, const ShardGauges& gauges) {
   const std::string p{prefix};
-  ExpositionWriter out;
 
   const std::string members = p + "_shard_members";
   out.family(members,
@@ -28,9 +33,8 @@ std::string render_shard_metrics(std::string_view prefix, const ShardGauges& gau
              "reached: it probes nothing and is not ready).",
              MetricType::gauge);
   for (const char* name : {"joining", "lost", "member"}) {
-    out.sample(state, {{"state", name}}, gauges.state == name ? 1.0 : 0.0);
+    out.sample(state, one_label("state", name), gauges.state == name ? 1.0 : 0.0);
   }
-  return out.take();
 }
 
 }  // namespace epsitter

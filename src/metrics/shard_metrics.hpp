@@ -9,6 +9,8 @@
 
 namespace epsitter {
 
+class FamilyWriter;
+
 struct ShardGauges {
   std::size_t members = 0;    // live members seen, this replica included while it is one
   std::uint64_t changes = 0;  // changes of the member list seen
@@ -17,5 +19,7 @@ struct ShardGauges {
 
 // `prefix`_shard_members, `prefix`_shard_changes_total, `prefix`_shard_membership{state}.
 std::string render_shard_metrics(std::string_view prefix, const ShardGauges& gauges);
+// The same families in any format.
+void write_shard_metrics(FamilyWriter& out, std::string_view prefix, const ShardGauges& gauges);
 
 }  // namespace epsitter

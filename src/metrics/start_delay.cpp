@@ -2,8 +2,10 @@
 #include "metrics/start_delay.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
-#include "metrics/exposition_writer.hpp"
+#include "metrics/text_family_writer.hpp"
 
 namespace epsitter {
 
@@ -17,23 +19,28 @@ void StartDelayHistogram::observe(std::chrono::nanoseconds delay) {
 }
 
 std::string StartDelayHistogram::render(std::string_view prefix) const {
+  TextFamilyWriter out;
+  write(out, prefix);
+  return out.take();
+}
+
+void StartDelayHistogram::write(FamilyWriter& out, std::string_view prefix) const {
   const std::string name = std::string{prefix} + "_probe_start_delay_seconds";
-  ExpositionWriter out;
   out.family(name,
              "How long after its planned time each probe started, over all targets (waiting for a "
              "scheduler thread, the HTTP engine or the in-flight bound).",
              MetricType::histogram);
-  const std::string bucket_name = name + "_bucket";
-  double cumulative = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    cumulative += static_cast<double>(counts_[i].load(std::memory_order_relaxed));
-    const std::string le = i < kBounds.size() ? format_value(kBounds[i]) : "+Inf";
-    out.sample(bucket_name, {{"le", le}}, cumulative);
+  const std::vector<double> bounds(kBounds.begin(), kBounds.end());
+  std::vector<double> cumulative;
+  double total = 0;
+  for (const auto& count : counts_) {
+    total += static_cast<double>(count.load(std::memory_order_relaxed));
+    cumulative.push_back(total);
   }
-  out.sample(name + "_sum", {},
-             static_cast<double>(sum_nanoseconds_.load(std::memory_order_relaxed)) / 1e9);
-  out.sample(name + "_count", {}, cumulative);
-  return out.take();
+  out.begin_histogram({}, static_cast<std::uint64_t>(total),
+                      static_cast<double>(sum_nanoseconds_.load(std::memory_order_relaxed)) / 1e9);
+  out.classic_buckets(bounds, cumulative);
+  out.end_histogram();
 }
 
 }  // namespace epsitter

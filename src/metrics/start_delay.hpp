@@ -12,6 +12,8 @@
 
 namespace epsitter {
 
+class FamilyWriter;
+
 class StartDelayHistogram {
  public:
   // Upper bounds in seconds: the alarm clock's 2 ms granule falls in the second bucket; a delay
@@ -26,6 +28,8 @@ class StartDelayHistogram {
   // The `prefix`_probe_start_delay_seconds histogram. Read while probes finish, a bucket may count
   // a probe that the sum does not hold yet; the buckets stay cumulative and _count is +Inf's.
   std::string render(std::string_view prefix) const;
+  // The same family in any format.
+  void write(FamilyWriter& out, std::string_view prefix) const;
 
  private:
   std::array<std::atomic<std::uint64_t>, kBounds.size() + 1> counts_{};  // per bucket, +Inf last

@@ -26,6 +26,7 @@ void TargetStats::record(const ProbeResult& result, const Verdict& verdict,
   // Prometheus buckets are upper bounds inclusive: a value equal to a bound counts in it.
   const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), result.duration_seconds);
   ++duration_counts[static_cast<std::size_t>(bucket - bounds.begin())];
+  native_durations.observe(result.duration_seconds);
 
   LastProbe probe;
   probe.success = verdict.success();

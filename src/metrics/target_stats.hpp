@@ -9,6 +9,7 @@
 
 #include "config/target.hpp"
 #include "expect/evaluator.hpp"
+#include "metrics/native_histogram.hpp"
 #include "metrics/probe_history.hpp"
 #include "probe/probe_result.hpp"
 
@@ -44,6 +45,7 @@ struct TargetStats {
   std::uint64_t consecutive_failures = 0;           // since the last success
   std::vector<std::uint64_t> duration_counts;  // per histogram bucket (not cumulative), +Inf last
   double histogram_sum_seconds = 0;  // as duration_sum_seconds, but reset with the buckets
+  NativeHistogram native_durations;  // the same durations for the protobuf exposition
   std::optional<LastProbe> last;     // unset until the first probe finishes
   HeaderList extra_labels;           // the target's `labels:` map
   std::string source = "file";       // where the target came from: file, service or ingress
@@ -56,6 +58,8 @@ struct TargetStats {
   void reset_histogram() {
     duration_counts.clear();
     histogram_sum_seconds = 0;
+    // Emptied too, so that both parts of the histogram share their count and sum.
+    native_durations = NativeHistogram{};
   }
 };
 

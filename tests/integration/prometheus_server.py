@@ -16,9 +16,12 @@ PROMETHEUS = os.environ.get("PROMETHEUS", shutil.which("prometheus") or "")
 
 class Prometheus:
     """`job` scrapes `targets`; `options` adds to its scrape config (scheme, tls_config,
-    basic_auth, ...); `more_jobs` are further scrape configs, whole."""
+    basic_auth, ...); `more_jobs` are further scrape configs, whole; `flags` are more command line
+    flags (--enable-feature=native-histograms)."""
 
-    def __init__(self, job, targets, metrics_path="/metrics", options=None, more_jobs=()):
+    def __init__(self, job, targets, metrics_path="/metrics", options=None, more_jobs=(),
+                 flags=()):
+        self.flags = list(flags)
         self.dir = tempfile.TemporaryDirectory(prefix="epsitter-prometheus-")
         self.port = harness.refused_port()  # free now; Prometheus binds it next
         config = {
@@ -41,7 +44,7 @@ class Prometheus:
         self.process = subprocess.Popen(
             [PROMETHEUS, f"--config.file={self.config_path}",
              f"--storage.tsdb.path={self.dir.name}/data",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn"],
+             f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn", *self.flags],
             stdout=self.log_file, stderr=subprocess.STDOUT)
         harness.wait_until(self._ready, timeout=60, interval=0.2, message="prometheus ready")
         return self

@@ -82,6 +82,15 @@ struct MetricsFixture {
 
   std::string plain(const std::string& own = kOwn) { return received(exposition(own)->plain()); }
 
+  std::string protobuf() {
+    std::shared_ptr<const std::string> got;
+    self->request(metrics, kGenerousWait, protobuf_atom::value)
+        .receive([&](const ProtobufReply& reply) { got = reply.targets; },
+                 [](const caf::error&) {});
+    REQUIRE(got);
+    return *got;
+  }
+
   StatusSnapshotPtr status() {
     StatusSnapshotPtr got;
     self->request(metrics, kGenerousWait, status_atom::value)
@@ -213,4 +222,19 @@ TEST_CASE_METHOD(MetricsFixture, "the status snapshot is shared until a result o
   const StatusSnapshotPtr third = status();
   CHECK(third != second);
   CHECK(third->targets.size() == 1);
+}
+
+TEST_CASE_METHOD(MetricsFixture,
+                 "the protobuf exposition is rendered from the current results at every request") {
+  const SharedTarget a = target("a");
+  configure({a});
+  report(a, 200, 0.25);
+  const std::string first = protobuf();
+  CHECK(first.find("sitter_request_duration_seconds") != std::string::npos);
+  CHECK(first.find("http://127.0.0.1:1/a") != std::string::npos);
+  CHECK(protobuf() == first);
+  report(a, 200, 0.5);
+  CHECK(protobuf() != first);
+  configure({});
+  CHECK(protobuf().find("http://127.0.0.1:1/a") == std::string::npos);
 }

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "metrics/exposition_writer.hpp"
+#include "metrics/text_family_writer.hpp"
 #include "metrics/process_stats.hpp"
 
 using namespace epsitter;
@@ -78,7 +78,7 @@ TEST_CASE("without procfs the process families are left out, not invented", "[pr
   const ProcessStats stats = read_process_stats("/nonexistent-proc");
   CHECK_FALSE(stats.cpu_seconds);
   CHECK_FALSE(stats.open_fds);
-  ExpositionWriter out;
+  TextFamilyWriter out;
   write_process_metrics(out, stats);
   CHECK(out.take().empty());
 }

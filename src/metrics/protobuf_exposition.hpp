@@ -1,0 +1,40 @@
+// What /metrics serves a scraper that asked for Prometheus' protobuf format: every family as
+// delimited io.prometheus.client.MetricFamily messages, the target histograms with their native
+// (sparse exponential) buckets beside the classic ones. Rendered per scrape: unlike the text, it
+// is not kept between scrapes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metrics/family_selection.hpp"
+#include "metrics/target_stats.hpp"
+
+namespace epsitter {
+
+class OwnFamilies;
+
+// The Content-Type of the body, as client_golang names it.
+inline constexpr const char* kProtobufContentType =
+    "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
+    "encoding=delimited";
+
+struct ProtobufExposition {
+  std::shared_ptr<const std::string> targets;  // the targets' families (from the metrics actor)
+  std::string own;                             // epsitter's own, rendered for this scrape
+};
+
+// The targets' families, in the order of the text exposition. `expected_bytes` (the last
+// rendering's size; 0: estimated from the number of targets) is reserved up front: 20 MB at
+// 10,000 targets, which growing by doubling would hold twice over while it copies. `families`
+// leaves out what the `metrics:` block switched off, and the histogram's parts its form omits.
+std::string render_protobuf_targets(std::string_view prefix, const StatsByTarget& stats,
+                                    const std::vector<double>& duration_bounds,
+                                    std::size_t expected_bytes = 0,
+                                    const FamilySelection& families = {});
+// epsitter's own families.
+std::string render_protobuf_own(const OwnFamilies& own);
+
+}  // namespace epsitter
