@@ -269,17 +269,20 @@ def profile(pid, seconds, workdir):
     if not shutil.which("perf"):
         return ["perf is not installed (apt-get install linux-perf)"]
     data = os.path.join(workdir, "perf.data")
-    record = subprocess.run(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-p", str(pid),
+    record = subprocess.run(["perf", "record", "-F", "999", "--call-graph", "dwarf,16384", "-p", str(pid),
                              "-o", data, "--", "sleep", str(seconds)], capture_output=True, text=True)
     if record.returncode != 0 or not os.path.exists(data):
         return [f"perf record failed: {record.stderr.strip()[-300:]}"]
     lines = []
-    for title, sort in (("self time by library", "dso"), ("self time by function", "dso,sym")):
+    # By thread first: the engine thread does what bare_curl does; the CAF workers, the web
+    # server's and the renderers' threads are what epsitter adds.
+    for title, sort, limit in (("self time by thread", "comm", 0.5), ("self time by library", "dso", 0.5),
+                               ("self time by function", "dso,sym", 0.8)):
         report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio", "-g", "none",
-                                 "--sort", sort, "--percent-limit", "1.5"],
+                                 "--sort", sort, "--percent-limit", str(limit)],
                                 capture_output=True, text=True, timeout=600)
         rows = [l.rstrip() for l in report.stdout.splitlines() if l.strip() and not l.startswith("#")]
-        lines += [f"{title}:"] + rows[:15]
+        lines += [f"{title}:"] + rows[:20]
     return lines
 
 
@@ -315,6 +318,7 @@ def measure(procs, nginx, prefix, n, args, prober, prometheus=None, scrape_url=N
     row["prober CPU ms per probe"] = (cpu1 - cpu0) * 1000 / max(probes, 1)
     row["prober CPU % of one core"] = (cpu1 - cpu0) * 100 / (t1 - t0)
     row["prober RSS / peak MiB"] = f"{rss:.0f} / {peak:.0f}"
+    row["machine load average (1 min) at the window's end"] = f"{os.getloadavg()[0]:.1f}"
     if prometheus:
         scrapes_per_minute = 60 / INTERVAL
         plain, wire = scraped_bytes(scrape_url, accept)
