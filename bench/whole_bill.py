@@ -445,7 +445,10 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
-    command = " ".join(["bench/whole_bill.py"] + [a for a in sys.argv[1:] if a != "--write"])
+    shown = [a for a in sys.argv[1:] if a != "--write"]
+    if "--note" in shown:  # the note is printed as prose, not as part of the command
+        del shown[shown.index("--note"):shown.index("--note") + 2]
+    command = " ".join(["bench/whole_bill.py"] + shown)
     section = (f"## The whole bill: each prober and the Prometheus that stores its results\n\n"
                f"Run {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
                f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by `{command}`: "
