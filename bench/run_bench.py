@@ -691,7 +691,11 @@ def main():
     if args.write:
         # A soak on its own (an hour) keeps its own file rather than replace the scenarios' tables.
         name = "SOAK.md" if args.soak_only else "RESULTS.md"
-        open(os.path.join(HERE, name), "w").write(text)
+        path = os.path.join(HERE, name)
+        # bench/whole_bill.py's section (between its markers) is another run's: it stays.
+        kept = re.search(r"<!-- whole_bill\.py: begin -->.*?<!-- whole_bill\.py: end -->\n",
+                         open(path).read() if os.path.exists(path) else "", re.S)
+        open(path, "w").write(text + ("\n" + kept.group(0) if kept else ""))
 
 
 if __name__ == "__main__":
