@@ -2,26 +2,16 @@
 #include "web/exposition_format.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
+
+#include "text/ascii.hpp"
 
 namespace epsitter {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using text::trim;
+constexpr auto iequals = text::equals_ignoring_case;
 
 // The first piece of `text` up to `separator` (which is consumed), or all of it.
 std::string_view next_piece(std::string_view& text, char separator) {
