@@ -23,6 +23,7 @@
 #define EPSITTER_SANITIZED_MALLOC 1
 #endif
 
+#ifndef EPSITTER_SANITIZED_MALLOC
 namespace {
 
 // glibc's arenas, as malloc_info(3) lists them: one <heap nr="..."> element each.
@@ -44,6 +45,7 @@ int arena_count() {
 }
 
 }  // namespace
+#endif
 
 TEST_CASE("after tune_allocator, threads beyond glibc's 8 arenas per core get their own",
           "[os]") {
