@@ -63,6 +63,11 @@ struct TokenCache::State {
 
 TokenCache::TokenCache(Send send, std::string user_agent, Clock clock)
     : state_(std::make_shared<State>()) {
+  // Locked so that the engine thread, whose first use of the state is under this mutex in
+  // fetched(), is seen to come after its construction here: the state reaches that thread
+  // through CAF's mailboxes (a target actor asks), which ThreadSanitizer cannot see through
+  // (tests/tsan.supp), and it reported the constructor's writes as racing with fetched().
+  const std::lock_guard<std::mutex> lock(state_->mutex);
   state_->send = std::move(send);
   state_->user_agent = std::move(user_agent);
   state_->clock = std::move(clock);
