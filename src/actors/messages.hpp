@@ -24,7 +24,7 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 // families, which the scraper renders: they are read from objects outside the actor system.
 using exposition_atom = caf::atom_constant<caf::atom("exposition")>;
 // A scraper that asked for Prometheus' protobuf format to the metrics actor: reply with the
-// targets' families in it (a ProtobufReply), rendered for this scrape.
+// targets' families in it (a ProtobufReply).
 using protobuf_atom = caf::atom_constant<caf::atom("protobuf")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;

@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <caf/all.hpp>
+#include <chrono>
+#include <memory>
 
 #include "actors/messages.hpp"
+#include "actors/render_cache.hpp"
 #include "actors/status_messages.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/protobuf_exposition.hpp"
@@ -34,13 +37,43 @@ struct MetricsState {
   StatsByTarget stats;
   std::vector<double> duration_bounds;
   FamilySelection families;  // only rendering is filtered: every family keeps recording
-  // The targets' families as last rendered, reused until a result or a target change makes them
-  // stale, so that concurrent scrapers share one rendering (tens of MB of text at 10,000 targets,
-  // which Exposition never holds whole).
-  Exposition::TargetFamiliesPtr targets;
-  StatusSnapshotPtr status;        // likewise for the status page and its JSON API
+  // What the HTTP port serves, kept so that concurrent scrapers share one rendering (tens of MB
+  // of text at 10,000 targets, which Exposition never holds whole) and so that clients asking
+  // without pause cannot make the actor render all the time (see render_cache.hpp).
+  RenderCache<Exposition::TargetFamilies> text;
+  RenderCache<std::string> protobuf;
+  RenderCache<StatusSnapshot> status;
   std::size_t protobuf_bytes = 0;  // the last protobuf rendering's size, reserved for the next
+
+  void reuse_for(double factor) {
+    text = RenderCache<Exposition::TargetFamilies>{factor};
+    protobuf = RenderCache<std::string>{factor};
+    status = RenderCache<StatusSnapshot>{factor};
+  }
+
+  void results_changed() {
+    const auto now = std::chrono::steady_clock::now();
+    text.changed(now);
+    protobuf.changed(now);
+    status.changed(now);
+  }
+
+  void targets_changed() {
+    text.discard();
+    protobuf.discard();
+    status.discard();
+  }
 };
+
+// The cached rendering of `cache` if it may still be served, else `render()`'s, which is kept.
+template <class T, class Render>
+std::shared_ptr<const T> served(RenderCache<T>& cache, Render render) {
+  const auto started = std::chrono::steady_clock::now();
+  if (auto kept = cache.reusable(started)) return kept;
+  std::shared_ptr<const T> fresh = render();
+  cache.store(fresh, started, std::chrono::steady_clock::now());
+  return fresh;
+}
 
 // Keeps the series of configured targets (counters of unchanged targets survive a reload), adds
 // zeroed series for new ones so that they are visible before their first probe, and drops the rest.
@@ -79,8 +112,10 @@ WallClock::time_point finished_at(const ProbeResult& result) {
       std::chrono::duration<double>(result.finished_unix_seconds))};
 }
 
-caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string prefix) {
+caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string prefix,
+                           double render_reuse_factor) {
   self->state.prefix = std::move(prefix);
+  self->state.reuse_for(render_reuse_factor);
   // Runs on the actor's own thread (it is spawned detached). Best effort: where the system
   // refuses (a strict seccomp profile), the actor keeps the normal priority.
   name_this_thread("metrics");
@@ -93,53 +128,54 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
         if (found == state.stats.end()) return;
         found->second.record(done.result, done.verdict, state.duration_bounds);
         found->second.history.record(done.result, done.verdict, finished_at(done.result));
-        state.targets.reset();
-        state.status.reset();
+        state.results_changed();
       },
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
         self->state.families = configured.families;
-        self->state.targets.reset();
-        self->state.status.reset();
+        self->state.targets_changed();
       },
       [self](exposition_atom, std::string& own_families) -> ExpositionReply {
         auto& state = self->state;
-        if (!state.targets) {
-          state.targets = Exposition::render_targets(
-              state.prefix, state.stats, state.duration_bounds, kRenderThreads, state.families);
+        auto targets = served(state.text, [&state] {
+          auto rendered = Exposition::render_targets(state.prefix, state.stats,
+                                                     state.duration_bounds, kRenderThreads,
+                                                     state.families);
           // A rendering of many targets allocates and frees MBs on its helper thread (rows,
           // chunks, compressor state), whose malloc arena keeps freed pages resident: ~10 MiB of
           // RSS at 10,000 targets without this. Trimming took 0.3-0.7 ms there.
           return_free_memory();
-        }
+          return rendered;
+        });
         return ExpositionReply{
-            std::make_shared<const Exposition>(state.targets, std::move(own_families))};
+            std::make_shared<const Exposition>(std::move(targets), std::move(own_families))};
       },
-      // Rendered for each scrape that asks, not kept: a Prometheus with native histograms scrapes
-      // once per interval, and keeping it would hold MBs between scrapes.
       [self](protobuf_atom) -> ProtobufReply {
         auto& state = self->state;
-        auto bytes = std::make_shared<const std::string>(render_protobuf_targets(
-            state.prefix, state.stats, state.duration_bounds, state.protobuf_bytes, state.families));
-        state.protobuf_bytes = bytes->size();
-        return_free_memory();
-        return ProtobufReply{std::move(bytes)};
+        return ProtobufReply{served(state.protobuf, [&state] {
+          auto bytes = std::make_shared<const std::string>(
+              render_protobuf_targets(state.prefix, state.stats, state.duration_bounds,
+                                      state.protobuf_bytes, state.families));
+          state.protobuf_bytes = bytes->size();
+          return_free_memory();
+          return bytes;
+        })};
       },
       [self](status_atom) -> StatusReply {
         auto& state = self->state;
-        if (!state.status) {
-          state.status = std::make_shared<const StatusSnapshot>(make_status_snapshot(state.stats));
-        }
-        return StatusReply{state.status};
+        return StatusReply{served(state.status, [&state] {
+          return std::make_shared<const StatusSnapshot>(make_status_snapshot(state.stats));
+        })};
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix) {
-  return system.spawn<caf::detached>(metrics_actor, std::move(metric_prefix));
+caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix,
+                               double render_reuse_factor) {
+  return system.spawn<caf::detached>(metrics_actor, std::move(metric_prefix), render_reuse_factor);
 }
 
 }  // namespace epsitter

@@ -4,10 +4,15 @@
 #include <caf/fwd.hpp>
 #include <string>
 
+#include "actors/render_cache.hpp"
+
 namespace epsitter {
 
 // Accepts ProbeDone, LabelSet (targets_atom), exposition_atom (replies with ExpositionReply),
 // protobuf_atom (replies with ProtobufReply) and status_atom (replies with StatusReply).
-caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix);
+// `render_reuse_factor`: how long a stale rendering is still served, in units of the time it took
+// (see render_cache.hpp).
+caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix,
+                               double render_reuse_factor = kDefaultRenderReuseFactor);
 
 }  // namespace epsitter

@@ -1,8 +1,10 @@
 // Reads the `metrics:` block: the switches of the per-target families (family_selection.hpp).
 #include "config/metrics_fields.hpp"
 
+#include <array>
 #include <string>
 
+#include "config/named_values.hpp"
 #include "config/number_parsing.hpp"
 #include "config/spelling.hpp"
 #include "config/target_fields.hpp"
@@ -12,11 +14,17 @@ namespace epsitter::detail {
 namespace {
 
 const Words kMetricsKeys{"phases", "tls", "last_probe", "summary", "histogram"};
-const Words kHistogramForms{"classic", "native", "both", "none"};
+constexpr std::array<NamedValue<HistogramForm>, 4> kHistogramFormNames{{
+    {"classic", HistogramForm::classic},
+    {"native", HistogramForm::native},
+    {"both", HistogramForm::both},
+    {"none", HistogramForm::none},
+}};
 
 HistogramForm histogram_form_of(const Field& field) {
+  const Words kHistogramForms = names_of(kHistogramFormNames);
   const std::string text = text_of(field, "one of " + join(kHistogramForms));
-  const std::optional<HistogramForm> form = histogram_form_named(text);
+  const std::optional<HistogramForm> form = value_named(kHistogramFormNames, text);
   if (!form) {
     // Always the whole list: there are only four, and a near miss is told apart as well.
     const std::string guess = suggestion(text, kHistogramForms);

@@ -42,28 +42,6 @@ std::optional<FamilySwitch> switch_of(std::string_view suffix) {
   return found->by;
 }
 
-std::optional<HistogramForm> histogram_form_named(std::string_view name) {
-  for (HistogramForm form :
-       {HistogramForm::classic, HistogramForm::native, HistogramForm::both, HistogramForm::none}) {
-    if (name_of(form) == name) return form;
-  }
-  return std::nullopt;
-}
-
-std::string_view name_of(HistogramForm form) {
-  switch (form) {
-    case HistogramForm::classic:
-      return "classic";
-    case HistogramForm::native:
-      return "native";
-    case HistogramForm::both:
-      return "both";
-    case HistogramForm::none:
-      return "none";
-  }
-  return "both";
-}
-
 bool has_classic_buckets(HistogramForm form) {
   return form == HistogramForm::classic || form == HistogramForm::both;
 }

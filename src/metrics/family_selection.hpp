@@ -45,10 +45,6 @@ const std::vector<FamilyGroup>& family_groups();
 // The switch of the family named prefix + `suffix`; nullopt for a family not in the table.
 std::optional<FamilySwitch> switch_of(std::string_view suffix);
 
-// `histogram:` as written in the config, and back.
-std::optional<HistogramForm> histogram_form_named(std::string_view name);
-std::string_view name_of(HistogramForm form);
-
 // What a form serves in the protobuf exposition, where both kinds exist: the classic buckets
 // (classic, both) and the native histogram (native, both).
 bool has_classic_buckets(HistogramForm form);

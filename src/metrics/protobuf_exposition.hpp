@@ -1,7 +1,7 @@
 // What /metrics serves a scraper that asked for Prometheus' protobuf format: every family as
 // delimited io.prometheus.client.MetricFamily messages, the target histograms with their native
-// (sparse exponential) buckets beside the classic ones. Rendered per scrape: unlike the text, it
-// is not kept between scrapes.
+// (sparse exponential) buckets beside the classic ones. The metrics actor keeps the targets' part
+// as it keeps the text's (actors/render_cache.hpp).
 #pragma once
 
 #include <memory>

@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// The protobuf body, compressed per scrape when asked: it is not kept between scrapes either.
+// The protobuf body, compressed per scrape when asked: a Prometheus that negotiated protobuf
+// scrapes once per interval, so a compressed copy kept for the next scrape would rarely be used.
 HttpResponse protobuf_response(std::shared_ptr<const ProtobufExposition> current, bool gzip) {
   HttpResponse response;
   response.content_type = kProtobufContentType;

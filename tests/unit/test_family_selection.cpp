@@ -190,14 +190,6 @@ TEST_CASE("switched off on several threads, runs still join family by family") {
   CHECK(whole.find("sitter_request_phase_seconds") == std::string::npos);
 }
 
-TEST_CASE("histogram forms are named as in the config") {
-  for (HistogramForm form :
-       {HistogramForm::classic, HistogramForm::native, HistogramForm::both, HistogramForm::none}) {
-    CHECK(histogram_form_named(name_of(form)) == form);
-  }
-  CHECK_FALSE(histogram_form_named("Native").has_value());
-}
-
 TEST_CASE("each histogram form's kinds in the protobuf format") {
   CHECK(has_classic_buckets(HistogramForm::classic));
   CHECK_FALSE(has_native_histogram(HistogramForm::classic));

@@ -40,9 +40,12 @@ bool has_line(const std::string& text, const std::string& line) {
 }
 
 struct MetricsFixture {
+  explicit MetricsFixture(double reuse_factor = 0.0)
+      : metrics(spawn_metrics_actor(system, "sitter", reuse_factor)) {}
+
   SmallSystemConfig config;
   caf::actor_system system{config};
-  caf::actor metrics = spawn_metrics_actor(system, "sitter");
+  caf::actor metrics;  // by default every result shows at the next request
   // One sender for every message: CAF keeps the order of messages between two actors, so a
   // request sees the effect of every send before it.
   caf::scoped_actor self{system};
@@ -82,14 +85,16 @@ struct MetricsFixture {
 
   std::string plain(const std::string& own = kOwn) { return received(exposition(own)->plain()); }
 
-  std::string protobuf() {
+  std::shared_ptr<const std::string> protobuf_object() {
     std::shared_ptr<const std::string> got;
     self->request(metrics, kGenerousWait, protobuf_atom::value)
         .receive([&](const ProtobufReply& reply) { got = reply.targets; },
                  [](const caf::error&) {});
     REQUIRE(got);
-    return *got;
+    return got;
   }
+
+  std::string protobuf() { return *protobuf_object(); }
 
   StatusSnapshotPtr status() {
     StatusSnapshotPtr got;
@@ -225,16 +230,54 @@ TEST_CASE_METHOD(MetricsFixture, "the status snapshot is shared until a result o
 }
 
 TEST_CASE_METHOD(MetricsFixture,
-                 "the protobuf exposition is rendered from the current results at every request") {
+                 "the protobuf exposition is shared until a result or a set changes") {
   const SharedTarget a = target("a");
   configure({a});
   report(a, 200, 0.25);
   const std::string first = protobuf();
   CHECK(first.find("sitter_request_duration_seconds") != std::string::npos);
   CHECK(first.find("http://127.0.0.1:1/a") != std::string::npos);
+  CHECK(protobuf_object() == protobuf_object());  // the same object: nothing changed
   CHECK(protobuf() == first);
   report(a, 200, 0.5);
   CHECK(protobuf() != first);
   configure({});
   CHECK(protobuf().find("http://127.0.0.1:1/a") == std::string::npos);
+}
+
+namespace {
+
+// Renderings are served for a billion times their rendering time after a change: for the length of
+// the test.
+struct PatientMetricsFixture : MetricsFixture {
+  PatientMetricsFixture() : MetricsFixture(1e9) {}
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(PatientMetricsFixture,
+                 "after a result, renderings are reused for their window; a new set ends it") {
+  const SharedTarget a = target("a");
+  configure({a});
+  report(a, 200, 0.25);
+  const std::string text = plain();
+  const std::shared_ptr<const std::string> bytes = protobuf_object();
+  const StatusSnapshotPtr snapshot = status();
+  CHECK(has_line(text, "sitter_request_time_count" + labels_of("a") + "} 1.0"));
+
+  // A client asking again at once gets what was rendered, result or not: however fast it asks,
+  // the actor does not render again within the window.
+  report(a, 500, 0.5);
+  CHECK(plain() == text);
+  CHECK(protobuf_object() == bytes);
+  CHECK(status() == snapshot);
+
+  // A new set of targets is shown at once: a removed target leaves the next scrape.
+  configure({a, target("b")});
+  const std::string after = plain();
+  CHECK(has_line(after, "sitter_request_time_count" + labels_of("a") + "} 2.0"));
+  CHECK(after.find("name=\"b\"") != std::string::npos);
+  CHECK(protobuf_object() != bytes);
+  CHECK(status() != snapshot);
+  CHECK(status()->find("a")->probes == 2);
 }

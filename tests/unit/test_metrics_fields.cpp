@@ -97,6 +97,9 @@ TEST_CASE("an unknown histogram form is an error listing the forms", "[config][e
   CHECK_THAT(message_of(error), Contains("classic, native, both, none"));
   CHECK_THAT(message_of(error), Contains(R"(did you mean "native"?)"));
   CHECK(error_for(kTargets + "metrics:\n  histogram: false\n").field() == "metrics.histogram");
+  // The forms are spelled as documented, in lower case.
+  CHECK_THAT(message_of(error_for(kTargets + "metrics:\n  histogram: Native\n")),
+             Contains(R"("Native" is not a histogram form)"));
 }
 
 TEST_CASE("a metrics block that is not a map is an error", "[config][errors]") {
