@@ -22,29 +22,29 @@ import platform
 import sys
 import time
 
-import run_bench as bench
+import common
+from common import HERE
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 SCRAPE_EVERY = 15  # s, as a Prometheus scrape_interval
 SIZES = {30: [10_000, 30_000, 100_000], 1: [1_000, 5_000, 10_000]}
 
 
 def measure(n, interval):
-    with bench.epsitter_running(bench.target_urls(n, "c"), interval) as (proc, _):
-        ready = bench.wait_ready(bench.EPSITTER_PORT, timeout=300)
+    with common.epsitter_running(common.target_urls(n, "c"), interval) as (proc, _):
+        ready = common.wait_ready(common.EPSITTER_PORT, timeout=300)
         time.sleep(interval + 5)  # one full round behind: every target in its schedule
         window = max(2 * interval, 30)
-        before = bench.scrape(bench.EPSITTER_PORT, "/metrics", True)[2]
-        cpu0, t0 = bench.cpu_seconds(proc.pid), time.monotonic()
-        bench.scrape_while_probing(bench.EPSITTER_PORT, window, SCRAPE_EVERY)
-        cpu1, t1 = bench.cpu_seconds(proc.pid), time.monotonic()
-        after = bench.scrape(bench.EPSITTER_PORT, "/metrics", True)[2]
-        rss = bench.status_kib(proc.pid, "VmRSS") / 1024
-        reload_seconds, _ = bench.posted_reload(bench.EPSITTER_PORT)
-        peak = bench.status_kib(proc.pid, "VmHWM") / 1024
-        probes = bench.probes_done(after) - bench.probes_done(before)
+        before = common.scrape(common.EPSITTER_PORT, "/metrics", True)[2]
+        cpu0, t0 = common.cpu_seconds(proc.pid), time.monotonic()
+        common.scrape_while_probing(common.EPSITTER_PORT, window, SCRAPE_EVERY)
+        cpu1, t1 = common.cpu_seconds(proc.pid), time.monotonic()
+        after = common.scrape(common.EPSITTER_PORT, "/metrics", True)[2]
+        rss = common.status_kib(proc.pid, "VmRSS") / 1024
+        reload_seconds, _ = common.posted_reload(common.EPSITTER_PORT)
+        peak = common.status_kib(proc.pid, "VmHWM") / 1024
+        probes = common.probes_done(after) - common.probes_done(before)
         planned = n / interval * (t1 - t0)
-        p99 = bench.own_delay_p99_ms(before, after)
+        p99 = common.own_delay_p99_ms(before, after)
         return {
             "targets": f"{n:,}",
             "every": f"{interval} s",
@@ -71,7 +71,9 @@ def main():
     parser.add_argument("--intervals", default="30,1", help="POLL_INTERVALs to measure, s")
     args = parser.parse_args()
     rows = []
-    with bench.Nginx():
+    # nginx logs each request as under run_bench.py, so that the figures compare with earlier
+    # runs'.
+    with common.Nginx(log=common.ACCESS_LOG):
         for interval in (int(i) for i in args.intervals.split(",")):
             for n in SIZES[interval]:
                 rows.append(measure(n, interval))

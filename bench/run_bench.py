@@ -32,101 +32,29 @@ What it does, all on 127.0.0.1:
 import argparse
 import contextlib
 import datetime
-import gzip
 import os
-import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-NGINX_PORT = 18080
-EPSITTER_PORT = 18989
-BLACKBOX_PORT = 19115
-ACCESS_LOG = "/tmp/epsitter-bench-access.log"
+from common import (ACCESS_LOG, BLACKBOX_PORT, EPSITTER_PORT, HERE, NGINX_PORT, TIMEOUT,
+                    WHOLE_BILL_BEGIN, WHOLE_BILL_END, Nginx, cpu_seconds, epsitter_running, machine,
+                    own_delay_p99_ms, posted_reload, probes_done, raise_open_files_limit,
+                    require_free_ports, scrape, scrape_while_probing, start_blackbox,
+                    started_between, status_kib, table, target_urls, wait_port, wait_ready,
+                    write_config)
+
 INTERVAL = 1.0
-TIMEOUT = 5
 SCRAPE_EVERY = 3  # s: a gzip scrape of epsitter while its probes are measured
 
 
 def sh(*args, **kwargs):
     return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout
-
-
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-
-
-def status_kib(pid, key):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def port_free(port):
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def wait_port(port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-class Nginx:
-    def __enter__(self):
-        conf = open(os.path.join(HERE, "nginx.conf")).read()
-        conf = conf.replace("access_log off;",
-                            "log_format t '$msec $uri';\n"
-                            f"  access_log {ACCESS_LOG} t buffer=512k flush=1s;")
-        self.dir = tempfile.mkdtemp(prefix="epsitter-bench-nginx-")
-        path = os.path.join(self.dir, "nginx.conf")
-        open(path, "w").write(conf)
-        if os.path.exists(ACCESS_LOG):
-            os.unlink(ACCESS_LOG)
-        self.proc = subprocess.Popen(["nginx", "-c", path, "-p", self.dir])
-        wait_port(NGINX_PORT)
-        return self
-
-    def log_offset(self):
-        time.sleep(1.2)  # the log buffer is flushed every second
-        return os.path.getsize(ACCESS_LOG) if os.path.exists(ACCESS_LOG) else 0
-
-    def arrivals(self, start, prefix, window):
-        """{path: [times]} for requests logged since byte offset `start` whose path starts with
-        prefix and whose time falls in window (wall-clock start, end)."""
-        time.sleep(1.2)
-        seen = {}
-        with open(ACCESS_LOG) as f:
-            f.seek(start)
-            for line in f:
-                parts = line.split()
-                if (len(parts) == 2 and parts[1].startswith(prefix)
-                        and window[0] <= float(parts[0]) < window[1]):
-                    seen.setdefault(parts[1], []).append(float(parts[0]))
-        return seen
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class HangingPort:
@@ -143,14 +71,19 @@ class HangingPort:
         self.sock.close()
 
 
-def target_urls(n, prefix, hang_port=None):
-    urls = []
-    for i in range(n):
-        if hang_port and i % 10 == 0:
-            urls.append(f"http://127.0.0.1:{hang_port}/{prefix}{i}")
-        else:
-            urls.append(f"http://127.0.0.1:{NGINX_PORT}/{prefix}{i}")
-    return urls
+def log_offset(nginx):
+    time.sleep(1.2)  # the log buffer is flushed every second
+    return nginx.offset()
+
+
+def arrivals_since(nginx, start, prefix, window):
+    """{path: [times]} for requests logged since byte offset `start` whose path starts with
+    prefix and whose time falls in window (wall-clock start, end)."""
+    time.sleep(1.2)
+    seen = {}
+    for path, logged in nginx.requests(start, prefix, window):
+        seen.setdefault(path, []).append(logged)
+    return seen
 
 
 def jitter_ms(arrivals):
@@ -174,112 +107,10 @@ def jitter_ms(arrivals):
                                                           int(len(deviations) * 0.99))]
 
 
-def fetch(port, path, gzip_ok):
-    """One GET from loopback: (seconds it took, body as sent, its Content-Encoding)."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
-    if gzip_ok:
-        request.add_header("Accept-Encoding", "gzip")
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = response.read()
-        encoding = response.headers.get("Content-Encoding", "")
-    return time.perf_counter() - started, body, encoding
-
-
-def scrape(port, path, gzip_ok):
-    """(seconds, bytes as sent, text inflated)."""
-    elapsed, body, encoding = fetch(port, path, gzip_ok)
-    text = gzip.decompress(body) if encoding == "gzip" else body
-    return elapsed, len(body), text.decode()
-
-
-def scrape_while_probing(port, seconds, every):
-    """Scrapes /metrics with gzip every `every` s for `seconds`, as Prometheus would while the
-    targets are probed: the seconds each took, and the bytes. The body is not inflated here, so
-    that the benchmark's own work stays out of the cores being measured."""
-    times, size = [], 0
-    deadline = time.monotonic() + seconds
-    while deadline - time.monotonic() > 0:
-        time.sleep(min(every, max(0.0, deadline - time.monotonic())))
-        if deadline - time.monotonic() >= 0.2:  # no scrape at the window's very end
-            elapsed, body, _ = fetch(port, "/metrics", True)
-            times.append(elapsed)
-            size = len(body)
-    return times, size
-
-
-def wait_ready(port, timeout=60):
-    """Seconds until /-/ready answers 200: config loaded and every target scheduled."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=5) as r:
-                if r.status == 200:
-                    return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.01)
-    raise RuntimeError("epsitter did not become ready")
-
-
-def posted_reload(port):
-    """One POST /-/reload (it answers once the diff is applied): (seconds, targets restarted)."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", method="POST",
-                                     headers={"X-Epsitter-Reload": "1"})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = response.read().decode()
-    elapsed = time.perf_counter() - started
-    # The answer ends with the supervisor's diff: "targets=N started=N kept=N stopped=N".
-    return elapsed, int(re.search(r"started=(\d+)", answer).group(1))
-
-
 def timed_reload(port):
     """One POST /-/reload: "seconds, targets restarted"."""
     elapsed, restarted = posted_reload(port)
     return f"{elapsed:.3f} s, {restarted} restarted"
-
-
-def write_config(path, urls):
-    with open(path, "w") as f:
-        f.write("urls:\n")
-        for i, url in enumerate(urls):
-            f.write(f"  t{i}:\n    namespace: bench\n    url: {url}\n    timeout: {TIMEOUT}\n")
-
-
-def probes_done(text):
-    return sum(float(m.group(1)) for m in
-               re.finditer(r"^\w+_request_time_count\{[^}]*\} (\S+)$", text, re.M))
-
-
-def start_delay_buckets(text):
-    """epsitter's own sitter_probe_start_delay_seconds buckets: {upper bound: cumulative count}."""
-    return {float(m.group(1)): float(m.group(2)) for m in
-            re.finditer(r'^\w+_probe_start_delay_seconds_bucket\{le="([^"]+)"\} (\S+)$', text, re.M)}
-
-
-def started_between(before, after):
-    """{upper bound: cumulative count} of the probes started between two scrapes."""
-    first, last = start_delay_buckets(before), start_delay_buckets(after)
-    return {bound: last[bound] - first.get(bound, 0) for bound in last}
-
-
-def own_delay_p99_ms(before, after):
-    """The 99th percentile (ms) of the start delays of the probes started between two scrapes, as
-    Prometheus' histogram_quantile estimates it: linear within the bucket that holds it."""
-    started = started_between(before, after)
-    total = started.get(float("inf"), 0)
-    if total <= 0:
-        return None
-    rank = 0.99 * total
-    lower, below = 0.0, 0
-    for bound, count in sorted(started.items()):
-        if count >= rank:
-            if bound == float("inf"):
-                return lower * 1000
-            return (lower + (bound - lower) * (rank - below) / max(count - below, 1)) * 1000
-        lower, below = bound, count
-    return None
 
 
 def late_percent(before, after, bound):
@@ -290,31 +121,12 @@ def late_percent(before, after, bound):
     return (total - started[bound]) * 100 / total if total > 0 else None
 
 
-@contextlib.contextmanager
-def epsitter_running(urls, interval):
-    """epsitter probing `urls` every `interval` s, ready; yields (process, config path)."""
-    workdir = tempfile.mkdtemp(prefix="epsitter-bench-")
-    config = os.path.join(workdir, "sitter.yaml")
-    write_config(config, urls)
-    env = dict(os.environ, POLL_INTERVAL=str(interval), SERVER_PORT=str(EPSITTER_PORT),
-               LOG_LEVEL="ERROR", POOL_SIZE="2")
-    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
-    # --no-watch: the reloads measured are the POSTs, not the file watcher's.
-    proc = subprocess.Popen([binary, "--no-watch", config], env=env)
-    try:
-        yield proc, config
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
 def run_epsitter(nginx, n, duration, hang_port=None):
     urls = target_urls(n, "e", hang_port)
     with epsitter_running(urls, INTERVAL) as (proc, config):
         startup = wait_ready(EPSITTER_PORT)
         time.sleep(3 + (TIMEOUT if hang_port else 0))  # warm up; let hanging probes settle
-        offset = nginx.log_offset()
+        offset = log_offset(nginx)
         before_text = scrape(EPSITTER_PORT, "/metrics", True)[2]
         before = probes_done(before_text)
         cpu0, t0, wall0 = cpu_seconds(proc.pid), time.monotonic(), time.time()
@@ -328,7 +140,7 @@ def run_epsitter(nginx, n, duration, hang_port=None):
         probing_rss = status_kib(proc.pid, "VmRSS") / 1024
         plain = scrape(EPSITTER_PORT, "/metrics", False)
         peak_plain = status_kib(proc.pid, "VmHWM") / 1024
-        arrivals = nginx.arrivals(offset, "/e", (wall0, wall1))
+        arrivals = arrivals_since(nginx, offset, "/e", (wall0, wall1))
         probes = after - before
         rate = probes / (t1 - t0)
         fast_expected = sum(1 for u in urls if f":{NGINX_PORT}/" in u) / INTERVAL
@@ -474,13 +286,7 @@ def blackbox_running():
     """blackbox_exporter with an http_2xx module (timeout as epsitter's), listening; yields
     (process, work directory)."""
     workdir = tempfile.mkdtemp(prefix="epsitter-bench-bb-")
-    config = os.path.join(workdir, "blackbox.yml")
-    with open(config, "w") as f:
-        f.write(f"modules:\n  http_2xx:\n    prober: http\n    timeout: {TIMEOUT}s\n"
-                "    http:\n      preferred_ip_protocol: ip4\n")
-    proc = subprocess.Popen(["prometheus-blackbox-exporter", f"--config.file={config}",
-                             f"--web.listen-address=127.0.0.1:{BLACKBOX_PORT}", "--log.level=error"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_blackbox(subprocess.Popen, workdir, BLACKBOX_PORT)
     try:
         wait_port(BLACKBOX_PORT)
         yield proc, workdir
@@ -533,7 +339,7 @@ def run_blackbox(nginx, n, duration, hang_port=None):
         script = os.path.join(workdir, "probe.lua")
         open(script, "w").write(WRK_SCRIPT)
         env = dict(os.environ, BENCH_N=str(n), BENCH_HANG_PORT=str(hang_port or ""))
-        offset = nginx.log_offset()
+        offset = log_offset(nginx)
         cpu0, wall0 = cpu_seconds(proc.pid), time.time()
         out = subprocess.run(["wrk", "-t2", "-c64", f"-d{duration}s", "--timeout", f"{TIMEOUT + 2}s",
                               "-s", script, f"http://127.0.0.1:{BLACKBOX_PORT}"],
@@ -541,7 +347,7 @@ def run_blackbox(nginx, n, duration, hang_port=None):
         cpu1, wall1 = cpu_seconds(proc.pid), time.time()
         rate = float(re.search(r"Requests/sec:\s+(\S+)", out).group(1))
         probes = rate * duration
-        arrivals = nginx.arrivals(offset, "/b", (wall0, wall1))
+        arrivals = arrivals_since(nginx, offset, "/b", (wall0, wall1))
         fast_rate = sum(len(v) for v in arrivals.values()) / (wall1 - wall0)
         _, size, _ = scrape(BLACKBOX_PORT, f"/probe?module=http_2xx&target=http://127.0.0.1:{NGINX_PORT}/x",
                             True)
@@ -571,20 +377,8 @@ def wrk_ceiling(duration):
     return rows
 
 
-def fmt(value):
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
-    return str(value)
-
-
-def table(title, columns):
-    names = list(columns)
-    keys = list(columns[names[0]])
-    lines = [f"### {title}", "", "| | " + " | ".join(names) + " |",
-             "|---|" + "---|" * len(names)]
-    for key in keys:
-        lines.append(f"| {key} | " + " | ".join(fmt(columns[n][key]) for n in names) + " |")
-    return "\n".join(lines) + "\n"
+def titled(title, columns):
+    return f"### {title}\n\n" + table(columns)
 
 
 def main():
@@ -614,17 +408,13 @@ def main():
     for tool in ("nginx",) if args.reloads_only else ("nginx", "wrk", "prometheus-blackbox-exporter"):
         if not shutil.which(tool):
             sys.exit(f"missing {tool}: apt-get install nginx-light wrk prometheus-blackbox-exporter")
-    import resource
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_open_files_limit()
 
-    for port in (NGINX_PORT, EPSITTER_PORT, BLACKBOX_PORT):
-        if not port_free(port):
-            sys.exit(f"port {port} is in use: stop what listens there first")
+    require_free_ports((NGINX_PORT, EPSITTER_PORT, BLACKBOX_PORT))
     out = []
     if args.soak_only and not args.soak:
         sys.exit("--soak-only needs --soak SECONDS")
-    with Nginx() as nginx:
+    with Nginx(log=ACCESS_LOG) as nginx:
         if not args.soak_only and not args.reloads_only:
             ceiling = wrk_ceiling(5)
             out.append(f"Loopback ceiling (wrk, 64 connections, nginx): {ceiling['new connection']:,.0f} "
@@ -637,21 +427,21 @@ def main():
                         if not args.skip_blackbox:
                             columns["blackbox_exporter"] = run_blackbox(nginx, n, args.duration, port)
                     title = f"{n:,} targets" + (", 10% hanging until their 5 s timeout" if hanging else "")
-                    out.append(table(title, columns))
+                    out.append(titled(title, columns))
                     print(out[-1], flush=True)
             for n in (int(s) for s in args.sizes.split(",") if args.everyday):
                 interval = 30
                 columns = {"epsitter": run_everyday_epsitter(n, interval, args.everyday)}
                 if not args.skip_blackbox:
                     columns["blackbox_exporter"] = run_everyday_blackbox(n, interval, args.everyday)
-                out.append(table(f"Everyday load: {n:,} targets, each probed every {interval} s "
-                                 f"(measured over {args.everyday} s)", columns))
+                out.append(titled(f"Everyday load: {n:,} targets, each probed every {interval} s "
+                                  f"(measured over {args.everyday} s)", columns))
                 print(out[-1], flush=True)
         for n in (int(s) for s in args.sizes.split(",") if args.reloads and not args.soak_only):
             every = args.reload_interval
             columns = {"epsitter": run_reloads_while_probing(n, args.reloads, every)}
-            out.append(table(f"{n:,} targets, each probed every {every:g} s, reloaded "
-                             f"{2 * args.reloads} times one after the other", columns))
+            out.append(titled(f"{n:,} targets, each probed every {every:g} s, reloaded "
+                              f"{2 * args.reloads} times one after the other", columns))
             print(out[-1], flush=True)
         if args.soak:
             n = max(int(s) for s in args.sizes.split(","))
@@ -669,18 +459,16 @@ def main():
             out.append("\n".join(lines) + "\n")
             print(out[-1], flush=True)
 
-    cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
-    machine = (f"Run {datetime.date.today()} on {os.cpu_count()} cores "
-               f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by ")
+    run = f"Run {datetime.date.today()} on {machine()}, by "
     if args.reloads_only:
         return
     if args.soak_only:
-        header = (f"# Soak results\n\n{machine}`bench/run_bench.py --sizes {args.sizes} --soak "
+        header = (f"# Soak results\n\n{run}`bench/run_bench.py --sizes {args.sizes} --soak "
                   f"{args.soak} --soak-only --soak-interval {args.soak_interval:g}`. epsitter: "
                   f"POOL_SIZE=2, timeout {TIMEOUT} s, fresh connection per probe, against nginx on "
                   "loopback.\n\n")
     else:
-        header = (f"# Benchmark results\n\n{machine}"
+        header = (f"# Benchmark results\n\n{run}"
                   f"`bench/run_bench.py --sizes {args.sizes} --duration {args.duration}`. epsitter: "
                   f"POLL_INTERVAL={INTERVAL:g}, POOL_SIZE=2, timeout {TIMEOUT} s, fresh connection per "
                   f"probe, scraped with gzip every {SCRAPE_EVERY} s while measured. Start jitter: each "
@@ -693,7 +481,7 @@ def main():
         name = "SOAK.md" if args.soak_only else "RESULTS.md"
         path = os.path.join(HERE, name)
         # bench/whole_bill.py's section (between its markers) is another run's: it stays.
-        kept = re.search(r"<!-- whole_bill\.py: begin -->.*?<!-- whole_bill\.py: end -->\n",
+        kept = re.search(re.escape(WHOLE_BILL_BEGIN) + ".*?" + re.escape(WHOLE_BILL_END) + "\n",
                          open(path).read() if os.path.exists(path) else "", re.S)
         open(path, "w").write(text + ("\n" + kept.group(0) if kept else ""))
 

@@ -35,38 +35,30 @@ import datetime
 import gzip
 import json
 import os
-import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-import urllib.request
 
-import run_bench as bench
+from common import (ACCEPT_PROTOBUF, HERE, ROOT, TIMEOUT, WHOLE_BILL_BEGIN, WHOLE_BILL_END, Nginx,
+                    cpu_seconds, epsitter_binary, get, machine, raise_open_files_limit,
+                    require_free_ports, start_blackbox, start_epsitter, status_kib, table,
+                    target_urls, wait_http, wait_port, wait_ready)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 # Ports apart from run_bench.py's, so that both may run on one machine without meeting.
 NGINX_PORT = 28080
 EPSITTER_PORT = 28989
 BLACKBOX_PORT = 29115
 PROMETHEUS_PORT = 29090
 INTERVAL = 15  # s: every target's probe interval and Prometheus' scrape interval
-TIMEOUT = 5  # s: every probe's timeout
-BEGIN, END = "<!-- whole_bill.py: begin -->", "<!-- whole_bill.py: end -->"
-# What Prometheus 2.42 sends (scrape/scrape.go): OpenMetrics first, or protobuf first when
-# native histograms are on.
+BEGIN, END = WHOLE_BILL_BEGIN, WHOLE_BILL_END
+# What Prometheus 2.42 sends (scrape/scrape.go) without native histograms: OpenMetrics first.
 ACCEPT_TEXT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
                "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
-ACCEPT_PROTOBUF = ("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
-                   "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,"
-                   "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;"
-                   "q=0.5,*/*;q=0.1")
 SCENARIOS = {
     "a": "a) epsitter + Prometheus",
     "b": "b) epsitter + Prometheus, native histograms on",
@@ -125,30 +117,6 @@ class Processes:
             self.stop(proc)
 
 
-def port_free(port):
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def wait_http(url, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer 200 in {timeout} s")
-
-
-def get(url, headers=None, timeout=60):
-    request = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return response.read(), response.headers.get("Content-Encoding", "")
-
-
 def scraped_bytes(url, accept):
     """The body as a scraper asking with `accept` gets it: (plain bytes, gzip bytes on the wire)."""
     plain, _ = get(url, {"Accept": accept})
@@ -189,62 +157,16 @@ class Prometheus:
         return sum(float(r["value"][1]) for r in result) if result else None
 
 
-class Nginx:
-    """bench/nginx.conf on its own port, logging each request's time and path."""
-
-    def __init__(self, procs, workdir):
-        self.log = os.path.join(workdir, "access.log")
-        conf = open(os.path.join(HERE, "nginx.conf")).read()
-        conf = conf.replace("127.0.0.1:18080", f"127.0.0.1:{NGINX_PORT}")
-        conf = conf.replace("/tmp/epsitter-bench-nginx", os.path.join(workdir, "nginx"))
-        conf = conf.replace("access_log off;", "log_format t '$msec $uri';\n"
-                                               f"  access_log {self.log} t buffer=512k flush=1s;")
-        path = os.path.join(workdir, "nginx.conf")
-        open(path, "w").write(conf)
-        procs.start(["nginx", "-c", path, "-p", workdir])
-        bench.wait_port(NGINX_PORT)
-
-    def offset(self):
-        return os.path.getsize(self.log) if os.path.exists(self.log) else 0
-
-    def count(self, offset, prefix, window):
-        """Requests logged since `offset` whose path starts with prefix and time falls in window."""
-        time.sleep(1.5)  # the log buffer is flushed every second
-        count = 0
-        with open(self.log) as f:
-            f.seek(offset)
-            for line in f:
-                parts = line.split()
-                if (len(parts) == 2 and parts[1].startswith(prefix)
-                        and window[0] <= float(parts[0]) < window[1]):
-                    count += 1
-        return count
-
-
-def urls(n, prefix):
-    return [f"http://127.0.0.1:{NGINX_PORT}/{prefix}{i}" for i in range(n)]
-
-
-def start_epsitter(procs, workdir, targets):
-    config = os.path.join(workdir, "sitter.yaml")
-    bench.write_config(config, targets)
-    env = dict(os.environ, POLL_INTERVAL=str(INTERVAL), SERVER_PORT=str(EPSITTER_PORT),
-               LOG_LEVEL="ERROR", POOL_SIZE="2")
-    binary = os.environ.get("EPSITTER_BIN", os.path.join(ROOT, "build-release/src/epsitter"))
-    proc = procs.start([binary, "--no-watch", config], env=env)
-    bench.wait_ready(EPSITTER_PORT, timeout=300)
+def epsitter_prober(procs, workdir, targets):
+    proc, _ = start_epsitter(procs.start, epsitter_binary(), workdir, targets, INTERVAL,
+                             EPSITTER_PORT)
+    wait_ready(EPSITTER_PORT, timeout=300)
     return proc
 
 
-def start_blackbox(procs, workdir):
-    config = os.path.join(workdir, "blackbox.yml")
-    with open(config, "w") as f:
-        f.write(f"modules:\n  http_2xx:\n    prober: http\n    timeout: {TIMEOUT}s\n"
-                "    http:\n      preferred_ip_protocol: ip4\n")
-    proc = procs.start(["prometheus-blackbox-exporter", f"--config.file={config}",
-                        f"--web.listen-address=127.0.0.1:{BLACKBOX_PORT}", "--log.level=error"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    bench.wait_port(BLACKBOX_PORT)
+def blackbox_prober(procs, workdir):
+    proc = start_blackbox(procs.start, workdir, BLACKBOX_PORT)
+    wait_port(BLACKBOX_PORT)
     return proc
 
 
@@ -293,16 +215,16 @@ def measure(procs, nginx, prefix, n, args, prober, prometheus=None, scrape_url=N
     time.sleep(args.warmup)
     offset = nginx.offset()
     wall0, t0 = time.time(), time.monotonic()
-    cpu0 = bench.cpu_seconds(prober.pid)
+    cpu0 = cpu_seconds(prober.pid)
     if prometheus:
-        prom_cpu0 = bench.cpu_seconds(prometheus.proc.pid)
+        prom_cpu0 = cpu_seconds(prometheus.proc.pid)
         appended0 = prometheus.own("prometheus_tsdb_head_samples_appended_total")
     time.sleep(window)
     t1, wall1 = time.monotonic(), time.time()
-    cpu1 = bench.cpu_seconds(prober.pid)
+    cpu1 = cpu_seconds(prober.pid)
     row = {}
     if prometheus:
-        prom_cpu1 = bench.cpu_seconds(prometheus.proc.pid)
+        prom_cpu1 = cpu_seconds(prometheus.proc.pid)
         appended1 = prometheus.own("prometheus_tsdb_head_samples_appended_total")
         head = prometheus.own("prometheus_tsdb_head_series")
         seconds = int(window)
@@ -310,9 +232,10 @@ def measure(procs, nginx, prefix, n, args, prober, prometheus=None, scrape_url=N
         up = prometheus.query(f"avg(avg_over_time(up[{seconds}s]))")
         duration = prometheus.query(f"avg(avg_over_time(scrape_duration_seconds[{seconds}s]))")
         longest = prometheus.query(f"max(max_over_time(scrape_duration_seconds[{seconds}s]))")
-    rss = bench.status_kib(prober.pid, "VmRSS") / 1024
-    peak = bench.status_kib(prober.pid, "VmHWM") / 1024
-    probes = nginx.count(offset, "/" + prefix, (wall0, wall1))
+    rss = status_kib(prober.pid, "VmRSS") / 1024
+    peak = status_kib(prober.pid, "VmHWM") / 1024
+    time.sleep(1.5)  # the log buffer is flushed every second
+    probes = len(nginx.requests(offset, "/" + prefix, (wall0, wall1)))
     planned = n * (t1 - t0) / INTERVAL
     row["probes done / planned in the window"] = f"{probes:,} / {planned:,.0f} ({probes / planned:.1%})"
     row["prober CPU ms per probe"] = (cpu1 - cpu0) * 1000 / max(probes, 1)
@@ -324,8 +247,8 @@ def measure(procs, nginx, prefix, n, args, prober, prometheus=None, scrape_url=N
         plain, wire = scraped_bytes(scrape_url, accept)
         if per_target_body:  # one /probe body stands for each target's: they are alike
             plain, wire = plain * n, wire * n
-        prom_rss = bench.status_kib(prometheus.proc.pid, "VmRSS") / 1024
-        prom_peak = bench.status_kib(prometheus.proc.pid, "VmHWM") / 1024
+        prom_rss = status_kib(prometheus.proc.pid, "VmRSS") / 1024
+        prom_peak = status_kib(prometheus.proc.pid, "VmHWM") / 1024
         row["Prometheus CPU % of one core"] = (prom_cpu1 - prom_cpu0) * 100 / (t1 - t0)
         row["Prometheus RSS / peak MiB"] = f"{prom_rss:.0f} / {prom_peak:.0f}"
         row["Prometheus head series"] = f"{head:,.0f}"
@@ -344,9 +267,9 @@ def run_scenario(letter, nginx, args, perf_lines):
     procs = Processes()
     workdir = tempfile.mkdtemp(prefix=f"epsitter-whole-bill-{letter}-")
     try:
-        targets = urls(n, letter)
+        targets = target_urls(n, letter, port=NGINX_PORT)
         if letter in "ab":
-            prober = start_epsitter(procs, workdir, targets)
+            prober = epsitter_prober(procs, workdir, targets)
             prometheus = Prometheus(procs, workdir, [{
                 "job_name": "epsitter", "static_configs": [{"targets": [f"127.0.0.1:{EPSITTER_PORT}"]}]}],
                 native_histograms=letter == "b")
@@ -357,7 +280,7 @@ def run_scenario(letter, nginx, args, perf_lines):
                 perf_lines.extend(profile(prober.pid, args.perf, workdir))
             return row
         if letter == "c":
-            prober = start_blackbox(procs, workdir)
+            prober = blackbox_prober(procs, workdir)
             prometheus = Prometheus(procs, workdir, [probe_job(targets)], native_histograms=False)
             one = urllib.parse.urlencode({"module": "http_2xx", "target": targets[0]})
             return measure(procs, nginx, letter, n, args, prober, prometheus,
@@ -373,23 +296,6 @@ def run_scenario(letter, nginx, args, perf_lines):
     finally:
         procs.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def fmt(value):
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
-    return str(value)
-
-
-def table(columns):
-    names = list(columns)
-    keys = []
-    for name in names:
-        keys += [k for k in columns[name] if k not in keys]
-    lines = ["| | " + " | ".join(SCENARIOS[n] for n in names) + " |", "|---|" + "---|" * len(names)]
-    for key in keys:
-        lines.append(f"| {key} | " + " | ".join(fmt(columns[n].get(key, "n/a")) for n in names) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def ratios(columns):
@@ -424,38 +330,30 @@ def main():
             sys.exit(f"missing {tool}: apt-get install {package}")
     if "d" in args.scenarios and not os.access(args.bare_curl, os.X_OK):
         sys.exit(f"no {args.bare_curl}: build it (ninja -C build bench/bare_curl) or pass --bare-curl")
-    for port in (NGINX_PORT, EPSITTER_PORT, BLACKBOX_PORT, PROMETHEUS_PORT):
-        if not port_free(port):
-            sys.exit(f"port {port} is in use: stop what listens there first")
-    import resource
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    require_free_ports((NGINX_PORT, EPSITTER_PORT, BLACKBOX_PORT, PROMETHEUS_PORT))
+    raise_open_files_limit()
 
     columns, perf_lines = {}, []
-    procs = Processes()
     workdir = tempfile.mkdtemp(prefix="epsitter-whole-bill-")
     started = datetime.datetime.now(datetime.timezone.utc)
     try:
-        nginx = Nginx(procs, workdir)
-        for letter in args.scenarios:
-            columns[letter] = run_scenario(letter, nginx, args, perf_lines)
-            print(f"{SCENARIOS[letter]}: {columns[letter]}", file=sys.stderr, flush=True)
+        with Nginx(NGINX_PORT, log=os.path.join(workdir, "access.log")) as nginx:
+            for letter in args.scenarios:
+                columns[letter] = run_scenario(letter, nginx, args, perf_lines)
+                print(f"{SCENARIOS[letter]}: {columns[letter]}", file=sys.stderr, flush=True)
     finally:
-        procs.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
     shown = [a for a in sys.argv[1:] if a != "--write"]
     if "--note" in shown:  # the note is printed as prose, not as part of the command
         del shown[shown.index("--note"):shown.index("--note") + 2]
     command = " ".join(["bench/whole_bill.py"] + shown)
     section = (f"## The whole bill: each prober and the Prometheus that stores its results\n\n"
-               f"Run {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
-               f"({cpu.group(1) if cpu else platform.machine()}), {platform.platform()}, by `{command}`: "
+               f"Run {started:%Y-%m-%d %H:%M} UTC on {machine()}, by `{command}`: "
                f"{args.targets:,} nginx targets on loopback, each probed every {INTERVAL} s (fresh "
                f"connection, timeout {TIMEOUT} s), Prometheus 2.42 scraping every {INTERVAL} s; each "
                f"scenario {args.minutes:g} min, measured after the first {args.warmup:g} s. "
-               f"{args.note}\n\n" + table(columns) + "\n" + ratios(columns))
+               f"{args.note}\n\n" + table(columns, SCENARIOS) + "\n" + ratios(columns))
     if perf_lines:
         section += ("\nThe top of epsitter's profile during a) (`perf record --call-graph dwarf`, "
                     f"{args.perf:g} s after the window):\n\n```\n" + "\n".join(perf_lines) + "\n```\n")
