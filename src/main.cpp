@@ -14,6 +14,7 @@
 #include "actors/actor_bridge.hpp"
 #include "actors/alarm_clock.hpp"
 #include "actors/metrics_actor.hpp"
+#include "actors/result_inbox.hpp"
 #include "actors/supervisor.hpp"
 #include "cli.hpp"
 #include "config/config_loader.hpp"
@@ -105,12 +106,14 @@ std::string user_agent() {
 }
 
 ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine, TokenCache& tokens,
-                                StartDelayHistogram& start_delays, const caf::actor& metrics,
-                                const caf::actor& alarms, spdlog::logger& log) {
+                                StartDelayHistogram& start_delays, ResultInbox& results,
+                                const caf::actor& metrics, const caf::actor& alarms,
+                                spdlog::logger& log) {
   ProbeContext context;
   context.engine = &engine;
   context.tokens = &tokens;
   context.start_delays = &start_delays;
+  context.results = &results;
   context.metrics = metrics;
   context.alarms = alarms;
   context.log = &log;
@@ -239,10 +242,11 @@ int run(const CommandLine& line, const Settings& settings, Config config,
       },
       user_agent()};
   StartDelayHistogram start_delays;
-  caf::actor metrics = spawn_metrics_actor(system, settings.metric_prefix);
+  ResultInbox results;
+  caf::actor metrics = spawn_metrics_actor(system, results, settings.metric_prefix);
   caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor = spawn_supervisor(
-      system, make_probe_context(settings, engine, tokens, start_delays, metrics, alarms, log));
+      system, make_probe_context(settings, engine, tokens, start_delays, results, metrics, alarms, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
       [&system, supervisor](TargetSet set) {

@@ -28,14 +28,16 @@ using exposition_atom = caf::atom_constant<caf::atom("exposition")>;
 using protobuf_atom = caf::atom_constant<caf::atom("protobuf")>;
 // Supervisor to the metrics actor: these are the targets now configured (series of others go).
 using targets_atom = caf::atom_constant<caf::atom("targets")>;
+// Target actor to the metrics actor: a batch of results waits in the ResultInbox; take them.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
 // Anyone to the supervisor: replace the running targets with this set (a diff, not a restart).
 // The reply is an AppliedTargets.
 using apply_atom = caf::atom_constant<caf::atom("apply")>;
 // Anyone to the supervisor: are you there? Replies with the number of running targets.
 using health_atom = caf::atom_constant<caf::atom("health")>;
 
-// Target actor to metrics actor: one finished probe (without its body and headers) and whether it
-// met the target's expectations.
+// Target actor to metrics actor, through the ResultInbox: one finished probe (without its body and
+// headers) and whether it met the target's expectations.
 struct ProbeDone {
   SharedTarget target;  // shared, not copied: its labels are four strings, sent with every probe
   ProbeResult result;
@@ -84,5 +86,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProtobufReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::TargetSet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AppliedTargets)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeResult)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::ProbeDone)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::LabelSet)

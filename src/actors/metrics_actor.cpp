@@ -8,6 +8,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/render_cache.hpp"
+#include "actors/result_inbox.hpp"
 #include "actors/status_messages.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/protobuf_exposition.hpp"
@@ -33,6 +34,7 @@ constexpr int kMetricsNiceSteps = 5;
 
 struct MetricsState {
   static inline const char* name = "metrics";
+  ResultInbox* results = nullptr;  // owned by main(), outlives the actor
   std::string prefix;
   StatsByTarget stats;
   std::vector<double> duration_bounds;
@@ -112,8 +114,24 @@ WallClock::time_point finished_at(const ProbeResult& result) {
       std::chrono::duration<double>(result.finished_unix_seconds))};
 }
 
-caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string prefix,
-                           double render_reuse_factor) {
+// Records every result waiting in the inbox.
+void take_results(MetricsState& state) {
+  std::vector<ProbeDone> taken = state.results->take();
+  bool recorded = false;
+  for (ProbeDone& done : taken) {
+    // Results of a target removed while its probe was in flight are dropped, not resurrected.
+    auto found = state.stats.find(done.target->labels);
+    if (found == state.stats.end()) continue;
+    found->second.record(done.result, done.verdict, state.duration_bounds);
+    found->second.history.record(done.result, done.verdict, finished_at(done.result));
+    recorded = true;
+  }
+  if (recorded) state.results_changed();
+}
+
+caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, ResultInbox* results,
+                            std::string prefix, double render_reuse_factor) {
+  self->state.results = results;
   self->state.prefix = std::move(prefix);
   self->state.reuse_for(render_reuse_factor);
   // Runs on the actor's own thread (it is spawned detached). Best effort: where the system
@@ -121,23 +139,19 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
   name_this_thread("metrics");
   (void)lower_this_thread_priority(kMetricsNiceSteps);
   return {
-      [self](ProbeDone& done) {
-        auto& state = self->state;
-        // Results of a target removed while its probe was in flight are dropped, not resurrected.
-        auto found = state.stats.find(done.target->labels);
-        if (found == state.stats.end()) return;
-        found->second.record(done.result, done.verdict, state.duration_bounds);
-        found->second.history.record(done.result, done.verdict, finished_at(done.result));
-        state.results_changed();
-      },
+      [self](drain_atom) { take_results(self->state); },
       [self](targets_atom, LabelSet& configured) {
         apply_bounds(self->state, std::move(configured.duration_buckets));
         retain_only(self->state.stats, configured.targets);
         self->state.families = configured.families;
         self->state.targets_changed();
+        // After the new set, not before: results of targets it removed are dropped, and those of
+        // targets it added (whose first probe may have beaten this message here) are kept.
+        take_results(self->state);
       },
       [self](exposition_atom, std::string& own_families) -> ExpositionReply {
         auto& state = self->state;
+        take_results(state);
         auto targets = served(state.text, [&state] {
           auto rendered = Exposition::render_targets(state.prefix, state.stats,
                                                      state.duration_bounds, kRenderThreads,
@@ -153,6 +167,7 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
       },
       [self](protobuf_atom) -> ProtobufReply {
         auto& state = self->state;
+        take_results(state);
         return ProtobufReply{served(state.protobuf, [&state] {
           auto bytes = std::make_shared<const std::string>(
               render_protobuf_targets(state.prefix, state.stats, state.duration_bounds,
@@ -164,6 +179,7 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
       },
       [self](status_atom) -> StatusReply {
         auto& state = self->state;
+        take_results(state);
         return StatusReply{served(state.status, [&state] {
           return std::make_shared<const StatusSnapshot>(make_status_snapshot(state.stats));
         })};
@@ -173,9 +189,10 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, std::string
 
 }  // namespace
 
-caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix,
-                               double render_reuse_factor) {
-  return system.spawn<caf::detached>(metrics_actor, std::move(metric_prefix), render_reuse_factor);
+caf::actor spawn_metrics_actor(caf::actor_system& system, ResultInbox& results,
+                               std::string metric_prefix, double render_reuse_factor) {
+  return system.spawn<caf::detached>(metrics_actor, &results, std::move(metric_prefix),
+                                     render_reuse_factor);
 }
 
 }  // namespace epsitter

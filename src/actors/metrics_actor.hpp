@@ -8,11 +8,15 @@
 
 namespace epsitter {
 
-// Accepts ProbeDone, LabelSet (targets_atom), exposition_atom (replies with ExpositionReply),
-// protobuf_atom (replies with ProtobufReply) and status_atom (replies with StatusReply).
+class ResultInbox;
+
+// Records the results posted to `results` (taken before every answer and at drain_atom). Accepts
+// LabelSet (targets_atom), exposition_atom (replies with ExpositionReply), protobuf_atom (replies
+// with ProtobufReply) and status_atom (replies with StatusReply).
 // `render_reuse_factor`: how long a stale rendering is still served, in units of the time it took
 // (see render_cache.hpp).
-caf::actor spawn_metrics_actor(caf::actor_system& system, std::string metric_prefix,
+caf::actor spawn_metrics_actor(caf::actor_system& system, ResultInbox& results,
+                               std::string metric_prefix,
                                double render_reuse_factor = kDefaultRenderReuseFactor);
 
 }  // namespace epsitter

@@ -14,16 +14,18 @@ class logger;
 namespace epsitter {
 
 class HttpEngine;
+class ResultInbox;
 class StartDelayHistogram;
 class TokenCache;
 
-// The engine, the token cache, the histogram and the logger are owned by main() and outlive every
-// actor.
+// The engine, the token cache, the result inbox, the histogram and the logger are owned by main()
+// and outlive every actor.
 struct ProbeContext {
   HttpEngine* engine = nullptr;
   StartDelayHistogram* start_delays = nullptr;  // unset: not measured
   TokenCache* tokens = nullptr;                 // OAuth 2.0 tokens; targets with oauth2 need it
-  caf::actor metrics;
+  ResultInbox* results = nullptr;  // where results go, for the metrics actor to take
+  caf::actor metrics;              // told when a batch of results waits in `results`
   caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
   spdlog::logger* log = nullptr;
   std::chrono::milliseconds interval = defaults::kPollInterval;

@@ -8,6 +8,7 @@
 
 #include "actors/alarm_clock.hpp"
 #include "actors/messages.hpp"
+#include "actors/result_inbox.hpp"
 #include "actors/schedule.hpp"
 #include "expect/evaluator.hpp"
 #include "log/logfmt.hpp"
@@ -115,8 +116,9 @@ void finish_probe(TargetActor* self, ProbeResult& result) {
   // The body and headers were kept for the expectations only; the metrics need neither.
   result.body = {};
   result.headers = {};
-  self->send(state.context->metrics,
-             ProbeDone{state.target, std::move(result), std::move(verdict)});
+  if (state.context->results->post(ProbeDone{state.target, std::move(result), std::move(verdict)})) {
+    self->send(state.context->metrics, drain_atom::value);
+  }
 }
 
 caf::behavior target_actor(TargetActor* self, SharedTarget target,

@@ -14,6 +14,7 @@
 #include "actor_stubs.hpp"
 #include "actors/messages.hpp"
 #include "actors/metrics_actor.hpp"
+#include "actors/result_inbox.hpp"
 #include "actors/status_messages.hpp"
 #include "exposition_samples.hpp"
 #include "metrics/exposition.hpp"
@@ -41,8 +42,9 @@ bool has_line(const std::string& text, const std::string& line) {
 
 struct MetricsFixture {
   explicit MetricsFixture(double reuse_factor = 0.0)
-      : metrics(spawn_metrics_actor(system, "sitter", reuse_factor)) {}
+      : metrics(spawn_metrics_actor(system, results, "sitter", reuse_factor)) {}
 
+  ResultInbox results;  // declared before the system: it outlives the actor
   SmallSystemConfig config;
   caf::actor_system system{config};
   caf::actor metrics;  // by default every result shows at the next request
@@ -71,7 +73,9 @@ struct MetricsFixture {
     result.duration_seconds = seconds;
     Verdict verdict;
     if (status != 200) verdict = Verdict{FailureReason::status, "status " + std::to_string(status)};
-    self->send(metrics, ProbeDone{target, std::move(result), std::move(verdict)});
+    if (results.post(ProbeDone{target, std::move(result), std::move(verdict)})) {
+      self->send(metrics, drain_atom::value);
+    }
   }
 
   ExpositionPtr exposition(const std::string& own = kOwn) {
@@ -227,6 +231,18 @@ TEST_CASE_METHOD(MetricsFixture, "the status snapshot is shared until a result o
   const StatusSnapshotPtr third = status();
   CHECK(third != second);
   CHECK(third->targets.size() == 1);
+}
+
+TEST_CASE_METHOD(MetricsFixture, "a full batch of results is taken without anyone asking") {
+  const SharedTarget a = target("a");
+  configure({a});
+  (void)status();  // the set is applied (which takes results too) before any is posted
+  for (std::size_t i = 1; i < ResultInbox::kBatch; ++i) report(a, 200, 0.01);
+  CHECK(results.size() == ResultInbox::kBatch - 1);  // waiting: nobody asked yet
+  report(a, 200, 0.01);                               // completes the batch: the actor is told
+  CHECK(wait_until([&] { return results.size() == 0; }));
+  CHECK(has_line(plain(), "sitter_request_time_count" + labels_of("a") + "} " +
+                              std::to_string(ResultInbox::kBatch) + ".0"));
 }
 
 TEST_CASE_METHOD(MetricsFixture,

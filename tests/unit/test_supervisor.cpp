@@ -69,6 +69,7 @@ struct SupervisorFixture {
     ProbeContext made;
     made.engine = &engine;
     made.metrics = metrics;
+    made.results = &outcomes->inbox();
     made.alarms = alarms;
     made.log = log.get();
     made.user_agent = "epsitter-unit-test";

@@ -115,6 +115,7 @@ struct ActorFixture {
     auto context = std::make_shared<ProbeContext>();
     context->engine = &engine;
     context->metrics = metrics;
+    context->results = &outcomes->inbox();
     context->alarms = alarms;
     context->log = log.get();
     context->user_agent = "epsitter-unit-test";
