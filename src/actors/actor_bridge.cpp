@@ -57,7 +57,7 @@ std::shared_ptr<const ProtobufExposition> request_protobuf_exposition(
     caf::actor_system& system, const caf::actor& metrics, const OwnFamilies& own,
     std::chrono::milliseconds timeout) {
   caf::scoped_actor self{system};
-  std::shared_ptr<const std::string> targets;
+  std::shared_ptr<const ProtobufTargets> targets;
   self->request(metrics, timeout, protobuf_atom::value)
       .receive([&targets](ProtobufReply& reply) { targets = std::move(reply.targets); },
                [](const caf::error&) {});

@@ -45,6 +45,7 @@ struct ProbeDone {
 };
 
 class Exposition;
+class ProtobufTargets;
 
 // The metrics actor's reply to exposition_atom: shared and immutable, so that CivetWeb threads
 // serve it without holding anything of the actor's.
@@ -54,7 +55,7 @@ struct ExpositionReply {
 
 // The metrics actor's reply to protobuf_atom.
 struct ProtobufReply {
-  std::shared_ptr<const std::string> targets;
+  std::shared_ptr<const ProtobufTargets> targets;
 };
 
 // The supervisor's reply to apply_atom: what the diff did.

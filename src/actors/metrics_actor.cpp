@@ -43,13 +43,13 @@ struct MetricsState {
   // of text at 10,000 targets, which Exposition never holds whole) and so that clients asking
   // without pause cannot make the actor render all the time (see render_cache.hpp).
   RenderCache<Exposition::TargetFamilies> text;
-  RenderCache<std::string> protobuf;
+  RenderCache<ProtobufTargets> protobuf;
   RenderCache<StatusSnapshot> status;
   std::size_t protobuf_bytes = 0;  // the last protobuf rendering's size, reserved for the next
 
   void reuse_for(double factor) {
     text = RenderCache<Exposition::TargetFamilies>{factor};
-    protobuf = RenderCache<std::string>{factor};
+    protobuf = RenderCache<ProtobufTargets>{factor};
     status = RenderCache<StatusSnapshot>{factor};
   }
 
@@ -169,10 +169,10 @@ caf::behavior metrics_actor(caf::stateful_actor<MetricsState>* self, ResultInbox
         auto& state = self->state;
         take_results(state);
         return ProtobufReply{served(state.protobuf, [&state] {
-          auto bytes = std::make_shared<const std::string>(
+          auto bytes = std::make_shared<const ProtobufTargets>(
               render_protobuf_targets(state.prefix, state.stats, state.duration_bounds,
                                       state.protobuf_bytes, state.families));
-          state.protobuf_bytes = bytes->size();
+          state.protobuf_bytes = bytes->bytes().size();
           return_free_memory();
           return bytes;
         })};

@@ -8,6 +8,15 @@
 
 namespace epsitter {
 
+const DeflatedPiece& ProtobufTargets::deflated() const {
+  std::call_once(deflated_once_, [this] {
+    PieceDeflater deflater;
+    deflater.add(bytes_);
+    deflated_ = deflater.finish();
+  });
+  return deflated_;
+}
+
 std::string render_protobuf_targets(std::string_view prefix, const StatsByTarget& stats,
                                     const std::vector<double>& duration_bounds,
                                     std::size_t expected_bytes,

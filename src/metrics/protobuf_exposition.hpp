@@ -5,10 +5,12 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "compress/deflate_pieces.hpp"
 #include "metrics/family_selection.hpp"
 #include "metrics/target_stats.hpp"
 
@@ -21,9 +23,28 @@ inline constexpr const char* kProtobufContentType =
     "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
     "encoding=delimited";
 
+// The targets' families as the metrics actor rendered them, shared by every scrape until stale.
+// Their compressed form is made by the first scrape that asks for gzip and shared by the others:
+// compressing ~20 MB (10,000 targets) for each scrape would let a client that asks without pause
+// keep a CivetWeb thread busy.
+class ProtobufTargets {
+ public:
+  explicit ProtobufTargets(std::string bytes) : bytes_(std::move(bytes)) {}
+
+  const std::string& bytes() const { return bytes_; }
+  // Thread-safe; compressed at the first call. Throws std::runtime_error if the compressor fails
+  // (a later call tries again).
+  const DeflatedPiece& deflated() const;
+
+ private:
+  std::string bytes_;
+  mutable std::once_flag deflated_once_;
+  mutable DeflatedPiece deflated_;
+};
+
 struct ProtobufExposition {
-  std::shared_ptr<const std::string> targets;  // the targets' families (from the metrics actor)
-  std::string own;                             // epsitter's own, rendered for this scrape
+  std::shared_ptr<const ProtobufTargets> targets;  // from the metrics actor
+  std::string own;                                 // epsitter's own, rendered for this scrape
 };
 
 // The targets' families, in the order of the text exposition. `expected_bytes` (the last

@@ -16,21 +16,28 @@ namespace {
 
 constexpr const char* kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// The protobuf body, compressed per scrape when asked: a Prometheus that negotiated protobuf
-// scrapes once per interval, so a compressed copy kept for the next scrape would rarely be used.
+// The protobuf body: the targets' part as rendered (or compressed, once per rendering) and the
+// scrape's own families after it.
 HttpResponse protobuf_response(std::shared_ptr<const ProtobufExposition> current, bool gzip) {
   HttpResponse response;
   response.content_type = kProtobufContentType;
   response.headers.emplace_back("Vary", "Accept, Accept-Encoding");
   if (gzip) {
     response.headers.emplace_back("Content-Encoding", "gzip");
-    response.body = std::make_shared<const std::string>(
-        gzip_compress(std::vector<std::string_view>{*current->targets, current->own}));
+    const DeflatedPiece& targets = current->targets->deflated();
+    auto ending = std::make_shared<const std::string>(gzip_ending(targets, {current->own}));
+    const std::uint64_t length = kGzipHeader.size() + targets.blocks.size() + ending->size();
+    response.streamed =
+        StreamedBody{length, [current = std::move(current), ending](const auto& sink) {
+                       if (sink(kGzipHeader) && sink(current->targets->deflated().blocks)) {
+                         sink(*ending);
+                       }
+                     }};
     return response;
   }
-  const std::uint64_t length = current->targets->size() + current->own.size();
+  const std::uint64_t length = current->targets->bytes().size() + current->own.size();
   response.streamed = StreamedBody{length, [current = std::move(current)](const auto& sink) {
-                                     if (sink(*current->targets)) sink(current->own);
+                                     if (sink(current->targets->bytes())) sink(current->own);
                                    }};
   return response;
 }

@@ -18,6 +18,7 @@
 #include "actors/status_messages.hpp"
 #include "exposition_samples.hpp"
 #include "metrics/exposition.hpp"
+#include "metrics/protobuf_exposition.hpp"
 #include "wait_until.hpp"
 
 using namespace epsitter;
@@ -89,8 +90,8 @@ struct MetricsFixture {
 
   std::string plain(const std::string& own = kOwn) { return received(exposition(own)->plain()); }
 
-  std::shared_ptr<const std::string> protobuf_object() {
-    std::shared_ptr<const std::string> got;
+  std::shared_ptr<const ProtobufTargets> protobuf_object() {
+    std::shared_ptr<const ProtobufTargets> got;
     self->request(metrics, kGenerousWait, protobuf_atom::value)
         .receive([&](const ProtobufReply& reply) { got = reply.targets; },
                  [](const caf::error&) {});
@@ -98,7 +99,7 @@ struct MetricsFixture {
     return got;
   }
 
-  std::string protobuf() { return *protobuf_object(); }
+  std::string protobuf() { return protobuf_object()->bytes(); }
 
   StatusSnapshotPtr status() {
     StatusSnapshotPtr got;
@@ -277,7 +278,7 @@ TEST_CASE_METHOD(PatientMetricsFixture,
   configure({a});
   report(a, 200, 0.25);
   const std::string text = plain();
-  const std::shared_ptr<const std::string> bytes = protobuf_object();
+  const std::shared_ptr<const ProtobufTargets> bytes = protobuf_object();
   const StatusSnapshotPtr snapshot = status();
   CHECK(has_line(text, "sitter_request_time_count" + labels_of("a") + "} 1.0"));
 

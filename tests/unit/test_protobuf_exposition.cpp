@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "fixed_stats.hpp"
@@ -308,4 +310,23 @@ TEST_CASE("the metrics: switches apply to the protobuf exposition too") {
   SECTION("none: no histogram family") {
     CHECK(names(histogram_as(HistogramForm::none)).count("sitter_request_duration_seconds") == 0);
   }
+}
+
+TEST_CASE("the targets' part is compressed once, by the first scrape that asks, for all") {
+  const std::string bytes =
+      render_protobuf_targets("sitter", testing::fixed_stats(), testing::fixed_bounds());
+  const ProtobufTargets targets{bytes};
+  std::vector<const DeflatedPiece*> seen(4, nullptr);
+  std::vector<std::thread> scrapes;
+  for (auto& piece : seen) scrapes.emplace_back([&targets, &piece] { piece = &targets.deflated(); });
+  for (auto& scrape : scrapes) scrape.join();
+  for (const DeflatedPiece* piece : seen) CHECK(piece == seen.front());  // one compression
+  // What it holds is the rendering, byte for byte.
+  std::string inflated;
+  CHECK(inflate_piece(*seen.front(), [&inflated](std::string_view chunk) {
+    inflated += chunk;
+    return true;
+  }));
+  CHECK(inflated == bytes);
+  CHECK(decode(inflated).size() == decode(bytes).size());
 }
