@@ -24,7 +24,8 @@ def check(condition, message):
 
 def check_scripts_parse():
     """--help works, a bad argument is refused, and whole_bill's defaults are the brief's."""
-    for script in ("whole_bill.py", "run_bench.py", "capacity.py", "scrape_cost.py"):
+    for script in ("whole_bill.py", "run_bench.py", "capacity.py", "scrape_cost.py",
+                   "thread_wakeups.py"):
         path = os.path.join(HERE, script)
         done = subprocess.run([sys.executable, path, "--help"], capture_output=True, text=True,
                               timeout=30)

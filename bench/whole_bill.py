@@ -304,9 +304,16 @@ def ratios(columns):
     if "a" in cost and "d" in cost:
         lines.append(f"- epsitter's CPU per probe is {cost['a'] / cost['d']:.2f}x bare_curl's "
                      f"(goal: within 1.5x).")
+    if "b" in cost and "d" in cost:
+        lines.append(f"- with native histograms, {cost['b'] / cost['d']:.2f}x bare_curl's.")
     if "c" in cost and "a" in cost:
         lines.append(f"- blackbox_exporter's CPU per probe is {cost['c'] / cost['a']:.1f}x epsitter's "
                      f"(goal: at least 10x).")
+    if "c" in cost and "d" in cost:
+        # The floor: no prober doing the same work (a fresh connection per probe) costs less than
+        # the bare loop, so no ratio to blackbox_exporter can exceed this one.
+        lines.append(f"- blackbox_exporter's CPU per probe is {cost['c'] / cost['d']:.1f}x bare_curl's: "
+                     f"the most any prober doing the same work could be below it.")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
