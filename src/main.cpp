@@ -107,7 +107,7 @@ std::string user_agent() {
 
 ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine, TokenCache& tokens,
                                 StartDelayHistogram& start_delays, ResultInbox& results,
-                                const caf::actor& metrics, AlarmClock& alarms,
+                                const caf::actor& metrics, const caf::actor& alarms,
                                 spdlog::logger& log) {
   ProbeContext context;
   context.engine = &engine;
@@ -115,7 +115,7 @@ ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine, To
   context.start_delays = &start_delays;
   context.results = &results;
   context.metrics = metrics;
-  context.alarms = &alarms;
+  context.alarms = alarms;
   context.log = &log;
   context.interval = settings.poll_interval;
   context.default_timeout = settings.request_timeout;
@@ -233,9 +233,6 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   // (measured before the alarm clock), but stealing is what the sanitizer suites have proven.
   caf_config.set("work-stealing.moderate-poll-attempts", std::size_t{0});
   caf::actor_system system{caf_config};
-  // After the system, so destroyed before it (its thread sends to actors) and after the
-  // await_all_actors_done() below (target actors register with it until they stop).
-  AlarmClock alarms;
 
   HttpEngine engine{log, static_cast<std::size_t>(settings.max_in_flight)};
   // Token requests go through the same engine as the probes, never a blocking call.
@@ -247,6 +244,7 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   StartDelayHistogram start_delays;
   ResultInbox results;
   caf::actor metrics = spawn_metrics_actor(system, results, settings.metric_prefix);
+  caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor = spawn_supervisor(
       system, make_probe_context(settings, engine, tokens, start_delays, results, metrics, alarms, log));
   DiscoveryStats discovery_stats;
@@ -342,6 +340,7 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   }
   stop_probing();  // again, for the path where starting failed (both steps are idempotent)
   caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(alarms, caf::exit_reason::user_shutdown);
   system.await_all_actors_done();
   log.info("msg=\"stopped\"");
   return exit_code;

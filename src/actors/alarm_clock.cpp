@@ -1,69 +1,76 @@
-// The alarm clock's thread (see alarm_clock.hpp).
+// The alarm clock actor (see alarm_clock.hpp).
 #include "actors/alarm_clock.hpp"
 
-#include <caf/actor.hpp>
-#include <caf/actor_cast.hpp>
-#include <caf/send.hpp>
-#include <utility>
-#include <vector>
+#include <caf/all.hpp>
+#include <optional>
 
+#include "actors/alarm_queue.hpp"
 #include "actors/messages.hpp"
-#include "os/thread_tuning.hpp"
 
 namespace epsitter {
 
-AlarmClock::AlarmClock(std::chrono::milliseconds granule)
-    : queue_(granule), thread_([this] { run(); }) {}
+namespace {
 
-AlarmClock::~AlarmClock() {
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_one();
-  thread_.join();
+// The clock's own CAF timer firing: the wake-up time it was armed for.
+struct AlarmWakeup {
+  caf::actor_clock::time_point at;
+};
+
+}  // namespace
+
+}  // namespace epsitter
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(epsitter::AlarmWakeup)
+
+namespace epsitter {
+
+namespace {
+
+struct AlarmClockState {
+  static inline const char* name = "alarm-clock";
+  AlarmQueue<caf::actor_addr, caf::actor_clock::clock_type> queue{kAlarmGranule};
+  // The earliest CAF timer pending, if any. Timers armed for later times may be pending too (an
+  // earlier alarm arrived after them); they wake the clock harmlessly.
+  std::optional<caf::actor_clock::time_point> armed;
+};
+
+void arm(caf::stateful_actor<AlarmClockState>* self) {
+  auto& state = self->state;
+  const auto next = state.queue.next_wakeup();
+  if (!next || (state.armed && *state.armed <= *next)) return;
+  state.armed = next;
+  self->scheduled_send(self, *next, AlarmWakeup{*next});
 }
 
-void AlarmClock::wake_at(time_point due, caf::actor_addr sleeper) {
-  bool earlier = false;
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    queue_.add(due, std::move(sleeper));
-    const std::optional<time_point> next = queue_.next_wakeup();
-    earlier = !sleeping_until_ || *next < *sleeping_until_;
-    // Set here too, so that the registrations arriving before the thread has woken do not all
-    // notify it again.
-    if (earlier) sleeping_until_ = next;
-  }
-  if (earlier) changed_.notify_one();
+caf::behavior alarm_clock(caf::stateful_actor<AlarmClockState>* self,
+                          std::chrono::milliseconds granule) {
+  self->state.queue = AlarmQueue<caf::actor_addr, caf::actor_clock::clock_type>{granule};
+  return {
+      [self](AlarmRequest& request) {
+        self->state.queue.add(request.due, std::move(request.sleeper));
+        arm(self);
+      },
+      [self](const AlarmWakeup& wakeup) {
+        auto& state = self->state;
+        if (state.armed == wakeup.at) state.armed.reset();
+        for (const caf::actor_addr& address : state.queue.take_due(self->clock().now())) {
+          // Empty when the target actor has stopped meanwhile.
+          if (auto sleeper = caf::actor_cast<caf::actor>(address)) {
+            self->send(sleeper, tick_atom::value);
+          }
+        }
+        arm(self);
+      },
+  };
 }
 
-void AlarmClock::run() {
-  name_this_thread("alarm-clock");
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    // Recomputed under the lock at every turn: a registration made while the ticks were being
-    // sent, or a spurious wake-up, is seen here.
-    sleeping_until_ = queue_.next_wakeup();
-    if (!sleeping_until_) {
-      changed_.wait(lock);
-      continue;
-    }
-    if (clock_type::now() < *sleeping_until_) {
-      changed_.wait_until(lock, *sleeping_until_);
-      continue;
-    }
-    std::vector<caf::actor_addr> due = queue_.take_due(clock_type::now());
-    lock.unlock();  // registrations go on while the ticks are sent
-    for (const caf::actor_addr& address : due) {
-      // Empty when the target actor has stopped meanwhile.
-      if (auto sleeper = caf::actor_cast<caf::actor>(address)) {
-        caf::anon_send(sleeper, tick_atom::value);
-      }
-    }
-    due.clear();  // the weak references go before the lock is taken again
-    lock.lock();
-  }
+}  // namespace
+
+caf::actor spawn_alarm_clock(caf::actor_system& system) {
+  // The granule is passed, not just read from kAlarmGranule, because CAF 0.17 binds a reference
+  // to a null argument tuple when a function actor is spawned without arguments (UBSan reports
+  // it).
+  return system.spawn(alarm_clock, kAlarmGranule);
 }
 
 }  // namespace epsitter

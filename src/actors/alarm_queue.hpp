@@ -1,4 +1,4 @@
-// Due times of many sleepers, woken together per granule: the data of the alarm clock
+// Due times of many sleepers, woken together per granule: the data of the alarm clock actor
 // (alarm_clock.hpp), kept apart from CAF so that it can be unit-tested.
 #pragma once
 

@@ -13,21 +13,20 @@ class logger;
 
 namespace epsitter {
 
-class AlarmClock;
 class HttpEngine;
 class ResultInbox;
 class StartDelayHistogram;
 class TokenCache;
 
-// The engine, the alarm clock, the token cache, the result inbox, the histogram and the logger
-// are owned by main() and outlive every actor.
+// The engine, the token cache, the result inbox, the histogram and the logger are owned by main()
+// and outlive every actor.
 struct ProbeContext {
   HttpEngine* engine = nullptr;
   StartDelayHistogram* start_delays = nullptr;  // unset: not measured
   TokenCache* tokens = nullptr;                 // OAuth 2.0 tokens; targets with oauth2 need it
   ResultInbox* results = nullptr;  // where results go, for the metrics actor to take
   caf::actor metrics;              // told when a batch of results waits in `results`
-  AlarmClock* alarms = nullptr;    // wakes each target actor for its next probe
+  caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
   spdlog::logger* log = nullptr;
   std::chrono::milliseconds interval = defaults::kPollInterval;
   std::chrono::milliseconds default_timeout = defaults::kRequestTimeout;

@@ -129,7 +129,7 @@ caf::behavior target_actor(TargetActor* self, SharedTarget target,
   state.context = std::move(context);
   state.interval = state.target->interval.value_or(state.context->interval);
   state.next_probe = first_probe;
-  state.context->alarms->wake_at(state.next_probe, self->address());
+  self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
   return {
       [self](tick_atom) {
         auto& state = self->state;
@@ -149,7 +149,7 @@ caf::behavior target_actor(TargetActor* self, SharedTarget target,
           }
         }
         state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
-        state.context->alarms->wake_at(state.next_probe, self->address());
+        self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
       },
       [self](TokenOutcome& outcome) {
         auto& state = self->state;

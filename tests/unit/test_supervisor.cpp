@@ -44,7 +44,7 @@ struct SupervisorFixture {
   caf::actor_system system{config};
   HttpEngine engine{*log, 16};
   caf::actor metrics = system.spawn(metrics_stub, outcomes);
-  AlarmClock alarms;  // after the system: stopped before it, after the actors (in ~Fixture)
+  caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor = spawn_supervisor(system, context());
   std::vector<caf::actor> pacers;  // target actors outside the supervisor
 
@@ -58,6 +58,7 @@ struct SupervisorFixture {
   ~SupervisorFixture() {
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     for (const auto& actor : pacers) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(alarms, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
     system.await_all_actors_done();
     engine.stop();
@@ -69,7 +70,7 @@ struct SupervisorFixture {
     made.engine = &engine;
     made.metrics = metrics;
     made.results = &outcomes->inbox();
-    made.alarms = &alarms;
+    made.alarms = alarms;
     made.log = log.get();
     made.user_agent = "epsitter-unit-test";
     return made;

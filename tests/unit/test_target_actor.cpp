@@ -88,12 +88,13 @@ struct ActorFixture {
   caf::actor_system system{config};
   HttpEngine engine{*log, 16};
   caf::actor metrics = system.spawn(metrics_stub, outcomes);
-  AlarmClock alarms;  // after the system: stopped before it, after the actors (in ~Fixture)
+  caf::actor alarms = spawn_alarm_clock(system);
   std::vector<caf::actor> targets;
 
   ~ActorFixture() {
     gate.open();
     for (const auto& actor : targets) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(alarms, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
     system.await_all_actors_done();
     engine.stop();
@@ -115,7 +116,7 @@ struct ActorFixture {
     context->engine = &engine;
     context->metrics = metrics;
     context->results = &outcomes->inbox();
-    context->alarms = &alarms;
+    context->alarms = alarms;
     context->log = log.get();
     context->user_agent = "epsitter-unit-test";
     // The parent only spawns: a scoped actor's normal exit does not end its linked children.
