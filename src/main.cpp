@@ -12,7 +12,6 @@
 #include <optional>
 
 #include "actors/actor_bridge.hpp"
-#include "actors/alarm_clock.hpp"
 #include "actors/metrics_actor.hpp"
 #include "actors/result_inbox.hpp"
 #include "actors/supervisor.hpp"
@@ -107,15 +106,13 @@ std::string user_agent() {
 
 ProbeContext make_probe_context(const Settings& settings, HttpEngine& engine, TokenCache& tokens,
                                 StartDelayHistogram& start_delays, ResultInbox& results,
-                                const caf::actor& metrics, const caf::actor& alarms,
-                                spdlog::logger& log) {
+                                const caf::actor& metrics, spdlog::logger& log) {
   ProbeContext context;
   context.engine = &engine;
   context.tokens = &tokens;
   context.start_delays = &start_delays;
   context.results = &results;
   context.metrics = metrics;
-  context.alarms = alarms;
   context.log = &log;
   context.interval = settings.poll_interval;
   context.default_timeout = settings.request_timeout;
@@ -227,10 +224,10 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   // Work stealing without CAF's moderate polling phase (500 rounds of 50 us sleeps after every
   // job): a worker that finds nothing after its short busy poll sleeps on a condition variable,
   // which a new job wakes. The polling kept workers waking ~20,000 times a second whenever probes
-  // trickle in. Measured on 2 cores (with the alarm clock): 1,000 targets every 30 s cost 24% of a
+  // trickle in. Measured on 2 cores: 1,000 targets every 30 s cost 24% of a
   // core with it, 1.8% without; 1,000 probes/s 0.32 ms of CPU per probe with it, 0.17 without;
   // 10,000 probes/s 0.09 and 0.085 ms, the same throughput. Work sharing saved about as much
-  // (measured before the alarm clock), but stealing is what the sanitizer suites have proven.
+  // then, but stealing is what the sanitizer suites have proven.
   caf_config.set("work-stealing.moderate-poll-attempts", std::size_t{0});
   caf::actor_system system{caf_config};
 
@@ -244,9 +241,8 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   StartDelayHistogram start_delays;
   ResultInbox results;
   caf::actor metrics = spawn_metrics_actor(system, results, settings.metric_prefix);
-  caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor = spawn_supervisor(
-      system, make_probe_context(settings, engine, tokens, start_delays, results, metrics, alarms, log));
+      system, make_probe_context(settings, engine, tokens, start_delays, results, metrics, log));
   DiscoveryStats discovery_stats;
   TargetSources sources{
       [&system, supervisor](TargetSet set) {
@@ -264,8 +260,8 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   // Membership mode: nothing is probed until the first member list arrives.
   if (plan) sources.use_members(plan->own.name, {});
   const LeaseMembership* membership = nullptr;  // set once, before the web server starts
-  const OwnFamilies own = own_families(settings, start_delays, reloader, sources,
-                                       discovery_stats, tokens, membership);
+  const OwnFamilies own =
+      own_families(settings, start_delays, reloader, sources, discovery_stats, tokens, membership);
   std::atomic<bool> stopping{false};
   // Stops probing: no new probes are scheduled and those in flight are aborted.
   const auto stop_probing = [&] {
@@ -340,7 +336,6 @@ int run(const CommandLine& line, const Settings& settings, Config config,
   }
   stop_probing();  // again, for the path where starting failed (both steps are idempotent)
   caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(alarms, caf::exit_reason::user_shutdown);
   system.await_all_actors_done();
   log.info("msg=\"stopped\"");
   return exit_code;

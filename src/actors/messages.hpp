@@ -15,7 +15,7 @@
 
 namespace epsitter {
 
-// The alarm clock to a target actor: time for the next probe.
+// The HTTP engine to an OAuth 2.0 target's actor: its probe is due; fetch the token and send it.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // Supervisor to a target actor it no longer needs: finish and quit.
 using stop_atom = caf::atom_constant<caf::atom("stop")>;

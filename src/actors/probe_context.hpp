@@ -24,9 +24,8 @@ struct ProbeContext {
   HttpEngine* engine = nullptr;
   StartDelayHistogram* start_delays = nullptr;  // unset: not measured
   TokenCache* tokens = nullptr;                 // OAuth 2.0 tokens; targets with oauth2 need it
-  ResultInbox* results = nullptr;  // where results go, for the metrics actor to take
-  caf::actor metrics;              // told when a batch of results waits in `results`
-  caf::actor alarms;  // the alarm clock actor: wakes each target actor for its next probe
+  ResultInbox* results = nullptr;               // where results go, for the metrics actor to take
+  caf::actor metrics;                           // told when a batch of results waits in `results`
   spdlog::logger* log = nullptr;
   std::chrono::milliseconds interval = defaults::kPollInterval;
   std::chrono::milliseconds default_timeout = defaults::kRequestTimeout;

@@ -1,4 +1,5 @@
-// A target actor: keeps one target's schedule and hands its probes to the HTTP engine.
+// A target actor: keeps one target's schedule, handed to the HTTP engine probe by probe, and judges
+// and passes on each result.
 #include "actors/target_actor.hpp"
 
 #include <spdlog/logger.h>
@@ -6,7 +7,6 @@
 #include <caf/all.hpp>
 #include <type_traits>
 
-#include "actors/alarm_clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/result_inbox.hpp"
 #include "actors/schedule.hpp"
@@ -31,9 +31,9 @@ struct TargetState {
   SharedTarget target;
   std::shared_ptr<const ProbeContext> context;
   std::chrono::milliseconds interval{0};  // the target's own, or POLL_INTERVAL
-  caf::actor_clock::time_point next_probe;
-  caf::actor_clock::time_point in_flight_planned;  // when the probe in flight was due
-  bool probe_in_flight = false;
+  caf::actor_clock::time_point planned;   // when the probe in flight, or the next one, is due
+  // The engine holds it weakly until it is due: freed with this state, it cancels the next probe.
+  std::shared_ptr<const HttpEngine::Slot> slot;
   // oauth2 targets: the token the probe in flight sends, and whether a 401 already refreshed it.
   std::string token;
   bool refreshed = false;
@@ -63,14 +63,51 @@ void log_result(spdlog::logger& log, const TargetLabels& labels, const ProbeResu
   }
 }
 
-void send_probe(TargetActor* self) {
+// The slot's functions run on the engine's thread. A target with a token to fetch is told it is
+// due; any other's request is built there and then, so a probe costs this actor one run (its
+// result), no timer and no wake-up. The request is built for each probe and freed when it ends.
+std::shared_ptr<const HttpEngine::Slot> make_slot(TargetActor* self) {
+  auto& state = self->state;
+  HttpEngine::Slot slot;
+  // A strong handle: the slot lives in this actor's state and goes with it when the actor ends.
+  slot.on_done = [me = caf::actor_cast<caf::actor>(self)](ProbeResult result) {
+    caf::anon_send(me, std::move(result));
+  };
+  if (state.target->extras->oauth2) {
+    slot.on_due = [me = caf::actor_cast<caf::actor>(self)] {
+      caf::anon_send(me, tick_atom::value);
+      return std::shared_ptr<const ProbeRequest>{};
+    };
+  } else {
+    slot.on_due = [target = state.target, context = state.context] {
+      return std::make_shared<const ProbeRequest>(make_probe_request(*target, *context));
+    };
+  }
+  return std::make_shared<const HttpEngine::Slot>(std::move(slot));
+}
+
+// An OAuth 2.0 target's probe, once its token is there.
+void send_probe_with_token(TargetActor* self) {
   auto& state = self->state;
   ProbeRequest request = make_probe_request(*state.target, *state.context);
-  if (!state.token.empty()) request.bearer_token = state.token;
+  request.bearer_token = state.token;
   state.context->engine->submit(std::make_shared<const ProbeRequest>(std::move(request)),
-                                [me = caf::actor_cast<caf::actor>(self)](ProbeResult result) {
-                                  caf::anon_send(me, std::move(result));
-                                });
+                                state.slot->on_done);
+}
+
+// The next probe is planned from this one's plan. Rounds whose time passed while this probe ran
+// are skipped: a hanging target holds one socket, not one per round.
+void plan_next_probe(TargetActor* self) {
+  auto& state = self->state;
+  const auto next = next_probe_time(state.planned, state.interval, self->clock().now());
+  const auto skipped = (next - state.planned) / state.interval - 1;
+  if (skipped > 0) {
+    state.context->log->warn(
+        "msg=\"probe skipped, previous one still running\" target={} namespace={} rounds={}",
+        logged(state.target->labels.name), logged(state.target->labels.namespace_), skipped);
+  }
+  state.planned = next;
+  state.context->engine->submit_at(next, state.slot);
 }
 
 // The token comes back as a message: from the cache at once, or from the engine's thread once the
@@ -103,22 +140,23 @@ ProbeResult without_token(std::string problem) {
 
 void finish_probe(TargetActor* self, ProbeResult& result) {
   auto& state = self->state;
-  state.probe_in_flight = false;
   state.token.clear();
   static_assert(std::is_same_v<caf::actor_clock::clock_type, std::chrono::steady_clock>,
                 "the engine stamps `started` with the steady clock");
   // An oauth2 probe starts when its token is there, which is no scheduling delay.
   if (state.context->start_delays != nullptr && !state.target->extras->oauth2) {
-    state.context->start_delays->observe(result.started - state.in_flight_planned);
+    state.context->start_delays->observe(result.started - state.planned);
   }
   Verdict verdict = evaluate(state.target->extras->expect, result);
   log_result(*state.context->log, state.target->labels, result, verdict);
   // The body and headers were kept for the expectations only; the metrics need neither.
   result.body = {};
   result.headers = {};
-  if (state.context->results->post(ProbeDone{state.target, std::move(result), std::move(verdict)})) {
+  if (state.context->results->post(
+          ProbeDone{state.target, std::move(result), std::move(verdict)})) {
     self->send(state.context->metrics, drain_atom::value);
   }
+  plan_next_probe(self);
 }
 
 caf::behavior target_actor(TargetActor* self, SharedTarget target,
@@ -128,28 +166,13 @@ caf::behavior target_actor(TargetActor* self, SharedTarget target,
   state.target = std::move(target);
   state.context = std::move(context);
   state.interval = state.target->interval.value_or(state.context->interval);
-  state.next_probe = first_probe;
-  self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
+  state.planned = first_probe;
+  state.slot = make_slot(self);
+  state.context->engine->submit_at(first_probe, state.slot);
   return {
       [self](tick_atom) {
-        auto& state = self->state;
-        if (state.probe_in_flight) {
-          // One probe per target at a time keeps a hanging target to one socket.
-          state.context->log->warn(
-              "msg=\"probe skipped, previous one still running\" target={} namespace={}",
-              logged(state.target->labels.name), logged(state.target->labels.namespace_));
-        } else {
-          state.probe_in_flight = true;
-          state.in_flight_planned = state.next_probe;
-          state.refreshed = false;
-          if (state.target->extras->oauth2) {
-            ask_token(self);
-          } else {
-            send_probe(self);
-          }
-        }
-        state.next_probe = next_probe_time(state.next_probe, state.interval, self->clock().now());
-        self->send(state.context->alarms, AlarmRequest{state.next_probe, self->address()});
+        self->state.refreshed = false;
+        ask_token(self);
       },
       [self](TokenOutcome& outcome) {
         auto& state = self->state;
@@ -159,7 +182,7 @@ caf::behavior target_actor(TargetActor* self, SharedTarget target,
           return;
         }
         state.token = std::move(outcome.token);
-        send_probe(self);
+        send_probe_with_token(self);
       },
       [self](ProbeResult& result) {
         auto& state = self->state;
@@ -175,7 +198,10 @@ caf::behavior target_actor(TargetActor* self, SharedTarget target,
         }
         finish_probe(self, result);
       },
-      [self](stop_atom) { self->quit(); },
+      [self](stop_atom) {
+        self->state.slot.reset();  // the next probe is not sent
+        self->quit();
+      },
   };
 }
 

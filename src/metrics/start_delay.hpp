@@ -16,7 +16,7 @@ class FamilyWriter;
 
 class StartDelayHistogram {
  public:
-  // Upper bounds in seconds: the alarm clock's 2 ms granule falls in the second bucket; a delay
+  // Upper bounds in seconds: the engine's 2 ms schedule granule falls in the second bucket; a delay
   // past 5 s means probes are dropping far behind.
   static constexpr std::array<double, 12> kBounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                   0.1,   0.25,   0.5,   1,    2.5,   5};

@@ -16,9 +16,11 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "log/logfmt.hpp"
 #include "os/thread_tuning.hpp"
+#include "probe/alarm_queue.hpp"
 #include "probe/curl_handles.hpp"
 #include "probe/multi_driver.hpp"
 #include "probe/transfer.hpp"
@@ -42,6 +44,10 @@ struct HttpEngine::Impl {
     std::shared_ptr<const ProbeRequest> request;
     Completion on_done;
   };
+  struct Scheduled {
+    Clock::time_point due;
+    std::weak_ptr<const Slot> slot;
+  };
 
   spdlog::logger& log;
   const std::size_t max_transfers;  // transfers open at once; the rest wait in `waiting`
@@ -49,8 +55,12 @@ struct HttpEngine::Impl {
   MultiDriver driver;  // after `multi`: destroyed before it
   std::thread thread;
 
-  mutable std::mutex mutex;  // guards `pending` and `stopped`
+  mutable std::mutex mutex;  // guards `pending`, `scheduled`, `sleeping_until` and `stopped`
   std::deque<Pending> pending;
+  std::vector<Scheduled> scheduled;
+  // When the engine's thread, asleep, wakes up next; the minimum while it is awake (it takes what
+  // was submitted before it sleeps again).
+  Clock::time_point sleeping_until = Clock::time_point::min();
   bool stopped = false;
   std::atomic<std::size_t> in_flight{0};
 
@@ -60,6 +70,8 @@ struct HttpEngine::Impl {
   // started first come, first served. A transfer's timeout runs from its start, so waiting here
   // never eats into it.
   std::deque<Pending> waiting;
+  // Slots waiting for their due time.
+  AlarmQueue<std::weak_ptr<const Slot>, Clock> schedule{kScheduleGranule};
   YoungTransfers young{kYoungLimit, kYoungFor};
   std::uint64_t next_serial = 0;
 
@@ -135,41 +147,72 @@ struct HttpEngine::Impl {
     }
   }
 
-  std::deque<Pending> take_pending(bool& stop_now) {
+  // Takes what submit() and submit_at() left; the thread counts as awake until it next sleeps.
+  bool take_submitted() {
+    std::deque<Pending> incoming;
+    std::vector<Scheduled> slots;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (stopped) return false;
+      sleeping_until = Clock::time_point::min();
+      incoming = std::exchange(pending, {});
+      slots = std::exchange(scheduled, {});
+    }
+    std::move(incoming.begin(), incoming.end(), std::back_inserter(waiting));
+    for (Scheduled& item : slots) schedule.add(item.due, std::move(item.slot));
+    return true;
+  }
+
+  // The slots due by `now` join the waiting requests; those whose owners let go are dropped.
+  void take_due_slots(Clock::time_point now) {
+    for (const std::weak_ptr<const Slot>& held : schedule.take_due(now)) {
+      const std::shared_ptr<const Slot> slot = held.lock();
+      if (!slot) continue;
+      std::shared_ptr<const ProbeRequest> request = slot->on_due();
+      if (!request) continue;
+      ++in_flight;
+      waiting.push_back({std::move(request), slot->on_done});
+    }
+  }
+
+  // Publishes when the thread will wake up, unless something was submitted since
+  // take_submitted(): then it must not sleep at all.
+  std::chrono::milliseconds announce_sleep(std::chrono::milliseconds budget) {
     std::lock_guard<std::mutex> lock(mutex);
-    stop_now = stopped;
-    return std::exchange(pending, {});
+    if (stopped || !pending.empty() || !scheduled.empty()) return std::chrono::milliseconds(0);
+    sleeping_until = Clock::now() + budget;
+    return budget;
   }
 
   void run() {
     name_this_thread("probe-engine");
-    for (;;) {
-      bool stop_now = false;
-      auto incoming = take_pending(stop_now);
-      if (stop_now) break;
-      std::move(incoming.begin(), incoming.end(), std::back_inserter(waiting));
-      young.age(std::chrono::steady_clock::now());
+    while (take_submitted()) {
+      const auto now = Clock::now();
+      take_due_slots(now);
+      young.age(now);
       while (!waiting.empty() && transfers.size() < max_transfers && young.has_room()) {
         start(std::move(waiting.front()));
         waiting.pop_front();
       }
-      // Sleeps until a socket is ready, libcurl's next timeout, a wakeup from submit()/stop(), or
-      // a waiting probe's turn; a handle added above asks for an immediate timeout, so it starts
-      // without delay.
-      driver.wait_and_drive(wait_budget());
+      // Sleeps until a socket is ready, libcurl's next timeout, a wakeup from submit()/stop()/
+      // submit_at(), a slot's due time or a waiting probe's turn; a handle added above asks for
+      // an immediate timeout, so it starts without delay.
+      driver.wait_and_drive(announce_sleep(wait_budget()));
       collect_finished();
     }
     abort_all();
   }
 
-  // How long the loop may sleep: when probes wait only because kYoungLimit are starting up, until
-  // the oldest of those stops counting.
+  // How long the loop may sleep: until the next slot is due, and when probes wait only because
+  // kYoungLimit are starting up, until the oldest of those stops counting.
   std::chrono::milliseconds wait_budget() const {
-    if (waiting.empty() || young.has_room() || transfers.size() >= max_transfers) return kIdleWait;
-    const auto next = young.next_aging();
+    std::optional<Clock::time_point> next = schedule.next_wakeup();
+    if (!waiting.empty() && !young.has_room() && transfers.size() < max_transfers) {
+      const auto aging = young.next_aging();
+      if (aging && (!next || *aging < *next)) next = aging;
+    }
     if (!next) return kIdleWait;
-    const auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(*next - std::chrono::steady_clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now());
     return std::clamp(left, std::chrono::milliseconds(0), kIdleWait);
   }
 
@@ -178,9 +221,11 @@ struct HttpEngine::Impl {
       std::lock_guard<std::mutex> lock(mutex);
       in_flight -= pending.size();
       pending.clear();
+      scheduled.clear();
     }
     in_flight -= waiting.size();
     waiting.clear();
+    schedule = AlarmQueue<std::weak_ptr<const Slot>, Clock>{kScheduleGranule};
     for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(multi.get(), easy);
     in_flight -= transfers.size();
     transfers.clear();
@@ -209,6 +254,17 @@ void HttpEngine::submit(std::shared_ptr<const ProbeRequest> request, Completion 
     ++impl_->in_flight;
   }
   impl_->driver.wake();
+}
+
+void HttpEngine::submit_at(Clock::time_point due, std::weak_ptr<const Slot> slot) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (impl_->stopped) return;
+    impl_->scheduled.push_back({due, std::move(slot)});
+    wake = due < impl_->sleeping_until;
+  }
+  if (wake) impl_->driver.wake();
 }
 
 void HttpEngine::stop() {

@@ -2,6 +2,7 @@
 // once.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -20,8 +21,21 @@ namespace epsitter {
 // the engine never waits on one transfer, so it cannot delay another.
 class HttpEngine {
  public:
+  using Clock = std::chrono::steady_clock;
   // Called on the engine thread; must return quickly (e.g. send a message and return).
   using Completion = std::function<void(ProbeResult)>;
+
+  // What the engine keeps of a target between its probes (see submit_at()).
+  struct Slot {
+    // Called on the engine thread when the slot is due; must return quickly. The request to send
+    // now, or null when the owner sends it later through submit() (an OAuth 2.0 target asks for
+    // its token first).
+    std::function<std::shared_ptr<const ProbeRequest>()> on_due;
+    Completion on_done;  // the result of the request on_due returned
+  };
+
+  // Probes due within this much of each other start on one wake-up of the engine's thread.
+  static constexpr std::chrono::milliseconds kScheduleGranule{2};
 
   // At most `max_transfers` transfers are open at once (each holds a socket and ~20 KiB); further
   // requests wait their turn, so an overloaded or mostly hanging target set costs bounded memory
@@ -36,10 +50,17 @@ class HttpEngine {
   // anew (which credentials, headers and body go to that hop). The caller need keep no copy.
   void submit(std::shared_ptr<const ProbeRequest> request, Completion on_done);
 
+  // Thread-safe. At `due` (or up to kScheduleGranule later) the engine's thread asks the slot for
+  // its request and starts it. The slot is held weakly: its owner cancels by letting go of it,
+  // and a slot freed before it is due is dropped unasked. This is how target actors keep their
+  // schedules: between probes a target costs no thread a wake-up (no timer message, no actor
+  // run), and a call wakes the engine only when `due` is earlier than it already planned to wake.
+  void submit_at(Clock::time_point due, std::weak_ptr<const Slot> slot);
+
   // Aborts transfers in flight (their completions are not called) and joins the thread. Idempotent.
   void stop();
 
-  // Requests submitted and not yet completed.
+  // Requests submitted and not yet completed (a slot's counts from when it is due).
   std::size_t in_flight() const;
 
  private:

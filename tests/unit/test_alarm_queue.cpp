@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "actors/alarm_queue.hpp"
+#include "probe/alarm_queue.hpp"
 
 using namespace epsitter;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-// The supervisor with a real actor system, HTTP engine, alarm clock and loopback server: one target
+// The supervisor with a real actor system, HTTP engine and loopback server: one target
 // actor per target, a new target set applied as a diff, and everything ending with it.
 #include <spdlog/logger.h>
 #include <spdlog/sinks/null_sink.h>
@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "actor_stubs.hpp"
-#include "actors/alarm_clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/target_actor.hpp"
@@ -44,7 +43,6 @@ struct SupervisorFixture {
   caf::actor_system system{config};
   HttpEngine engine{*log, 16};
   caf::actor metrics = system.spawn(metrics_stub, outcomes);
-  caf::actor alarms = spawn_alarm_clock(system);
   caf::actor supervisor = spawn_supervisor(system, context());
   std::vector<caf::actor> pacers;  // target actors outside the supervisor
 
@@ -58,7 +56,6 @@ struct SupervisorFixture {
   ~SupervisorFixture() {
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     for (const auto& actor : pacers) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(alarms, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
     system.await_all_actors_done();
     engine.stop();
@@ -70,7 +67,6 @@ struct SupervisorFixture {
     made.engine = &engine;
     made.metrics = metrics;
     made.results = &outcomes->inbox();
-    made.alarms = alarms;
     made.log = log.get();
     made.user_agent = "epsitter-unit-test";
     return made;

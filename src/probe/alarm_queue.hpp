@@ -1,5 +1,5 @@
-// Due times of many sleepers, woken together per granule: the data of the alarm clock actor
-// (alarm_clock.hpp), kept apart from CAF so that it can be unit-tested.
+// Due times of many sleepers, woken together per granule: the HTTP engine's schedule of target
+// slots (HttpEngine::submit_at), kept apart from it so that it can be unit-tested.
 #pragma once
 
 #include <algorithm>
