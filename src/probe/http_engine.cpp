@@ -171,7 +171,10 @@ struct HttpEngine::Impl {
       std::shared_ptr<const ProbeRequest> request = slot->on_due();
       if (!request) continue;
       ++in_flight;
-      waiting.push_back({std::move(request), slot->on_done});
+      // The slot's completion is called through the slot, not copied: a copy would touch the
+      // owner's references (an actor handle's count) from this thread for every probe.
+      waiting.push_back(
+          {std::move(request), [slot](ProbeResult result) { slot->on_done(std::move(result)); }});
     }
   }
 
